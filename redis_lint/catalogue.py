@@ -1,0 +1,32 @@
+"""Every rule's code, name and one-line summary: the single list the CLI, the
+configuration checker, the output formats and the docs all read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    name: str
+    summary: str
+    default: bool = True  # on unless the user selects it explicitly
+
+
+RULES: tuple[RuleInfo, ...] = (
+    RuleInfo("RDS000", "parse-error", "A file that cannot be read, decoded or parsed."),
+    RuleInfo("RDS101", "missing-ttl", "A key-creating write with no expiry in the call or later in the same function."),
+    RuleInfo("RDS102", "ttl-over-policy", "A constant expiry longer than the policy maximum for the key's prefix."),
+    RuleInfo("RDS201", "key-shape", "A key that is not namespace:context:entity[:attribute]."),
+    RuleInfo("RDS202", "key-case", "Upper-case letters in the literal parts of a key."),
+    RuleInfo("RDS203", "key-namespace", "A key whose first segment is not one of the policy's namespaces."),
+    RuleInfo("RDS301", "keys-command", "KEYS, which blocks the server while it walks the whole keyspace."),
+    RuleInfo("RDS302", "flush-command", "FLUSHALL or FLUSHDB, which delete every key of the server or database."),
+    RuleInfo("RDS303", "scan-command", "SCAN and its family, which walk the keyspace or a whole collection."),
+    RuleInfo("RDS304", "admin-command", "Server administration (CONFIG SET, SHUTDOWN, DEBUG, ...) from application code."),
+    RuleInfo("RDS401", "client-outside-injection-point", "A client or pool constructed outside a dependency-injection point."),
+)
+
+BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in RULES}
+ALL_CODES: tuple[str, ...] = tuple(BY_CODE)

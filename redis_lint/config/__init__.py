@@ -1,0 +1,7 @@
+"""Policy and configuration: the defaults of the practices document, overridable
+from `[tool.redis-lint]` in pyproject.toml."""
+
+from redis_lint.config.loader import ConfigError, find_config, load_config
+from redis_lint.config.model import Config, Policy
+
+__all__ = ["Config", "ConfigError", "Policy", "find_config", "load_config"]

@@ -1,0 +1,201 @@
+"""Finding and validating `[tool.redis-lint]`.
+
+Every problem is a ConfigError that names the file and the key, so that the
+CLI can print one line and exit 2, and the flake8 plugin can stop with the
+same line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from redis_lint.catalogue import ALL_CODES
+from redis_lint.config.model import Config, Policy
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
+_SECTION = "redis-lint"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_KEY_PATTERN = re.compile(r"^[a-z0-9_\-]+(?::[a-z0-9_\-]+)*$")
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` that has a [tool.redis-lint] table."""
+    directory = _directory_of(start)
+    for candidate in (directory, *directory.parents):
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                return pyproject  # broken: load_config reports it rather than silently skipping it
+            if _SECTION in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_config(path: Path | None = None, *, start: Path | None = None) -> Config:
+    """The configuration from `path` (an explicit --config), or the nearest one above `start`."""
+    if path is None:
+        path = find_config(start or Path.cwd())
+        if path is None:
+            return Config(root=_directory_of(start or Path.cwd()))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    # a pyproject keeps its options under [tool.redis-lint]; a dedicated --config file may be bare
+    if path.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get(_SECTION, {})
+    else:
+        table = data
+    return _parse(table, path)
+
+
+def _parse(table: dict[str, Any], path: Path) -> Config:
+    where = f"{path}: [tool.{_SECTION}]" if path.name == "pyproject.toml" else f"{path}:"
+    reader = _Reader(table, where)
+    config = Config(root=path.absolute().parent, source=path)
+    policy = config.policy
+
+    config = replace(
+        config,
+        select=reader.codes("select", config.select),
+        extend_select=reader.codes("extend-select", ()),
+        ignore=reader.codes("ignore", ()),
+        per_file_ignores=reader.per_file_ignores("per-file-ignores"),
+        exclude=(*reader.strings("exclude", ()), *reader.strings("extend-exclude", ())),
+    )
+    policy = replace(
+        policy,
+        namespaces=reader.key_parts("namespaces", policy.namespaces),
+        max_ttl=reader.max_ttl("max-ttl", policy.max_ttl),
+        persistent_prefixes=reader.key_parts("persistent-prefixes", policy.persistent_prefixes),
+        injection_points=(*reader.strings("injection-points", policy.injection_points),
+                          *reader.strings("extend-injection-points", ())),
+    )
+    reader.reject_unknown()
+    return replace(config, policy=policy)
+
+
+class _Reader:
+    KNOWN = (
+        "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
+        "namespaces", "max-ttl", "persistent-prefixes", "injection-points", "extend-injection-points",
+    )
+
+    def __init__(self, table: dict[str, Any], where: str) -> None:
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where} must be a table")
+        self.table = table
+        self.where = where
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.where} {key}: {problem}")
+
+    def reject_unknown(self) -> None:
+        for key in self.table:
+            if key not in self.KNOWN:
+                close = difflib.get_close_matches(key.replace("_", "-"), self.KNOWN, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(self.KNOWN)})"
+                raise self.fail(key, f"unknown option{hint}")
+
+    def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"expected a list of strings, got {_describe(value)}")
+        return tuple(value)
+
+    def codes(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        codes = self.strings(key, default)
+        for code in codes:
+            check_code(code, lambda problem: self.fail(key, problem))
+        return codes
+
+    def key_parts(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        values = self.strings(key, default)
+        for value in values:
+            if not _KEY_PATTERN.match(value):
+                raise self.fail(key, f"{value!r} is not a lowercase key prefix such as 'cache' or 'cache:user'")
+        return values
+
+    def per_file_ignores(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table of glob = [codes], got {_describe(value)}")
+        result = []
+        for pattern, codes in value.items():
+            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                raise self.fail(f"{key}.{pattern!r}", f"expected a list of codes, got {_describe(codes)}")
+            for code in codes:
+                check_code(code, lambda problem: self.fail(f"{key}.{pattern!r}", problem))
+            result.append((pattern, tuple(codes)))
+        return tuple(result)
+
+    def max_ttl(self, key: str, default: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table of prefix = seconds, got {_describe(value)}")
+        result = []
+        for prefix, limit in value.items():
+            if not _KEY_PATTERN.match(prefix):
+                raise self.fail(f"{key}.{prefix!r}", "not a lowercase key prefix such as 'cache:user'")
+            seconds = parse_duration(limit)
+            if seconds is None:
+                raise self.fail(f"{key}.{prefix!r}",
+                                f"expected seconds or a duration such as '30s', '5m', '6h', '1d', got {limit!r}")
+            result.append((prefix, seconds))
+        return tuple(result)
+
+
+def parse_duration(value: object) -> int | None:
+    """Seconds from 3600, "3600", "1h", "30 s" or "1.5h"; None when it is not a positive duration."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if value > 0 else None
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+            return int(seconds) if seconds > 0 else None
+    return None
+
+
+def check_code(code: str, fail) -> None:  # type: ignore[no-untyped-def]
+    """A code or code prefix must name at least one rule ("RDS", "RDS1", "RDS101")."""
+    if not any(known.startswith(code) for known in ALL_CODES) or not code.startswith("RDS"):
+        close = difflib.get_close_matches(code, ALL_CODES, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise fail(f"unknown rule code {code!r}{hint}")
+
+
+def _directory_of(path: Path) -> Path:
+    path = path.absolute()
+    return path if path.is_dir() else path.parent
+
+
+def _describe(value: object) -> str:
+    return f"{type(value).__name__} {value!r}"[:80]

@@ -1,0 +1,91 @@
+"""The configuration a run works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis_lint.catalogue import RULES
+from redis_lint.config.globs import matches_any
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The Redis practices being enforced (defaults: redis-practices.md)."""
+
+    namespaces: tuple[str, ...] = ("cache", "session", "queue", "lock", "rate")
+    max_ttl: tuple[tuple[str, int], ...] = (
+        ("session:auth", 24 * 3600),
+        ("cache:user", 3600),
+        ("cache:referral", 6 * 3600),
+        ("rate", 60),
+        ("lock", 30),
+    )
+    persistent_prefixes: tuple[str, ...] = ("queue",)
+    injection_points: tuple[str, ...] = (
+        "redis/client.py", "main.py", "__main__.py", "app.py", "wsgi.py", "asgi.py",
+        "settings.py", "conftest.py", "container.py",
+        "tests/**", "test/**", "test_*.py", "*_test.py",
+    )
+
+    def max_ttl_for(self, segments: list[str]) -> tuple[str, int] | None:
+        """The (prefix, seconds) of the longest policy prefix the key's leading segments match."""
+        best = None
+        for prefix, seconds in self.max_ttl:
+            parts = prefix.split(":")
+            if segments[: len(parts)] == parts and (best is None or len(parts) > len(best[0].split(":"))):
+                best = (prefix, seconds)
+        return best
+
+    def is_persistent(self, segments: list[str]) -> bool:
+        return any(segments[: len(p.split(":"))] == p.split(":") for p in self.persistent_prefixes)
+
+    def is_injection_point(self, relative_path: str) -> bool:
+        return matches_any(relative_path, self.injection_points)
+
+
+DEFAULT_SELECT = tuple(rule.code for rule in RULES if rule.default)
+
+
+@dataclass(frozen=True)
+class Config:
+    policy: Policy = field(default_factory=Policy)
+    select: tuple[str, ...] = DEFAULT_SELECT
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    root: Path = field(default_factory=Path.cwd)  # paths in patterns are relative to it
+    source: Path | None = None  # the file the configuration came from
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the project root, with "/", for pattern matching."""
+        resolved = path.absolute()
+        try:
+            return resolved.relative_to(self.root.absolute()).as_posix()
+        except ValueError:
+            return resolved.as_posix()
+
+    def enabled_codes(self, relative_path: str) -> frozenset[str]:
+        """The codes checked in one file: selected, not ignored, not ignored for this file.
+
+        When a code matches both a selection and an ignore, the longer (more
+        specific) prefix wins, as in flake8; ties go to ignore.
+        """
+        ignores = list(self.ignore)
+        for pattern, codes in self.per_file_ignores:
+            if matches_any(relative_path, (pattern,)):
+                ignores.extend(codes)
+        selects = [*self.select, *self.extend_select]
+        enabled = set()
+        for rule in RULES:
+            # an opt-in rule is enabled by its full code only, never by a prefix such as "RDS"
+            selected = max((len(p) for p in selects if rule.code.startswith(p) and (rule.default or p == rule.code)),
+                           default=-1)
+            ignored = max((len(p) for p in ignores if rule.code.startswith(p)), default=-1)
+            if selected > ignored:
+                enabled.add(rule.code)
+        return frozenset(enabled)
+
+    def is_excluded(self, relative_path: str) -> bool:
+        return matches_any(relative_path, self.exclude)

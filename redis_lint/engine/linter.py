@@ -1,0 +1,119 @@
+"""Lint a source text, a file or a set of paths: parse once, build the module's
+model once, run the enabled rules over it, map positions, apply noqa, sort."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from redis_lint.config import Config
+from redis_lint.engine.discovery import discover
+from redis_lint.engine.noqa import is_silenced, noqa_map
+from redis_lint.engine.source import SourceError, decode_source
+from redis_lint.findings import Finding
+from redis_lint.rules import ALL_RULES, RuleContext
+from redis_lint.semantics.model import ModuleModel
+
+PARSE_ERROR = "RDS000"
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+@dataclass
+class LintRun:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # paths that could not be linted at all
+    files: int = 0
+
+
+def lint_paths(paths: Iterable[Path], config: Config) -> LintRun:
+    found = discover(paths, config)
+    run = LintRun(problems=found.problems, files=len(found.files))
+    for path in found.files:
+        run.findings.extend(lint_file(path, config))
+    run.findings.sort(key=Finding.sort_key)
+    return run
+
+
+def lint_file(path: Path, config: Config) -> list[Finding]:
+    display = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _file_error(display, f"cannot read: {error.strerror or error}", config, path)
+    try:
+        source = decode_source(data)
+    except SourceError as error:
+        return _file_error(display, str(error), config, path)
+    return lint_source(source, path=path, display=display, config=config)
+
+
+def lint_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True) -> list[Finding]:
+    """Findings for one module's text; `path` places it in the project (policy globs)."""
+    relative = config.relative(path)
+    enabled = config.enabled_codes(relative)
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return _parse_error(source, error, display, enabled)
+    except RecursionError:
+        return _finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply")
+
+    try:
+        model = ModuleModel(module)
+        context = RuleContext(model, config.policy, relative)
+        violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
+        if not violations:
+            return []
+        positions = model.index.wrapper.resolve(PositionProvider)
+    except Exception as error:  # a bug in redis-lint must cost one file, not the run
+        return _finding_if(enabled, display, 1, 1,
+                           f"internal error while checking this file ({type(error).__name__}): please report it")
+    silenced = noqa_map(source) if apply_noqa else {}
+    findings = set()
+    for code, violation in violations:
+        where = positions[violation.node]
+        if is_silenced(code, where.start.line, silenced):
+            continue
+        findings.add(Finding(display, where.start.line, where.start.column + 1, code, violation.message,
+                             where.end.line, where.end.column + 1))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def display_path(path: Path) -> str:
+    """The path as the user gave it, without "./", or relative to the working directory when below it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def _parse_error(source: str, error: cst.ParserSyntaxError, display: str, enabled: frozenset[str]) -> list[Finding]:
+    # Python's own parser words syntax errors best ("'(' was never closed"); libcst's is the fallback.
+    try:
+        ast.parse(source)
+    except SyntaxError as syntax:
+        return _finding_if(enabled, display, syntax.lineno or 1, syntax.offset or 1, f"cannot parse: {syntax.msg}")
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    match = _LIBCST_POSITION.search(error.message)
+    line, column = (int(match[1]), int(match[2]) + 1) if match else (error.raw_line, error.raw_column + 1)
+    message = error.message.removeprefix("parser error: ")
+    return _finding_if(enabled, display, line, column, f"cannot parse: {message}")
+
+
+def _file_error(display: str, message: str, config: Config, path: Path) -> list[Finding]:
+    return _finding_if(config.enabled_codes(config.relative(path)), display, 1, 1, message)
+
+
+def _finding_if(enabled: frozenset[str], display: str, line: int, column: int, message: str) -> list[Finding]:
+    if PARSE_ERROR not in enabled:
+        return []
+    return [Finding(display, line, column, PARSE_ERROR, message, line, column)]

@@ -1,0 +1,22 @@
+"""The rules, one class each, grouped by family; `ALL_RULES` is the registry."""
+
+from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.rules.clients import ClientOutsideInjectionPoint
+from redis_lint.rules.commands import AdminCommand, FlushCommand, KeysCommand, ScanCommand
+from redis_lint.rules.keys import KeyCase, KeyNamespace, KeyShape
+from redis_lint.rules.ttl import MissingTtl, TtlOverPolicy
+
+ALL_RULES: tuple[Rule, ...] = (
+    MissingTtl(),
+    TtlOverPolicy(),
+    KeyShape(),
+    KeyCase(),
+    KeyNamespace(),
+    KeysCommand(),
+    FlushCommand(),
+    ScanCommand(),
+    AdminCommand(),
+    ClientOutsideInjectionPoint(),
+)
+
+__all__ = ["ALL_RULES", "Rule", "RuleContext", "Violation"]

@@ -1,0 +1,22 @@
+"""RDS401 client-outside-injection-point."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from redis_lint.rules.base import Rule, RuleContext, Violation
+
+
+class ClientOutsideInjectionPoint(Rule):
+    code = "RDS401"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        if context.policy.is_injection_point(context.relative_path):
+            return
+        for construction in context.model.constructions:
+            kind = construction.value.kind.value
+            yield Violation(
+                construction.node,
+                f"{construction.qualified_name}() builds a {kind} outside an injection point: "
+                f"build it once where the application starts (e.g. redis/client.py) and inject it",
+            )

@@ -1,0 +1,59 @@
+"""RDS301-RDS304: commands that should not run from application code.
+
+The command is known by its Redis name whether it comes from a redis-py
+method, `execute_command("KEYS", ...)` or a Lua script sent with EVAL or
+SCRIPT LOAD, so one check covers all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.semantics.commands import ADMIN_COMMANDS, FLUSHES, KEYSPACE_WALKS, SCANS
+
+
+class CommandFamilyRule(Rule):
+    commands: ClassVar[frozenset[str]]
+    why: ClassVar[str]
+    instead: ClassVar[str]
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for call in context.model.commands:
+            if call.command in self.commands:
+                yield Violation(call.node, f"{call.method}() runs {call.command}, {self.why}: {self.instead}")
+            for command in call.lua_commands:
+                if command in self.commands:
+                    yield Violation(
+                        call.node,
+                        f"the Lua script passed to {call.method}() calls {command}, {self.why}: {self.instead}",
+                    )
+
+
+class KeysCommand(CommandFamilyRule):
+    code = "RDS301"
+    commands = KEYSPACE_WALKS
+    why = "which blocks Redis while it walks every key"
+    instead = "keep the keys you need in a set (an index) and read that"
+
+
+class FlushCommand(CommandFamilyRule):
+    code = "RDS302"
+    commands = FLUSHES
+    why = "which deletes every key of the database"
+    instead = "delete the keys you own by name; give tests their own database or server"
+
+
+class ScanCommand(CommandFamilyRule):
+    code = "RDS303"
+    commands = SCANS
+    why = "which walks the keyspace or a whole collection"
+    instead = "keep an index (a set or sorted set) of the keys you need"
+
+
+class AdminCommand(CommandFamilyRule):
+    code = "RDS304"
+    commands = ADMIN_COMMANDS
+    why = "a server administration command"
+    instead = "configure and operate the server from its deployment, not from application code"

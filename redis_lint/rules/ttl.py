@@ -1,0 +1,100 @@
+"""RDS101 missing-ttl and RDS102 ttl-over-policy."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import libcst as cst
+
+from redis_lint.rules.base import Rule, RuleContext, Violation, describe_key, prefix_segments, seconds
+from redis_lint.semantics.commands import TtlUnit
+from redis_lint.semantics.constants import Duration
+from redis_lint.semantics.model import CommandCall
+
+_NO_VALUE = ("None", "False")
+
+
+def has_expiry_argument(call: CommandCall) -> bool:
+    """The call itself gives the key an expiry (ex=, px=, keepttl=True, setex's time, ...)."""
+    assert call.spec is not None
+    for param in call.spec.ttl:
+        value = call.argument(param.name)
+        if value is not None and not (isinstance(value, cst.Name) and value.value in _NO_VALUE):
+            return True
+    return False
+
+
+def _advice(call: CommandCall) -> str:
+    if call.method == "__setitem__":
+        return "use set(key, value, ex=...)"
+    if call.method in ("set", "getset"):
+        return "pass ex=" if call.method == "set" else "use set(key, value, get=True, ex=...)"
+    if call.method in ("setnx", "msetnx"):
+        return "use set(key, value, nx=True, ex=...)"
+    if call.method == "mset":
+        return "set each key with set(key, value, ex=...) in a pipeline, or expire() each key"
+    return "call expire() on the key in the same function or pipeline"
+
+
+class MissingTtl(Rule):
+    code = "RDS101"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        commands = context.model.commands
+        expired: dict[cst.CSTNode, set[str]] = defaultdict(set)
+        for call in commands:
+            if call.spec is not None and (call.spec.sets_expiry_on or call.method == "getex") and has_expiry_argument(call):
+                key = call.key_for(call.spec.sets_expiry_on or "name")
+                if key is not None:
+                    expired[call.function].add(key.identity)
+        for call in commands:
+            spec = call.spec
+            if spec is None or call.opaque_arguments or not (spec.creates or spec.key_mapping):
+                continue
+            if has_expiry_argument(call):
+                continue
+            created = [call.key_for(param) for param in spec.creates] if spec.creates else list(call.keys)
+            unexpired = [
+                key for key in created
+                if key is None or (
+                    key.identity not in expired[call.function]
+                    and not context.policy.is_persistent(prefix_segments(key.template))
+                )
+            ]
+            if not unexpired and created:
+                continue
+            key = unexpired[0] if unexpired else None
+            name = "client[key] = value" if call.method == "__setitem__" else f"{call.method}()"
+            limit = context.policy.max_ttl_for(prefix_segments(key.template)) if key else None
+            cap = f" (policy max for {limit[0]} is {seconds(limit[1])})" if limit else ""
+            target = f" on {describe_key(key)}" if key is not None else ""
+            verb = "cannot set a TTL" if call.method in ("setnx", "msetnx", "mset") else "has no TTL"
+            yield Violation(call.node, f"{name}{target} {verb}: {_advice(call)}{cap}")
+
+
+class TtlOverPolicy(Rule):
+    code = "RDS102"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for call in context.model.commands:
+            if call.spec is None or not call.spec.ttl or not call.spec.keys:
+                continue
+            key = call.key_for(call.spec.keys[0])
+            limit = context.policy.max_ttl_for(prefix_segments(key.template)) if key else None
+            if limit is None:
+                continue
+            for param in call.spec.ttl:
+                expr = call.argument(param.name)
+                if expr is None or param.unit not in (TtlUnit.SECONDS, TtlUnit.MILLISECONDS):
+                    continue
+                value = context.model.constants.number(expr)
+                if value is None:
+                    continue
+                ttl = value if isinstance(value, Duration) or param.unit is TtlUnit.SECONDS else value / 1000
+                if ttl > limit[1]:
+                    yield Violation(
+                        expr,
+                        f"TTL of {seconds(ttl)} on {describe_key(key)} is over the policy maximum for "
+                        f"{limit[0]}: use at most {seconds(limit[1])}",
+                    )

@@ -1,0 +1,276 @@
+"""Facts about one module that every semantic question starts from.
+
+`ModuleIndex` owns the parsed module and answers the structural questions:
+what a name is bound to (through libcst's scope analysis, so closures,
+`global` and comprehensions behave as in Python), which class a method
+belongs to, what attributes a class assigns on `self`, and the qualified
+name an imported expression refers to.  It is flow-insensitive on purpose:
+a name is described by all of its assignments, and callers treat
+disagreement between them as "unknown".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameSource,
+    Scope,
+    ScopeProvider,
+)
+
+
+class BindingKind(Enum):
+    VALUE = "value"  # name = <expr>, name: T = <expr>, (name := <expr>)
+    CONTEXT = "context"  # with <expr> as name
+    PARAM = "param"  # a function parameter
+    ANNOTATION = "annotation"  # name: T (no value)
+    IMPORT = "import"
+    DEFINITION = "definition"  # def name / class name
+    UNKNOWN = "unknown"  # for-loop targets, unpacking, augmented assignment, ...
+
+
+@dataclass(frozen=True)
+class Binding:
+    kind: BindingKind
+    node: cst.CSTNode | None = None  # the value, the with-item, the Param, the def
+    annotation: cst.Annotation | None = None
+
+    @property
+    def is_none(self) -> bool:
+        """`x = None`: a placeholder before the real assignment, not a value."""
+        return self.kind is BindingKind.VALUE and isinstance(self.node, cst.Name) and self.node.value == "None"
+
+
+@dataclass
+class ClassInfo:
+    node: cst.ClassDef
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    # attribute name -> how it is bound: class-level assignments and `self.x = ...` in methods
+    attributes: dict[str, list[Binding]] = field(default_factory=dict)
+
+
+class ModuleIndex:
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        # unsafe_skip_copy: metadata must be keyed by the very nodes the rules report.
+        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self._class_infos: dict[cst.ClassDef, ClassInfo] = {}
+
+    @cached_property
+    def _metadata(self) -> dict:
+        return self.wrapper.resolve_many([ScopeProvider, ParentNodeProvider])
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self._metadata[ParentNodeProvider].get(node)
+
+    def scope(self, node: cst.CSTNode) -> Scope | None:
+        return self._metadata[ScopeProvider].get(node)
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    # -- names ---------------------------------------------------------------
+
+    def bindings(self, name: cst.Name) -> list[Binding]:
+        """Every binding of `name` visible where it is used (empty: builtin or unknown)."""
+        scope = self.scope(name)
+        if scope is None:
+            return []
+        result = []
+        for assignment in scope[name.value]:
+            node = getattr(assignment, "node", None)
+            result.append(self._binding_of(node) if node is not None else Binding(BindingKind.UNKNOWN))
+        return result
+
+    def _binding_of(self, node: cst.CSTNode) -> Binding:
+        if isinstance(node, cst.Param):
+            return Binding(BindingKind.PARAM, node, node.annotation)
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            return Binding(BindingKind.IMPORT, node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return Binding(BindingKind.DEFINITION, node)
+        if isinstance(node, cst.Name):
+            return self._binding_of_target(node)
+        return Binding(BindingKind.UNKNOWN, node)
+
+    def _binding_of_target(self, target: cst.BaseExpression) -> Binding:
+        """How an assignment target (a Name, or `self.x`) receives its value."""
+        parent = self.parent(target)
+        if isinstance(parent, cst.AssignTarget) and parent.target is target:
+            assign = self.parent(parent)
+            if isinstance(assign, cst.Assign):
+                return Binding(BindingKind.VALUE, assign.value)
+        elif isinstance(parent, cst.AnnAssign) and parent.target is target:
+            if parent.value is None:
+                return Binding(BindingKind.ANNOTATION, None, parent.annotation)
+            return Binding(BindingKind.VALUE, parent.value, parent.annotation)
+        elif isinstance(parent, cst.NamedExpr) and parent.target is target:
+            return Binding(BindingKind.VALUE, parent.value)
+        elif isinstance(parent, cst.AsName) and parent.name is target:
+            item = self.parent(parent)
+            if isinstance(item, cst.WithItem):
+                return Binding(BindingKind.CONTEXT, item.item)
+        return Binding(BindingKind.UNKNOWN, target)
+
+    def single_value(self, name: cst.Name) -> cst.BaseExpression | None:
+        """The expression a name is bound to, when it is bound exactly once to a value."""
+        bindings = [b for b in self.bindings(name) if not b.is_none]
+        if len(bindings) == 1 and bindings[0].kind is BindingKind.VALUE:
+            return bindings[0].node  # type: ignore[return-value]
+        return None
+
+    def qualified_names(self, expr: cst.CSTNode, *, scope_of: cst.CSTNode | None = None) -> set[str]:
+        """Imported names an expression refers to: `r.Redis` after `import redis as r` -> {"redis.Redis"}."""
+        dotted = get_full_name_for_node(expr)
+        if dotted is None:
+            return set()
+        scope = self.scope(scope_of or expr)
+        if scope is None:
+            return set()
+        return {
+            qn.name
+            for qn in scope.get_qualified_names_for(dotted)
+            if qn.source is QualifiedNameSource.IMPORT
+        }
+
+    # -- classes and methods -------------------------------------------------
+
+    def enclosing(self, node: cst.CSTNode, kinds: tuple[type, ...]) -> cst.CSTNode | None:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, kinds):
+            current = self.parent(current)
+        return current
+
+    def class_of_method(self, function: cst.FunctionDef) -> cst.ClassDef | None:
+        block = self.parent(function)
+        owner = self.parent(block) if block is not None else None
+        return owner if isinstance(owner, cst.ClassDef) else None
+
+    def self_class(self, param: cst.Param) -> cst.ClassDef | None:
+        """The class whose instance (or class, for a classmethod) `param` is: the first parameter of a method."""
+        function = self.enclosing(param, (cst.FunctionDef, cst.Lambda))
+        if not isinstance(function, cst.FunctionDef) or not function.params.params:
+            return None
+        if function.params.params[0] is not param:
+            return None
+        if any(_decorator_name(d) == "staticmethod" for d in function.decorators):
+            return None
+        return self.class_of_method(function)
+
+    def class_info(self, node: cst.ClassDef) -> ClassInfo:
+        if node not in self._class_infos:
+            self._class_infos[node] = self._collect_class(node)
+        return self._class_infos[node]
+
+    def _collect_class(self, node: cst.ClassDef) -> ClassInfo:
+        info = ClassInfo(node)
+        for statement in node.body.body:
+            if isinstance(statement, cst.FunctionDef):
+                info.methods[statement.name.value] = statement
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    for target in _simple_targets(small):
+                        if isinstance(target, cst.Name):
+                            info.attributes.setdefault(target.value, []).append(self._binding_of_target(target))
+        for method in info.methods.values():
+            params = method.params.params
+            if not params or any(_decorator_name(d) == "staticmethod" for d in method.decorators):
+                continue
+            collector = _SelfAttributeCollector(params[0].name.value)
+            method.body.visit(collector)
+            for target in collector.targets:
+                info.attributes.setdefault(target.attr.value, []).append(self._binding_of_target(target))
+        return info
+
+    def class_for_name(self, name: cst.Name) -> cst.ClassDef | None:
+        """The class a plain name refers to when it is a class defined in this module."""
+        bindings = self.bindings(name)
+        if len(bindings) == 1 and isinstance(bindings[0].node, cst.ClassDef):
+            return bindings[0].node
+        return None
+
+    def owner_class(self, expr: cst.BaseExpression) -> cst.ClassDef | None:
+        """For `self`, `cls` or `ClassName`: the class defined in this module."""
+        if not isinstance(expr, cst.Name):
+            return None
+        bindings = self.bindings(expr)
+        if len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        if binding.kind is BindingKind.PARAM:
+            return self.self_class(binding.node)  # type: ignore[arg-type]
+        if isinstance(binding.node, cst.ClassDef):
+            return binding.node
+        return None
+
+    def attribute_bindings(self, attribute: cst.Attribute) -> list[Binding]:
+        """Bindings of `self.x`, `cls.X` or `ClassName.X` for classes of this module (else empty)."""
+        owner = self.owner_class(attribute.value)
+        if owner is None:
+            return []
+        return self.class_info(owner).attributes.get(attribute.attr.value, [])
+
+    def single_attribute_value(self, attribute: cst.Attribute) -> cst.BaseExpression | None:
+        bindings = [b for b in self.attribute_bindings(attribute) if not b.is_none]
+        if len(bindings) == 1 and bindings[0].kind is BindingKind.VALUE:
+            return bindings[0].node  # type: ignore[return-value]
+        return None
+
+    def function_for_call(self, call: cst.Call) -> tuple[cst.FunctionDef, bool] | None:
+        """The module's own function or method a call invokes, and whether it is bound (self.m())."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            bindings = self.bindings(func)
+            if len(bindings) == 1 and isinstance(bindings[0].node, cst.FunctionDef):
+                return bindings[0].node, False
+        elif isinstance(func, cst.Attribute):
+            owner = self.owner_class(func.value)
+            if owner is not None:
+                method = self.class_info(owner).methods.get(func.attr.value)
+                if method is not None:
+                    static = any(_decorator_name(d) == "staticmethod" for d in method.decorators)
+                    return method, not static
+        return None
+
+
+class _SelfAttributeCollector(cst.CSTVisitor):
+    """Finds `self.x = ...` / `self.x: T = ...` targets inside one method."""
+
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.targets: list[cst.Attribute] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions may rebind the name
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def _add(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == self.self_name:
+            self.targets.append(target)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._add(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._add(node.target)
+
+
+def _simple_targets(statement: cst.BaseSmallStatement) -> list[cst.BaseExpression]:
+    if isinstance(statement, cst.Assign):
+        return [t.target for t in statement.targets]
+    if isinstance(statement, cst.AnnAssign):
+        return [statement.target]
+    return []
+
+
+def _decorator_name(decorator: cst.Decorator) -> str | None:
+    return get_full_name_for_node(decorator.decorator)

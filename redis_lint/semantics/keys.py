@@ -1,0 +1,297 @@
+"""Key expressions resolved to templates such as `cache:user:{uid}:profile`.
+
+Resolution follows string literals, f-strings, `%`-formatting, `.format`,
+`+`, `":".join([...])`, names bound once (module and local constants), class
+constants and `self` attributes bound once, and calls of this module's own
+helper functions and methods that return a key.  Whatever cannot be followed
+becomes a placeholder named after its source text; a key is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+import libcst as cst
+
+from redis_lint.semantics.index import BindingKind, ModuleIndex
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+
+
+Part = str | Placeholder
+
+
+@dataclass(frozen=True)
+class KeyTemplate:
+    parts: tuple[Part, ...]
+
+    @staticmethod
+    def of(*parts: Part) -> KeyTemplate:
+        merged: list[Part] = []
+        for part in parts:
+            if part == "":
+                continue
+            if isinstance(part, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        return KeyTemplate(tuple(merged))
+
+    def __add__(self, other: KeyTemplate) -> KeyTemplate:
+        return KeyTemplate.of(*self.parts, *other.parts)
+
+    def render(self) -> str:
+        return "".join(p if isinstance(p, str) else "{" + p.name + "}" for p in self.parts)
+
+    @property
+    def literal(self) -> str | None:
+        """The whole key when it has no placeholder."""
+        if not self.parts:
+            return ""
+        if len(self.parts) == 1 and isinstance(self.parts[0], str):
+            return self.parts[0]
+        return None
+
+    @property
+    def has_literal(self) -> bool:
+        return any(isinstance(p, str) for p in self.parts)
+
+    def segments(self) -> list[tuple[Part, ...]]:
+        """The key split at the colons of its literal parts."""
+        segments: list[list[Part]] = [[]]
+        for part in self.parts:
+            if isinstance(part, Placeholder):
+                segments[-1].append(part)
+                continue
+            pieces = part.split(":")
+            for i, piece in enumerate(pieces):
+                if i:
+                    segments.append([])
+                if piece:
+                    segments[-1].append(piece)
+        return [tuple(s) for s in segments]
+
+    @property
+    def checkable(self) -> bool:
+        """Starts with literal text: the namespace is known, so the key's shape can be judged."""
+        return bool(self.parts) and isinstance(self.parts[0], str)
+
+    def literal_prefix_segments(self) -> list[str]:
+        """The leading segments that are entirely literal (`cache:user:{id}` -> ["cache", "user"])."""
+        result = []
+        for segment in self.segments():
+            if len(segment) == 1 and isinstance(segment[0], str):
+                result.append(segment[0])
+            else:
+                break
+        return result
+
+
+_MAX_DEPTH = 12
+_PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
+
+
+class KeyResolver:
+    def __init__(self, index: ModuleIndex) -> None:
+        self.index = index
+
+    def resolve(self, expr: cst.BaseExpression) -> KeyTemplate | None:
+        """The key's template, or None when nothing about it is known."""
+        template = self._template(expr, {}, 0)
+        return template if template.has_literal else None
+
+    def string_value(self, expr: cst.BaseExpression) -> str | None:
+        """The constant string an expression evaluates to (a Lua script, a command name)."""
+        template = self._template(expr, {}, 0)
+        return template.literal
+
+    # `env` maps the parameters of a helper being inlined to the caller's arguments.
+    def _template(self, expr: cst.BaseExpression, env: dict[cst.Param, KeyTemplate], depth: int) -> KeyTemplate:
+        if depth > _MAX_DEPTH:
+            return self._placeholder(expr)
+        depth += 1
+        if isinstance(expr, cst.SimpleString):
+            return self._string(expr)
+        if isinstance(expr, cst.Integer):
+            return KeyTemplate.of(str(expr.evaluated_value))
+        if isinstance(expr, cst.ConcatenatedString):
+            return self._template(expr.left, env, depth) + self._template(expr.right, env, depth)
+        if isinstance(expr, cst.FormattedString):
+            return self._fstring(expr, env, depth)
+        if isinstance(expr, cst.BinaryOperation):
+            if isinstance(expr.operator, cst.Add):
+                left, right = self._template(expr.left, env, depth), self._template(expr.right, env, depth)
+                if left.has_literal or right.has_literal:
+                    return left + right
+            elif isinstance(expr.operator, cst.Modulo):
+                formatted = self._printf(expr, env, depth)
+                if formatted is not None:
+                    return formatted
+        if isinstance(expr, cst.Call):
+            resolved = self._call(expr, env, depth)
+            if resolved is not None:
+                return resolved
+        if isinstance(expr, cst.Name):
+            return self._name(expr, env, depth)
+        if isinstance(expr, cst.Attribute):
+            value = self.index.single_attribute_value(expr)
+            if value is not None:
+                return self._template(value, env, depth)
+        return self._placeholder(expr)
+
+    def _placeholder(self, expr: cst.BaseExpression) -> KeyTemplate:
+        code = " ".join(self.index.code(expr).split())
+        return KeyTemplate((Placeholder(code if len(code) <= 40 else code[:37] + "..."),))
+
+    @staticmethod
+    def _string(expr: cst.SimpleString) -> KeyTemplate:
+        try:
+            value = expr.evaluated_value
+        except Exception:  # an escape sequence Python itself would reject
+            return KeyTemplate((Placeholder(expr.value),))
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        return KeyTemplate.of(value)
+
+    def _fstring(self, expr: cst.FormattedString, env: dict, depth: int) -> KeyTemplate:
+        parts: list[Part] = []
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                parts.append(part.value.replace("{{", "{").replace("}}", "}"))
+            elif isinstance(part, cst.FormattedStringExpression):
+                if part.format_spec or part.conversion:
+                    parts.extend(self._placeholder(part.expression).parts)
+                else:
+                    parts.extend(self._template(part.expression, env, depth).parts)
+        return KeyTemplate.of(*parts)
+
+    def _printf(self, expr: cst.BinaryOperation, env: dict, depth: int) -> KeyTemplate | None:
+        fmt = self._template(expr.left, env, depth).literal
+        if fmt is None:
+            return None
+        right = expr.right
+        positional = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+        named = {}
+        if isinstance(right, cst.Dict):
+            for element in right.elements:
+                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                    named[element.key.evaluated_value] = element.value
+        parts: list[Part] = []
+        position, last = 0, 0
+        for match in _PRINTF.finditer(fmt):
+            parts.append(fmt[last:match.start()])
+            last = match.end()
+            if match["conv"] == "%":
+                parts.append("%")
+            elif match["key"] is not None:
+                value = named.get(match["key"])
+                parts.extend(self._template(value, env, depth).parts if value is not None else (Placeholder(match["key"]),))
+            elif position < len(positional) and not isinstance(right, cst.Dict):
+                parts.extend(self._template(positional[position], env, depth).parts)
+                position += 1
+            else:
+                return None
+        parts.append(fmt[last:])
+        return KeyTemplate.of(*parts)
+
+    def _call(self, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
+        func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString)):
+            literal = self._template(func.value, env, depth).literal
+            if literal is not None and func.attr.value == "format":
+                return self._format(literal, call, env, depth)
+            if literal is not None and func.attr.value == "join" and len(call.args) == 1:
+                items = call.args[0].value
+                if isinstance(items, (cst.List, cst.Tuple)) and all(isinstance(e, cst.Element) for e in items.elements):
+                    parts: list[Part] = []
+                    for i, element in enumerate(items.elements):
+                        if i:
+                            parts.append(literal)
+                        parts.extend(self._template(element.value, env, depth).parts)
+                    return KeyTemplate.of(*parts)
+            return None
+        return self._helper(call, env, depth)
+
+    def _format(self, fmt: str, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        named = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+        parts: list[Part] = []
+        auto = 0
+        try:
+            parsed = list(string.Formatter().parse(fmt))
+        except ValueError:
+            return None
+        for text, field, _spec, _conversion in parsed:
+            parts.append(text)
+            if field is None:
+                continue
+            value: cst.BaseExpression | None = None
+            if field == "":
+                value = positional[auto] if auto < len(positional) else None
+                auto += 1
+            elif field.isdigit():
+                value = positional[int(field)] if int(field) < len(positional) else None
+            else:
+                value = named.get(field)
+            parts.extend(self._template(value, env, depth).parts if value is not None else (Placeholder(field or "?"),))
+        return KeyTemplate.of(*parts)
+
+    def _helper(self, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
+        """Inline a helper of this module that returns a key: `user_key(uid)`, `self._key(uid)`."""
+        target = self.index.function_for_call(call)
+        if target is None:
+            return None
+        function, bound = target
+        returns = _return_values(function)
+        if len(returns) != 1:
+            return None
+        params = list(function.params.params)[1 if bound else 0:]
+        inner_env: dict[cst.Param, KeyTemplate] = {}
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in call.args):
+            return None
+        for param, arg in zip(params, positional):
+            inner_env[param] = self._template(arg.value, env, depth)
+        by_name = {p.name.value: p for p in [*function.params.params, *function.params.kwonly_params]}
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in by_name:
+                inner_env[by_name[arg.keyword.value]] = self._template(arg.value, env, depth)
+        return self._template(returns[0], inner_env, depth)
+
+    def _name(self, name: cst.Name, env: dict[cst.Param, KeyTemplate], depth: int) -> KeyTemplate:
+        bindings = [b for b in self.index.bindings(name) if not b.is_none]
+        if len(bindings) == 1:
+            binding = bindings[0]
+            if binding.kind is BindingKind.PARAM:
+                if binding.node in env:
+                    return env[binding.node]  # type: ignore[index]
+                return KeyTemplate((Placeholder(name.value),))
+            if binding.kind is BindingKind.VALUE and binding.node is not None:
+                return self._template(binding.node, env, depth)  # type: ignore[arg-type]
+        return KeyTemplate((Placeholder(name.value),))
+
+
+def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
+    collector = _ReturnCollector()
+    function.body.visit(collector)
+    return collector.values
+
+
+class _ReturnCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.values.append(node.value)
