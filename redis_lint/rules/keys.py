@@ -6,6 +6,7 @@ literal parts: what a placeholder holds at run time is not guessed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from redis_lint.rules.base import Rule, RuleContext, Violation
@@ -13,6 +14,7 @@ from redis_lint.semantics.keys import KeyTemplate, Placeholder
 from redis_lint.semantics.model import KeyArg
 
 _FOREIGN_SEPARATORS = (".", "/")
+_FOREIGN_SEPARATOR_RE = re.compile("[./]")
 
 
 def checkable_keys(context: RuleContext) -> Iterator[tuple[KeyArg, KeyTemplate]]:
@@ -65,7 +67,10 @@ class KeyNamespace(Rule):
             first = template.segments()[0]
             if len(first) != 1 or not isinstance(first[0], str):
                 continue  # "user{x}:..." - the namespace is not known
-            if first[0] not in namespaces:
+            # judged on the word before any separator, case-insensitively: "cache.user.1" and
+            # "Cache:..." have a known namespace, and RDS201/RDS202 report their real problem
+            namespace = _FOREIGN_SEPARATOR_RE.split(first[0], maxsplit=1)[0].lower()
+            if namespace not in namespaces:
                 yield Violation(
                     key.expr,
                     f'key "{template.render()}" is outside the policy namespaces: '

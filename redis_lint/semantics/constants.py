@@ -83,7 +83,7 @@ class ConstantEvaluator:
         if names & _TIMEDELTA_NAMES:
             return self._timedelta(call, depth)
         if isinstance(call.func, cst.Name) and call.func.value in ("int", "float") and len(call.args) == 1:
-            if not self.index.bindings(call.func):  # the builtin, not a shadowing definition
+            if self.index.is_builtin(call.func):  # not a shadowing definition
                 return self.number(call.args[0].value, depth)
         if isinstance(call.func, cst.Attribute) and call.func.attr.value == "total_seconds" and not call.args:
             value = self.number(call.func.value, depth)

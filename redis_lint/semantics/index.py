@@ -18,6 +18,7 @@ from functools import cached_property
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
+    BuiltinAssignment,
     MetadataWrapper,
     ParentNodeProvider,
     QualifiedNameSource,
@@ -33,6 +34,7 @@ class BindingKind(Enum):
     ANNOTATION = "annotation"  # name: T (no value)
     IMPORT = "import"
     DEFINITION = "definition"  # def name / class name
+    BUILTIN = "builtin"  # a name Python provides (int, len, ...)
     UNKNOWN = "unknown"  # for-loop targets, unpacking, augmented assignment, ...
 
 
@@ -85,9 +87,15 @@ class ModuleIndex:
             return []
         result = []
         for assignment in scope[name.value]:
-            node = getattr(assignment, "node", None)
-            result.append(self._binding_of(node) if node is not None else Binding(BindingKind.UNKNOWN))
+            if isinstance(assignment, BuiltinAssignment):
+                result.append(Binding(BindingKind.BUILTIN))
+            else:
+                result.append(self._binding_of(assignment.node))
         return result
+
+    def is_builtin(self, name: cst.Name) -> bool:
+        bindings = self.bindings(name)
+        return bool(bindings) and all(b.kind is BindingKind.BUILTIN for b in bindings)
 
     def _binding_of(self, node: cst.CSTNode) -> Binding:
         if isinstance(node, cst.Param):

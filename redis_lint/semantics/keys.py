@@ -201,7 +201,7 @@ class KeyResolver:
 
     def _call(self, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
         func = call.func
-        if isinstance(func, cst.Attribute) and isinstance(func.value, (cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(func, cst.Attribute) and func.attr.value in ("format", "join"):
             literal = self._template(func.value, env, depth).literal
             if literal is not None and func.attr.value == "format":
                 return self._format(literal, call, env, depth)
@@ -272,7 +272,10 @@ class KeyResolver:
                     return env[binding.node]  # type: ignore[index]
                 return KeyTemplate((Placeholder(name.value),))
             if binding.kind is BindingKind.VALUE and binding.node is not None:
-                return self._template(binding.node, env, depth)  # type: ignore[arg-type]
+                bound = self._template(binding.node, env, depth)  # type: ignore[arg-type]
+                if bound.has_literal:
+                    return bound
+        # a variable holding something dynamic reads best under its own name
         return KeyTemplate((Placeholder(name.value),))
 
 

@@ -1,0 +1,95 @@
+"""Which expressions are Redis clients: imports, aliases, bindings, annotations, pipelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import codes
+
+# Each snippet issues r.keys() (RDS301) on something that must be recognised as a client.
+RECOGNISED = {
+    "import alias": "import redis as rd\nr = rd.Redis()\nr.keys()\n",
+    "from import": "from redis import Redis\nr = Redis()\nr.keys()\n",
+    "from import alias": "from redis import StrictRedis as SR\nr = SR()\nr.keys()\n",
+    "from_url": "import redis\nr = redis.from_url('redis://localhost')\nr.keys()\n",
+    "class from_url": "from redis import Redis\nr = Redis.from_url('redis://localhost')\nr.keys()\n",
+    "asyncio": "import redis.asyncio as aioredis\nasync def f():\n    r = aioredis.Redis()\n    await r.keys()\n",
+    "asyncio from": "from redis.asyncio import Redis\nasync def f():\n    await Redis().keys()\n",
+    "valkey": "import valkey\nr = valkey.Valkey()\nr.keys()\n",
+    "cluster": "from redis.cluster import RedisCluster\nRedisCluster().keys()\n",
+    "sentinel master": "from redis.sentinel import Sentinel\nr = Sentinel([]).master_for('m')\nr.keys()\n",
+    "annotated param": "import redis\ndef f(r: redis.Redis):\n    r.keys()\n",
+    "string annotation": "import redis\ndef f(r: 'redis.Redis'):\n    r.keys()\n",
+    "optional annotation": "from typing import Optional\nfrom redis import Redis\ndef f(r: Optional[Redis]):\n    r.keys()\n",
+    "union annotation": "from redis import Redis\ndef f(r: Redis | None = None):\n    r.keys()\n",
+    "async annotation": "from redis.asyncio import Redis\nasync def f(r: Redis):\n    await r.keys()\n",
+    "annotated module variable": "from redis import Redis\nr: Redis\ndef f():\n    r.keys()\n",
+    "global set later": "import redis\nr = None\ndef init():\n    global r\n    r = redis.Redis()\ndef f():\n    r.keys()\n",
+    "self attribute": (
+        "import redis\nclass S:\n    def __init__(self, client: redis.Redis):\n        self.client = client\n"
+        "    def f(self):\n        self.client.keys()\n"
+    ),
+    "class annotation": "import redis\nclass S:\n    client: redis.Redis\n    def f(self):\n        self.client.keys()\n",
+    "self in subclass": "import redis\nclass Store(redis.Redis):\n    def purge(self):\n        self.keys()\n",
+    "factory annotation": "import redis\ndef get_redis() -> redis.Redis:\n    ...\nget_redis().keys()\n",
+    "async factory": "import redis.asyncio\nasync def get() -> redis.asyncio.Redis:\n    ...\nasync def f():\n    r = await get()\n    await r.keys()\n",
+    "with client": "import redis\nwith redis.Redis() as r:\n    r.keys()\n",
+    "walrus": "import redis\nif (r := redis.Redis()):\n    r.keys()\n",
+    "closure": "import redis\ndef outer(r: redis.Redis):\n    def inner():\n        r.keys()\n    return inner\n",
+}
+
+PIPELINES = {
+    "with pipeline": "import redis\ndef f(r: redis.Redis):\n    with r.pipeline() as p:\n        p.flushdb()\n",
+    "assigned pipeline": "import redis\ndef f(r: redis.Redis):\n    p = r.pipeline(transaction=True)\n    p.flushdb()\n",
+    "chained": "import redis\ndef f(r: redis.Redis):\n    r.pipeline().set('cache:a:b', 1, ex=5).flushdb().execute()\n",
+    "async pipeline": (
+        "from redis.asyncio import Redis\nasync def f(r: Redis):\n    async with r.pipeline() as p:\n"
+        "        p.flushdb()\n        await p.execute()\n"
+    ),
+}
+
+NOT_CLIENTS = {
+    "dict": "d = {}\nd.keys()\n",
+    "unannotated param": "def f(r):\n    r.keys()\n",
+    "other library": "import statsd\nc = statsd.StatsClient()\nc.incr('x')\nc.keys()\n",
+    "django cache": "from django.core.cache import cache\ncache.set('X.y', 1)\ncache.keys('*')\n",
+    "rebound name": "import redis\nr = redis.Redis()\nr = {}\nr.keys()\n",
+    "shadowed import": "import redis\ndef f(redis):\n    redis.Redis().keys()\n",
+    "for target": "import redis\nfor r in [redis.Redis(), {}]:\n    r.keys()\n",
+    "redis module itself": "import redis\nredis.keys()\n",
+    "unrelated Redis class": "class Redis:\n    def keys(self): ...\nRedis().keys()\n",
+    "local redis module": "from .redis import Redis\nRedis().keys()\n",
+    "other annotation": "import redis\ndef f(r: dict):\n    r.keys()\n",
+    "pipeline result": "import redis\ndef f(r: redis.Redis):\n    x = r.pipeline().execute()\n    x.keys()\n",
+}
+
+
+@pytest.mark.parametrize("source", RECOGNISED.values(), ids=RECOGNISED.keys())
+def test_recognised_clients(source: str) -> None:
+    assert "RDS301" in codes(source, path="main.py")
+
+
+@pytest.mark.parametrize("source", PIPELINES.values(), ids=PIPELINES.keys())
+def test_pipelines(source: str) -> None:
+    assert "RDS302" in codes(source, path="main.py")
+
+
+@pytest.mark.parametrize("source", NOT_CLIENTS.values(), ids=NOT_CLIENTS.keys())
+def test_not_clients(source: str) -> None:
+    assert codes(source, path="main.py") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import redis\npool = redis.ConnectionPool()\n",
+        "import redis\npool = redis.BlockingConnectionPool.from_url('redis://localhost')\n",
+        "from redis.asyncio import ConnectionPool\npool = ConnectionPool()\n",
+        "from redis.sentinel import Sentinel\ns = Sentinel([('localhost', 26379)])\n",
+        "import valkey\nv = valkey.from_url('redis://localhost')\n",
+        "import redis.asyncio as aioredis\nr = aioredis.from_url('redis://localhost')\n",
+    ],
+)
+def test_every_constructor_counts_for_injection_points(source: str) -> None:
+    assert codes(source, path="services/user.py") == ["RDS401"]
+    assert codes(source, path="app/redis/client.py") == []

@@ -1,0 +1,104 @@
+"""Key expressions resolved to templates, and the key rules on top of them."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from redis_lint.semantics.model import ModuleModel
+from tests.conftest import codes
+
+
+def template_of(source: str) -> str | None:
+    """The template of the key in the snippet's last `r.get(...)` call."""
+    model = ModuleModel(cst.parse_module("import redis\nr = redis.Redis()\n" + textwrap.dedent(source)))
+    key = [c for c in model.commands if c.method == "get"][-1].keys[0]
+    return key.template.render() if key.template else None
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('r.get("cache:user:1")', "cache:user:1"),
+        ('r.get(b"cache:user:1")', "cache:user:1"),
+        ('r.get("cache:" "user:1")', "cache:user:1"),
+        ('r.get(f"cache:user:{uid}:profile")', "cache:user:{uid}:profile"),
+        ('r.get(f"cache:user:{user.id}")', "cache:user:{user.id}"),
+        ('r.get(f"cache:user:{uid!r}:{n:03d}")', "cache:user:{uid}:{n}"),
+        ('r.get(f"cache:{{literal}}:x")', "cache:{literal}:x"),
+        ('r.get("cache:user:%s:profile" % uid)', "cache:user:{uid}:profile"),
+        ('r.get("cache:%s:%d" % (kind, 7))', "cache:{kind}:7"),
+        ('r.get("cache:%(kind)s:x" % {"kind": "user"})', "cache:user:x"),
+        ('r.get("cache:user:{}:profile".format(uid))', "cache:user:{uid}:profile"),
+        ('r.get("cache:{kind}:{0}".format(uid, kind="user"))', "cache:user:{uid}"),
+        ('r.get("cache:user:" + str(uid))', "cache:user:{str(uid)}"),
+        ('r.get(":".join(["cache", "user", uid]))', "cache:user:{uid}"),
+        ('PREFIX = "cache:user"\nr.get(f"{PREFIX}:{uid}")', "cache:user:{uid}"),
+        ('PREFIX = "cache:user"\nr.get(PREFIX + ":" + uid)', "cache:user:{uid}"),
+        ('def key(uid):\n    return f"cache:user:{uid}:profile"\nr.get(key(42))', "cache:user:42:profile"),
+        ('def key(uid):\n    k = f"cache:user:{uid}"\n    return k\nr.get(key(user_id))', "cache:user:{user_id}"),
+        (
+            'class Cache:\n    PREFIX = "cache:user"\n    def k(self, uid):\n        return f"{self.PREFIX}:{uid}"\n'
+            '    def f(self, uid):\n        r.get(self.k(uid))',
+            "cache:user:{uid}",
+        ),
+        ('class C:\n    P = "cache:referral"\nr.get(C.P + ":x:y")', "cache:referral:x:y"),
+        ("r.get(key)", None),
+        ('r.get(f"{prefix}:user:{uid}")', "{prefix}:user:{uid}"),
+        ('k = "cache:a:b"\nk = "cache:c:d"\nr.get(k)', None),  # bound twice: not guessed
+    ],
+)
+def test_templates(source: str, expected: str | None) -> None:
+    assert template_of(source) == expected
+
+
+def key_codes(key_expr: str) -> list[str]:
+    return sorted(codes(f"import redis\ndef f(r: redis.Redis, uid, token):\n    r.get({key_expr})\n"))
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ('"cache:user:1:profile"', []),
+        ('f"cache:user:{uid}"', []),
+        ('f"session:{token}"', []),  # the trailing placeholder may hold the rest
+        ('"cache:user"', ["RDS201"]),
+        ('"cache"', ["RDS201"]),
+        ('"cache::user:1"', ["RDS201"]),
+        ('"cache:user:"', ["RDS201"]),
+        ('"cache/user/1"', ["RDS201"]),
+        ('f"cache.user.{uid}"', ["RDS201"]),
+        ('"cache:User:1"', ["RDS202"]),
+        ('f"cache:user:{uid}:Profile"', ["RDS202"]),
+        ('f"cache:user:{userID}"', []),  # case inside a placeholder is data, not judged
+        ('"users:all:list"', ["RDS203"]),
+        ('"user:1"', ["RDS201", "RDS203"]),
+        ('f"{uid}:user:x"', []),
+        ('f"cache{uid}:user:x"', []),  # the namespace is not fully known
+        ("token", []),
+    ],
+)
+def test_key_rules(key: str, expected: list[str]) -> None:
+    assert key_codes(key) == expected
+
+
+def test_every_key_argument_is_checked() -> None:
+    source = 'import redis\ndef f(r: redis.Redis):\n    r.delete("cache:a:b", "Bad:key:x")\n    r.mget(["x:y:z"])\n'
+    assert sorted(codes(source)) == ["RDS202", "RDS203", "RDS203"]
+
+
+def test_mset_mapping_keys_are_checked() -> None:
+    source = 'import redis\ndef f(r: redis.Redis):\n    r.mset({"cache:a:b": 1, "oops": 2})\n'
+    assert sorted(codes(source)) == ["RDS101", "RDS201", "RDS203"]
+
+
+def test_custom_namespaces() -> None:
+    from dataclasses import replace
+
+    from redis_lint.config import Config, Policy
+
+    config = Config(policy=replace(Policy(), namespaces=("users",)))
+    source = 'import redis\ndef f(r: redis.Redis):\n    r.get("users:all:list")\n    r.get("cache:a:b")\n'
+    assert codes(source, config=config) == ["RDS203"]

@@ -1,0 +1,122 @@
+"""RDS101 missing-ttl and RDS102 ttl-over-policy."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import codes, lint
+
+HEAD = "import redis\nfrom datetime import timedelta\nimport datetime\n"
+
+
+def body(lines: str, params: str = "r: redis.Redis, uid, v") -> str:
+    return HEAD + f"def f({params}):\n" + "".join(f"    {line}\n" for line in lines.strip().splitlines())
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ('r.set(f"cache:user:{uid}:profile", v)', ["RDS101"]),
+        ('r.set(f"cache:user:{uid}:profile", v, px=1000)', []),
+        ('r.set(f"cache:user:{uid}:profile", v, keepttl=True)', []),
+        ('r.set(f"cache:user:{uid}:profile", v, ex=None)', ["RDS101"]),
+        ('r.set(f"cache:user:{uid}:profile", v, exat=1700000000)', []),
+        ('r.setex(f"cache:user:{uid}:profile", 60, v)', []),
+        ('r.psetex(f"cache:user:{uid}:profile", 60000, v)', []),
+        ('r.setnx(f"cache:user:{uid}:profile", v)', ["RDS101"]),
+        ('r[f"cache:user:{uid}:profile"] = v', ["RDS101"]),
+        ('r.hset(f"cache:user:{uid}:profile", "name", v)', ["RDS101"]),
+        ('r.lpush("cache:user:1:recent", v)', ["RDS101"]),
+        ('r.lpush("queue:notification:email", v)', []),
+        ('r.incr("rate:auth:1:attempts")', ["RDS101"]),
+        ('if r.incr("rate:auth:1:attempts") == 1:\n    r.expire("rate:auth:1:attempts", 60)', []),
+        ('r.sadd("cache:user:1:tags", v)\nr.pexpire("cache:user:1:tags", 60000)', []),
+        ('r.zadd("cache:user:1:scores", {v: 1})\nr.expireat("cache:user:1:scores", 1700000000)', []),
+        ('r.set(f"cache:user:{uid}:x", v)\nr.getex(f"cache:user:{uid}:x", ex=60)', []),
+        ('r.set(f"cache:user:{uid}:x", v)\nr.expire(f"cache:user:{uid}:y", 60)', ["RDS101"]),
+        ("r.set(key, v)", ["RDS101"]),  # unresolved keys are still checked
+        ("r.set(key, v)\nr.expire(key, 60)", []),
+        ("r.set(**kwargs)", []),  # the expiry may be in kwargs: not guessed
+        ('r.mset({"cache:user:1:a": 1})', ["RDS101"]),
+        ('r.mset({"queue:jobs:a:b": 1})', []),
+        ('r.rename("cache:user:1:a", "cache:user:1:b")', []),
+        ('r.copy("cache:user:1:a", "cache:user:1:b")', []),
+        ('r.lmove("queue:jobs:in", "cache:user:1:work")', ["RDS101"]),
+        ('r.sunionstore("cache:user:1:all", ["cache:user:1:a"])', ["RDS101"]),
+        ('r.get("cache:user:1:a")', []),
+        ('r.pipeline().set("cache:user:1:a", v).expire("cache:user:1:a", 60).execute()', []),
+    ],
+)
+def test_missing_ttl(lines: str, expected: list[str]) -> None:
+    assert codes(body(lines, "r: redis.Redis, uid, v, key, kwargs")) == expected
+
+
+def test_expire_in_another_function_does_not_count() -> None:
+    source = HEAD + (
+        "def write(r: redis.Redis, v):\n    r.set('cache:user:1:a', v)\n"
+        "def expire(r: redis.Redis):\n    r.expire('cache:user:1:a', 60)\n"
+    )
+    assert codes(source) == ["RDS101"]
+
+
+def test_message_says_what_to_do_with_the_policy_maximum() -> None:
+    [finding] = lint(body('r.set(f"cache:user:{uid}:profile", v)'))
+    assert finding.message == 'set() on "cache:user:{uid}:profile" has no TTL: pass ex= (policy max for cache:user is 3600 s)'
+    assert (finding.line, finding.column) == (5, 5)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ('r.set("cache:user:1:p", v, ex=3600)', []),
+        ('r.set("cache:user:1:p", v, ex=3601)', ["RDS102"]),
+        ('r.set("cache:user:1:p", v, px=3_600_000)', []),
+        ('r.set("cache:user:1:p", v, px=3_600_001)', ["RDS102"]),
+        ('r.set("cache:user:1:p", v, ex=2 * 60 * 60)', ["RDS102"]),
+        ('r.set("cache:user:1:p", v, ex=timedelta(minutes=30))', []),
+        ('r.set("cache:user:1:p", v, px=timedelta(hours=2))', ["RDS102"]),
+        ('r.set("cache:user:1:p", v, ex=datetime.timedelta(1))', ["RDS102"]),
+        ('r.set("cache:user:1:p", v, ex=timedelta(hours=2).total_seconds())', ["RDS102"]),
+        ('r.set("cache:user:1:p", v, ex=int(7200.0))', ["RDS102"]),
+        ('r.set("cache:referral:abc:code", v, ex=6 * 3600)', []),
+        ('r.set("cache:referral:abc:code", v, ex=7 * 3600)', ["RDS102"]),
+        ('r.setex("rate:auth:1:n", 61, v)', ["RDS102"]),
+        ('r.psetex("lock:broadcast:1", 31000, v)', ["RDS102"]),
+        ('r.set("lock:broadcast:1", v, nx=True, ex=30)', []),
+        ('r.set("cache:user:1:p", v)\nr.expire("cache:user:1:p", 86400)', ["RDS102"]),
+        ('r.set("cache:user:1:p", v)\nr.pexpire("cache:user:1:p", 60000)', []),
+        ('r.lock("lock:broadcast:1", timeout=60)', ["RDS102"]),
+        ('r.set("cache:other:1:p", v, ex=10**9)', []),  # no maximum for the prefix
+        ('r.set("cache:user:1:p", v, ex=ttl)', []),  # not a constant
+        ('r.set(f"{ns}:user:1", v, ex=99999)', []),  # prefix unknown
+    ],
+)
+def test_ttl_over_policy(lines: str, expected: list[str]) -> None:
+    assert codes(body(lines, "r: redis.Redis, v, ttl, ns")) == expected
+
+
+def test_constants_from_module_and_class() -> None:
+    source = HEAD + (
+        "DAY = 24 * 60 * 60\n"
+        "class Sessions:\n"
+        "    TTL = 2 * DAY\n"
+        "    def __init__(self, r: redis.Redis):\n"
+        "        self.r = r\n"
+        "    def save(self, token, v):\n"
+        "        self.r.setex(f'session:auth:token:{token}', self.TTL, v)\n"
+    )
+    [finding] = lint(source)
+    assert finding.code == "RDS102"
+    assert finding.message == (
+        'TTL of 172800 s on "session:auth:token:{token}" is over the policy maximum for session:auth: use at most 86400 s'
+    )
+
+
+def test_longest_prefix_wins() -> None:
+    from dataclasses import replace
+
+    from redis_lint.config import Config, Policy
+
+    policy = replace(Policy(), max_ttl=(("cache", 100), ("cache:user", 1000)))
+    source = body('r.set("cache:user:1:p", v, ex=500)\nr.set("cache:item:1:p", v, ex=500)')
+    assert [f.line for f in lint(source, config=Config(policy=policy))] == [6]
