@@ -3,7 +3,8 @@
 flake8 hands over the file's lines; configuration comes from the same
 `[tool.redis-lint]` the CLI reads, found from the file's folder.  flake8
 applies `# noqa` itself, so the engine's own noqa pass is skipped here and
-`--disable-noqa` keeps working.
+`--disable-noqa` keeps working.  A broken configuration cannot stop flake8
+cleanly from inside a plugin, so it is reported as RDS000 on each file.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from redis_lint import __version__
-from redis_lint.config import Config, load_config
+from redis_lint.config import Config, ConfigError, load_config
 
 
 @lru_cache(maxsize=64)
-def _config_for(directory: Path) -> Config:
-    return load_config(start=directory)  # a ConfigError stops flake8 with its one-line message
+def _config_for(directory: Path) -> Config | ConfigError:
+    try:
+        return load_config(start=directory)
+    except ConfigError as error:
+        return error
 
 
 class RedisLintPlugin:
@@ -35,6 +39,9 @@ class RedisLintPlugin:
 
         path = Path(self.filename)
         config = _config_for(path.absolute().parent)
+        if isinstance(config, ConfigError):
+            yield 1, 0, f"RDS000 cannot use the redis-lint configuration: {config}", type(self)
+            return
         if config.is_excluded(config.relative(path)):
             return
         source = "".join(self.lines)

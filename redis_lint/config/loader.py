@@ -53,7 +53,8 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     if path is None:
         path = find_config(start or Path.cwd())
         if path is None:
-            return Config(root=_directory_of(start or Path.cwd()))
+            # no project configuration: paths are relative to where the run was started
+            return Config(root=Path.cwd())
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -187,7 +188,7 @@ def parse_duration(value: object) -> int | None:
 def check_code(code: str, fail) -> None:  # type: ignore[no-untyped-def]
     """A code or code prefix must name at least one rule ("RDS", "RDS1", "RDS101")."""
     if not any(known.startswith(code) for known in ALL_CODES) or not code.startswith("RDS"):
-        close = difflib.get_close_matches(code, ALL_CODES, n=1)
+        close = difflib.get_close_matches(code, ALL_CODES, n=1, cutoff=0.8)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise fail(f"unknown rule code {code!r}{hint}")
 

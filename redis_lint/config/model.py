@@ -44,7 +44,8 @@ class Policy:
         return matches_any(relative_path, self.injection_points)
 
 
-DEFAULT_SELECT = tuple(rule.code for rule in RULES if rule.default)
+# Every rule that is on by default; opt-in rules need their full code in select/extend-select.
+DEFAULT_SELECT = ("RDS",)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ class SourceError(Exception):
 def decode_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:  # unknown or conflicting coding cookie
-        raise SourceError(f"cannot decode: {error.msg}") from None
+    except SyntaxError as error:
+        if "encoding problem" in error.msg or "unknown encoding" in error.msg or "mismatch" in error.msg:
+            raise SourceError(f"cannot decode: {error.msg}") from None
+        encoding = "utf-8"  # invalid UTF-8 in the first lines: the decode below says where
     try:
         text = data.decode(encoding)  # "utf-8-sig" when there is a BOM: it is dropped
     except UnicodeDecodeError as error:

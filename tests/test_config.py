@@ -1,0 +1,126 @@
+"""[tool.redis-lint]: discovery, every option, and errors that name the key and the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redis_lint.config import Config, ConfigError, find_config, load_config
+from redis_lint.config.globs import path_matches
+from redis_lint.config.loader import parse_duration
+
+
+def write_pyproject(folder: Path, body: str) -> Path:
+    path = folder / "pyproject.toml"
+    path.write_text(f"[project]\nname = 'x'\n\n[tool.redis-lint]\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_defaults_are_the_practices_policy() -> None:
+    policy = Config().policy
+    assert policy.namespaces == ("cache", "session", "queue", "lock", "rate")
+    assert dict(policy.max_ttl) == {"session:auth": 86400, "cache:user": 3600, "cache:referral": 21600, "rate": 60, "lock": 30}
+    assert policy.persistent_prefixes == ("queue",)
+
+
+def test_nearest_pyproject_with_the_table_wins(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, 'namespaces = ["outer"]')
+    inner = tmp_path / "pkg"
+    (inner / "sub").mkdir(parents=True)
+    (inner / "pyproject.toml").write_text("[project]\nname = 'no-table'\n")  # skipped: no [tool.redis-lint]
+    assert find_config(inner / "sub") == tmp_path / "pyproject.toml"
+    config = load_config(start=inner / "sub")
+    assert config.policy.namespaces == ("outer",)
+    assert config.root == tmp_path
+
+
+def test_every_option(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, """
+select = ["RDS1", "RDS2"]
+extend-select = ["RDS301"]
+ignore = ["RDS202"]
+per-file-ignores = { "legacy/**" = ["RDS101"] }
+exclude = ["build/**"]
+extend-exclude = ["migrations"]
+namespaces = ["cache", "jobs"]
+max-ttl = { "cache" = "2h", "jobs:email" = 90 }
+persistent-prefixes = ["jobs"]
+injection-points = ["wiring.py"]
+extend-injection-points = ["factories/*.py"]
+""")
+    config = load_config(start=tmp_path)
+    assert config.enabled_codes("app/x.py") == {"RDS101", "RDS102", "RDS201", "RDS203", "RDS301"}
+    assert config.enabled_codes("legacy/old.py") == {"RDS102", "RDS201", "RDS203", "RDS301"}
+    assert config.is_excluded("build/x.py") and config.is_excluded("migrations/0001.py")
+    assert not config.is_excluded("app/build.py")
+    assert config.policy.max_ttl == (("cache", 7200), ("jobs:email", 90))
+    assert config.policy.is_injection_point("src/wiring.py")
+    assert config.policy.is_injection_point("factories/redis.py")
+    assert not config.policy.is_injection_point("main.py")
+
+
+def test_more_specific_selection_wins() -> None:
+    config = Config(select=("RDS",), ignore=("RDS2",), extend_select=("RDS203",))
+    enabled = config.enabled_codes("x.py")
+    assert "RDS203" in enabled and "RDS201" not in enabled and "RDS101" in enabled
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('namespacez = ["x"]', "namespacez: unknown option (did you mean 'namespaces'?)"),
+        ('select = "RDS101"', "select: expected a list of strings, got str 'RDS101'"),
+        ('select = ["RDS999"]', "select: unknown rule code 'RDS999'"),
+        ('ignore = ["E501"]', "ignore: unknown rule code 'E501'"),
+        ('per-file-ignores = { "x.py" = ["RDS1O1"] }', "per-file-ignores.'x.py': unknown rule code 'RDS1O1'"),
+        ('max-ttl = { "cache" = "forever" }', "max-ttl.'cache': expected seconds or a duration"),
+        ('max-ttl = { "Cache" = 10 }', "max-ttl.'Cache': not a lowercase key prefix"),
+        ('namespaces = ["Cache"]', "namespaces: 'Cache' is not a lowercase key prefix"),
+        ("namespaces = [", "invalid TOML"),
+    ],
+)
+def test_errors_name_the_key_and_the_file(tmp_path: Path, body: str, message: str) -> None:
+    path = write_pyproject(tmp_path, body)
+    with pytest.raises(ConfigError) as error:
+        load_config(start=tmp_path)
+    assert message in str(error.value)
+    assert str(path) in str(error.value)
+
+
+def test_explicit_config_file_may_be_a_bare_table(tmp_path: Path) -> None:
+    path = tmp_path / "redis-lint.toml"
+    path.write_text('namespaces = ["app"]\n')
+    assert load_config(path).policy.namespaces == ("app",)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [(30, 30), ("30s", 30), ("5m", 300), ("6h", 21600), ("1d", 86400), ("1.5h", 5400), ("90", 90),
+     (0, None), (-5, None), ("soon", None), (True, None)],
+)
+def test_durations(value: object, seconds: int | None) -> None:
+    assert parse_duration(value) == seconds
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "matches"),
+    [
+        ("app/redis/client.py", "redis/client.py", True),
+        ("redis/client.py", "redis/client.py", True),
+        ("app/redis/client.py", "*/redis/client.py", True),
+        ("app/myredis/client.py", "redis/client.py", False),
+        ("tests/unit/test_x.py", "tests/**", True),
+        ("pkg/tests/test_x.py", "tests/**", True),
+        ("app/tests.py", "tests/**", False),
+        ("app/test_cache.py", "test_*.py", True),
+        ("app/main.py", "/main.py", False),
+        ("main.py", "/main.py", True),
+        ("build/lib/x.py", "build", True),
+        ("src/a/b/c.py", "src/**/c.py", True),
+        ("src/c.py", "src/**/c.py", True),
+        ("src/a/c.py", "src/*.py", False),
+    ],
+)
+def test_globs(path: str, pattern: str, matches: bool) -> None:
+    assert path_matches(path, pattern) is matches

@@ -1,0 +1,149 @@
+"""The engine: decoding, parse errors, noqa, discovery, ordering, isolation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redis_lint.config import Config
+from redis_lint.engine import linter
+from redis_lint.engine.discovery import discover
+from redis_lint.engine.linter import lint_file, lint_paths
+from redis_lint.engine.noqa import noqa_map
+from redis_lint.engine.source import SourceError, decode_source
+from tests.conftest import codes, lint
+
+FLUSH = "import redis\ndef f(r: redis.Redis):\n    r.flushall(){comment}\n"
+
+
+# -- decoding ----------------------------------------------------------------
+
+def test_bom_is_dropped() -> None:
+    assert decode_source(b"\xef\xbb\xbfx = 1\n") == "x = 1\n"
+
+
+def test_coding_cookie_is_honoured() -> None:
+    assert decode_source("# -*- coding: latin-1 -*-\nk = 'caf\xe9'\n".encode("latin-1")).endswith("'caf\xe9'\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"x = '\xff\xfe'\n", "cannot decode as utf-8 (line 1)"),
+        (b"# coding: klingon\nx = 1\n", "unknown encoding"),
+    ],
+)
+def test_undecodable_files(data: bytes, message: str) -> None:
+    with pytest.raises(SourceError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        decode_source(data)
+
+
+def test_crlf_and_lone_cr_line_endings(tmp_path: Path) -> None:
+    for name, newline in (("crlf.py", b"\r\n"), ("cr.py", b"\r")):
+        path = tmp_path / name
+        path.write_bytes(newline.join([b"import redis", b"def f(r: redis.Redis):", b"    r.flushall()", b""]))
+        [finding] = lint_file(path, Config(root=tmp_path))
+        assert (finding.code, finding.line) == ("RDS302", 3)
+
+
+# -- files that cannot be linted ---------------------------------------------
+
+def test_unreadable_undecodable_and_unparsable_files_are_rds000(tmp_path: Path) -> None:
+    (tmp_path / "bad_encoding.py").write_bytes(b"x = '\xff'\n")
+    (tmp_path / "syntax.py").write_text("import redis\ndef f(:\n")
+    (tmp_path / "py2.py").write_text('print "hello"\n')
+    (tmp_path / "good.py").write_text(FLUSH.format(comment=""))
+    run = lint_paths([tmp_path], Config(root=tmp_path))
+    assert [(Path(f.path).name, f.line, f.code) for f in run.findings] == [
+        ("bad_encoding.py", 1, "RDS000"),
+        ("good.py", 3, "RDS302"),
+        ("py2.py", 1, "RDS000"),
+        ("syntax.py", 2, "RDS000"),
+    ]
+
+
+def test_rds000_can_be_ignored(tmp_path: Path) -> None:
+    (tmp_path / "syntax.py").write_text("def f(:\n")
+    assert lint_paths([tmp_path], Config(root=tmp_path, ignore=("RDS000",))).findings == []
+
+
+def test_internal_error_costs_one_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self, context):  # type: ignore[no-untyped-def]
+        raise ValueError("boom")
+
+    monkeypatch.setattr(linter.ALL_RULES[0].__class__, "check", broken)
+    [finding] = lint("import redis\n")
+    assert finding.code == "RDS000"
+    assert "internal error" in finding.message and "ValueError" in finding.message
+
+
+# -- noqa --------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("comment", "silenced"),
+    [
+        ("  # noqa", True),
+        ("  # noqa: RDS302", True),
+        ("  # NOQA:RDS302", True),
+        ("  # noqa: RDS101,RDS302", True),
+        ("  # noqa: RDS101 RDS302", True),
+        ("  # noqa: RDS3", True),
+        ("  # noqa: RDS101", False),
+        ("  # noqa: E501", False),
+        ("  # no qa", False),
+    ],
+)
+def test_noqa(comment: str, silenced: bool) -> None:
+    assert codes(FLUSH.format(comment=comment)) == ([] if silenced else ["RDS302"])
+
+
+def test_noqa_goes_on_the_line_of_the_finding_as_in_flake8() -> None:
+    source = 'import redis\ndef f(r: redis.Redis):\n    r.set(\n        "Cache:a:b", 1, ex=5,\n    )  # noqa: RDS202\n'
+    assert codes(source) == ["RDS202"]
+    assert codes(source.replace('ex=5,\n    )  # noqa: RDS202', 'ex=5,  # noqa: RDS202\n    )')) == []
+
+
+def test_noqa_after_a_multiline_string_covers_all_of_its_lines() -> None:
+    source = "import redis\ndef f(r: redis.Redis):\n    r.eval(\"\"\"\n        return redis.call('KEYS', '*')\n    \"\"\", 0)  # noqa: RDS301\n"
+    assert codes(source) == []
+
+
+def test_noqa_inside_a_string_is_not_a_comment() -> None:
+    assert noqa_map('x = "# noqa"\n') == {}
+
+
+# -- discovery ---------------------------------------------------------------
+
+def test_discovery_skips_vcs_virtualenvs_caches_and_excludes(tmp_path: Path) -> None:
+    for relative in ("a.py", "pkg/b.py", "pkg/c.pyi", "pkg/notes.txt", ".git/hooks/x.py", "__pycache__/x.py",
+                     "env/lib/x.py", "node_modules/x.py", "generated/x.py", "pkg.egg-info/x.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("")
+    (tmp_path / "env" / "pyvenv.cfg").write_text("")  # a virtualenv under an unusual name
+    found = discover([tmp_path], Config(root=tmp_path, exclude=("generated",)))
+    assert [p.relative_to(tmp_path).as_posix() for p in found.files] == ["a.py", "pkg/b.py", "pkg/c.pyi"]
+
+
+def test_missing_paths_are_reported_and_the_rest_is_linted(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(FLUSH.format(comment=""))
+    run = lint_paths([tmp_path / "missing.py", tmp_path / "a.py"], Config(root=tmp_path))
+    assert [f.code for f in run.findings] == ["RDS302"]
+    assert run.problems == [f"{tmp_path / 'missing.py'}: no such file or directory"]
+
+
+def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "loop").symlink_to(tmp_path / "pkg")
+    (tmp_path / "pkg" / "a.py").write_text("")
+    assert [p.name for p in discover([tmp_path], Config(root=tmp_path)).files] == ["a.py"]
+
+
+def test_output_is_sorted_and_deterministic(tmp_path: Path) -> None:
+    for name in ("b.py", "a.py", "c/d.py"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("import redis\ndef f(r: redis.Redis):\n    r.keys()\n    r.flushall()\n")
+    first = lint_paths([tmp_path / "c", tmp_path], Config(root=tmp_path)).findings
+    assert [(Path(f.path).name, f.line) for f in first] == [
+        ("a.py", 3), ("a.py", 4), ("b.py", 3), ("b.py", 4), ("d.py", 3), ("d.py", 4)]
+    assert first == lint_paths([tmp_path], Config(root=tmp_path)).findings

@@ -1,0 +1,87 @@
+"""The flake8 plugin, tested by running flake8: same findings as the CLI."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def redis_lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "redis_lint", "check", "-q", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def locations(output: str) -> list[str]:
+    """path:line:col: CODE of each finding line, without the leading ./ flake8 keeps."""
+    return sorted(re.sub(r"^\./", "", m) for m in re.findall(r"^(\S+:\d+:\d+: RDS\d{3})", output, re.M))
+
+
+def test_plugin_is_registered() -> None:
+    result = flake8("--version", cwd=REPO)
+    assert "redis-lint" in result.stdout
+
+
+def test_same_findings_as_the_cli_on_the_fixtures() -> None:
+    by_flake8 = flake8("--select", "RDS", "fixtures/", cwd=REPO)
+    by_cli = redis_lint("fixtures/", cwd=REPO)
+    assert by_flake8.returncode == by_cli.returncode == 1
+    assert locations(by_flake8.stdout) == locations(by_cli.stdout)
+    assert len(locations(by_cli.stdout)) == 41
+    # the messages are the same too
+    assert sorted(by_flake8.stdout.splitlines()) == sorted(by_cli.stdout.splitlines())
+
+
+def test_reference_app_is_clean_under_flake8() -> None:
+    result = flake8("--select", "RDS", "fixtures/reference_app", cwd=REPO)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "user.py").write_text(
+        "import redis\n"
+        "client = redis.Redis()\n"
+        "client.flushall()\n"
+        "client.keys()  # noqa: RDS301\n"
+        "client.get('User:1')\n"
+    )
+    return tmp_path
+
+
+def test_project_configuration_and_noqa_under_flake8(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.redis-lint]\nignore = ['RDS2']\nextend-injection-points = ['services/**']\n")
+    result = flake8("--select", "RDS", ".", cwd=project)
+    assert locations(result.stdout) == ["services/user.py:3:1: RDS302"]
+    assert locations(result.stdout) == locations(redis_lint(".", cwd=project).stdout)
+
+
+def test_disable_noqa_is_flake8s(project: Path) -> None:
+    result = flake8("--select", "RDS3", "--disable-noqa", ".", cwd=project)
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["RDS302", "RDS301"]
+
+
+def test_broken_configuration_under_flake8_is_reported_not_a_crash(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.redis-lint]\nselect = 'RDS'\n")
+    result = flake8("--select", "RDS", ".", cwd=project)
+    assert "Traceback" not in result.stderr
+    assert "RDS000 cannot use the redis-lint configuration" in result.stdout
+    assert "select: expected a list of strings" in result.stdout
+
+
+def test_syntax_errors_are_flake8s_e999(project: Path) -> None:
+    (project / "broken.py").write_text("def f(:\n")
+    result = flake8("--select", "RDS,E999", ".", cwd=project)
+    assert "broken.py:1:8: E999" in result.stdout
+    assert "RDS000" not in result.stdout
+    assert "Traceback" not in result.stderr
