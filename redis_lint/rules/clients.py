@@ -14,9 +14,12 @@ class ClientOutsideInjectionPoint(Rule):
         if context.policy.is_injection_point(context.relative_path):
             return
         for construction in context.model.constructions:
-            kind = construction.value.kind.value
-            yield Violation(
-                construction.node,
-                f"{construction.qualified_name}() builds a {kind} outside an injection point: "
-                f"build it once where the application starts (e.g. redis/client.py) and inject it",
-            )
+            yield Violation(construction.node, outside_message(construction.qualified_name, construction.value.kind.value))
+
+
+def outside_message(constructor: str, kind: str) -> str:
+    """Shared with the runtime, which sees the constructions happen."""
+    return (
+        f"{constructor}() builds a {kind} outside an injection point: "
+        f"build it once where the application starts (e.g. redis/client.py) and inject it"
+    )

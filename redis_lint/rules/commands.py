@@ -22,13 +22,14 @@ class CommandFamilyRule(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if call.command in self.commands:
-                yield Violation(call.node, f"{call.method}() runs {call.command}, {self.why}: {self.instead}")
+                yield Violation(call.node, self.message(f"{call.method}() runs {call.command}"))
             for command in call.lua_commands:
                 if command in self.commands:
-                    yield Violation(
-                        call.node,
-                        f"the Lua script passed to {call.method}() calls {command}, {self.why}: {self.instead}",
-                    )
+                    yield Violation(call.node, self.message(f"the Lua script passed to {call.method}() calls {command}"))
+
+    def message(self, what: str) -> str:
+        """`what` names the command and how it was sent; shared with the runtime."""
+        return f"{what}, {self.why}: {self.instead}"
 
 
 class KeysCommand(CommandFamilyRule):
@@ -57,3 +58,11 @@ class AdminCommand(CommandFamilyRule):
     commands = ADMIN_COMMANDS
     why = "a server administration command"
     instead = "configure and operate the server from its deployment, not from application code"
+
+
+FAMILY_RULES: tuple[CommandFamilyRule, ...] = (KeysCommand(), FlushCommand(), ScanCommand(), AdminCommand())
+
+
+def family_rule(command: str) -> CommandFamilyRule | None:
+    """The rule that flags a Redis command (as sent: "KEYS", "CONFIG SET"), if any."""
+    return next((rule for rule in FAMILY_RULES if command in rule.commands), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from redis_lint.config import Policy
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.keys import KeyTemplate, Placeholder
 from redis_lint.semantics.model import KeyArg
@@ -38,41 +39,68 @@ def shape_problem(template: KeyTemplate) -> str | None:
     return None
 
 
-class KeyShape(Rule):
+def shape_message(template: KeyTemplate) -> str | None:
+    problem = shape_problem(template)
+    return f'key "{template.render()}" {problem} (namespace:context:entity[:attribute])' if problem else None
+
+
+def case_message(template: KeyTemplate) -> str | None:
+    if not any(isinstance(p, str) and p != p.lower() for p in template.parts):
+        return None
+    lowered = KeyTemplate(tuple(p.lower() if isinstance(p, str) else p for p in template.parts))
+    return f'key "{template.render()}" has upper-case letters: use "{lowered.render()}"'
+
+
+def namespace_message(template: KeyTemplate, namespaces: tuple[str, ...]) -> str | None:
+    first = template.segments()[0]
+    if len(first) != 1 or not isinstance(first[0], str):
+        return None  # "user{x}:..." - the namespace is not known
+    # judged on the word before any separator, case-insensitively: "cache.user.1" and
+    # "Cache:..." have a known namespace, and RDS201/RDS202 report their real problem
+    namespace = _FOREIGN_SEPARATOR_RE.split(first[0], maxsplit=1)[0].lower()
+    if namespace in namespaces:
+        return None
+    return f'key "{template.render()}" is outside the policy namespaces: start it with one of {", ".join(namespaces)}'
+
+
+class KeyRule(Rule):
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+        raise NotImplementedError
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for key, template in checkable_keys(context):
+            message = self.message(template, context.policy)
+            if message is not None:
+                yield Violation(key.expr, message)
+
+
+class KeyShape(KeyRule):
     code = "RDS201"
 
-    def check(self, context: RuleContext) -> Iterator[Violation]:
-        for key, template in checkable_keys(context):
-            problem = shape_problem(template)
-            if problem:
-                yield Violation(key.expr, f'key "{template.render()}" {problem} (namespace:context:entity[:attribute])')
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+        return shape_message(template)
 
 
-class KeyCase(Rule):
+class KeyCase(KeyRule):
     code = "RDS202"
 
-    def check(self, context: RuleContext) -> Iterator[Violation]:
-        for key, template in checkable_keys(context):
-            if any(isinstance(p, str) and p != p.lower() for p in template.parts):
-                lowered = KeyTemplate(tuple(p.lower() if isinstance(p, str) else p for p in template.parts))
-                yield Violation(key.expr, f'key "{template.render()}" has upper-case letters: use "{lowered.render()}"')
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+        return case_message(template)
 
 
-class KeyNamespace(Rule):
+class KeyNamespace(KeyRule):
     code = "RDS203"
 
-    def check(self, context: RuleContext) -> Iterator[Violation]:
-        namespaces = context.policy.namespaces
-        for key, template in checkable_keys(context):
-            first = template.segments()[0]
-            if len(first) != 1 or not isinstance(first[0], str):
-                continue  # "user{x}:..." - the namespace is not known
-            # judged on the word before any separator, case-insensitively: "cache.user.1" and
-            # "Cache:..." have a known namespace, and RDS201/RDS202 report their real problem
-            namespace = _FOREIGN_SEPARATOR_RE.split(first[0], maxsplit=1)[0].lower()
-            if namespace not in namespaces:
-                yield Violation(
-                    key.expr,
-                    f'key "{template.render()}" is outside the policy namespaces: '
-                    f"start it with one of {', '.join(namespaces)}",
-                )
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+        return namespace_message(template, policy.namespaces)
+
+
+KEY_RULES: tuple[KeyRule, ...] = (KeyShape(), KeyCase(), KeyNamespace())
+
+
+def key_messages(template: KeyTemplate, policy: Policy) -> Iterator[tuple[str, str]]:
+    """(code, message) for every naming rule a checkable key breaks; shared with the runtime."""
+    for rule in KEY_RULES:
+        message = rule.message(template, policy)
+        if message is not None:
+            yield rule.code, message

@@ -93,8 +93,9 @@ class TtlOverPolicy(Rule):
                     continue
                 ttl = value if isinstance(value, Duration) or param.unit is TtlUnit.SECONDS else value / 1000
                 if ttl > limit[1]:
-                    yield Violation(
-                        expr,
-                        f"TTL of {seconds(ttl)} on {describe_key(key)} is over the policy maximum for "
-                        f"{limit[0]}: use at most {seconds(limit[1])}",
-                    )
+                    yield Violation(expr, over_policy_message(ttl, describe_key(key), limit))
+
+
+def over_policy_message(ttl: float, key: str, limit: tuple[str, int]) -> str:
+    """Shared with the runtime, which judges the TTLs it sees sent."""
+    return f"TTL of {seconds(ttl)} on {key} is over the policy maximum for {limit[0]}: use at most {seconds(limit[1])}"
