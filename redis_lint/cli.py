@@ -136,3 +136,111 @@ def explain(code: str) -> None:
     if page is None:
         raise RedisLintError(f"the page of {code} is missing from this installation")
     click.echo(page.rstrip())
+
+
+# -- runtime -------------------------------------------------------------------
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.option("--output", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the runtime findings as JSON to this file.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The TOML configuration for the watched processes.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+def run(output: Path | None, config_path: Path | None, quiet: bool, command: tuple[str, ...]) -> None:
+    """Run COMMAND (after --) with redis-py watched in every Python process it starts.
+
+    Example: redis-lint run --output rt.json -- pytest tests/
+    """
+    from redis_lint.runtime.runner import run_instrumented
+
+    _load(config_path, Path("."))  # a broken configuration stops here, not in every child
+    result = run_instrumented(list(command), config_path)
+    _write_runtime(result.findings, output, quiet)
+    if result.returncode != 0:
+        click.echo(f"redis-lint: the command exited with {result.returncode}", err=True)
+        sys.exit(result.returncode)
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def _write_runtime(findings: list, output: Path | None, quiet: bool) -> None:  # type: ignore[type-arg]
+    for finding in findings:
+        click.echo(str(finding))
+    if output is not None:
+        output.write_text(json.dumps([f.as_dict() for f in findings], indent=2) + "\n", encoding="utf-8")
+    if not quiet:
+        total = sum(f.count for f in findings)
+        click.echo(f"Runtime: {len(findings)} finding{'s' if len(findings) != 1 else ''} "
+                   f"({total} occurrence{'s' if total != 1 else ''}).", err=True)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+@click.option("--runtime", "runtime_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Runtime findings written by `redis-lint run --output`.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def compare(arguments: tuple[str, ...], runtime_file: Path | None, config_path: Path | None, output_format: str) -> None:
+    """Compare static findings on PATHS with runtime findings.
+
+    redis-lint compare PATHS --runtime rt.json, or redis-lint compare PATHS -- COMMAND to run
+    COMMAND first. Exits 1 when the runtime saw something the static analysis did not.
+    """
+    from redis_lint.engine.linter import lint_paths
+    from redis_lint.runtime.compare import compare as compare_findings
+    from redis_lint.runtime.compare import report
+    from redis_lint.runtime.runner import load_runtime_file, run_instrumented
+
+    raw = list(arguments)
+    paths, command = (raw[: raw.index("--")], raw[raw.index("--") + 1 :]) if "--" in raw else (raw, [])
+    if (runtime_file is None) == (not command):
+        raise RedisLintError("give either --runtime FILE or -- COMMAND")
+    paths_ = [Path(p) for p in paths] or [Path(".")]
+    config = _load(config_path, paths_[0])
+    if command:
+        runtime = run_instrumented(command, config_path).findings
+    else:
+        try:
+            runtime = load_runtime_file(runtime_file)  # type: ignore[arg-type]
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            raise RedisLintError(f"{runtime_file}: not a runtime findings file ({error})") from None
+    static = lint_paths(paths_, config).findings
+    result = compare_findings(static, runtime)
+    click.echo(json.dumps(result.as_dict(), indent=2) if output_format == "json" else report(result))
+    sys.exit(EXIT_FINDINGS if result.runtime_only else EXIT_CLEAN)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--count", default=500, show_default=True, help="Keys asked per SCAN batch.")
+@click.option("--pause", default=0.01, show_default=True, help="Seconds to wait between batches.")
+@click.option("--max-keys", type=int, default=None, help="Stop after this many keys.")
+@click.option("--memory-samples", default=0, show_default=True, help="MEMORY USAGE calls per template.")
+@click.option("--match", default=None, help="Only keys matching this SCAN pattern.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def audit(url: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
+          config_path: Path | None, output_format: str) -> None:
+    """Audit a live keyspace, read-only: keys without TTL, TTLs over policy, naming.
+
+    URL is a redis:// or rediss:// URL. Exits 1 when a template breaks a rule.
+    """
+    from redis_lint.runtime.audit import audit as run_audit
+    from redis_lint.runtime.audit import format_text, redact_url
+
+    config = _load(config_path, Path("."))
+    interactive = sys.stderr.isatty()
+
+    def progress(scanned: int) -> None:
+        click.echo(f"\rscanned {scanned} keys", err=True, nl=False)
+
+    try:
+        report = run_audit(url, config.policy, count=count, pause=pause, max_keys=max_keys,
+                           memory_samples=memory_samples, match=match, progress=progress if interactive else None)
+    except Exception as error:  # connection refused, bad URL, auth: one line
+        raise RedisLintError(f"cannot audit {redact_url(url)}: {type(error).__name__}: {error}") from None
+    if interactive:
+        click.echo("", err=True)
+    click.echo(json.dumps(report.as_dict(), indent=2) if output_format == "json" else format_text(report))
+    sys.exit(EXIT_FINDINGS if report.has_problems else EXIT_CLEAN)

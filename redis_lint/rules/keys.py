@@ -25,7 +25,12 @@ def checkable_keys(context: RuleContext) -> Iterator[tuple[KeyArg, KeyTemplate]]
                 yield key, key.template
 
 
-def shape_problem(template: KeyTemplate) -> str | None:
+def shape_problem(template: KeyTemplate, *, concrete: bool = False) -> str | None:
+    """Why a key breaks namespace:context:entity[:attribute], if it does.
+
+    In code, a trailing placeholder may hold further segments (`f"session:{rest}"`);
+    a key seen at run time (`concrete`) has all of its segments in view.
+    """
     literal_text = "".join(p for p in template.parts if isinstance(p, str))
     for separator in _FOREIGN_SEPARATORS:
         if separator in literal_text:
@@ -34,13 +39,13 @@ def shape_problem(template: KeyTemplate) -> str | None:
     if any(not segment for segment in segments):
         return "has an empty segment ('::' or a leading/trailing ':')"
     trailing_placeholder = len(segments[-1]) == 1 and isinstance(segments[-1][0], Placeholder)
-    if len(segments) < 3 and not trailing_placeholder:
+    if len(segments) < 3 and (concrete or not trailing_placeholder):
         return f"has {len(segments)} segment{'s' if len(segments) > 1 else ''}: use at least three"
     return None
 
 
-def shape_message(template: KeyTemplate) -> str | None:
-    problem = shape_problem(template)
+def shape_message(template: KeyTemplate, *, concrete: bool = False) -> str | None:
+    problem = shape_problem(template, concrete=concrete)
     return f'key "{template.render()}" {problem} (namespace:context:entity[:attribute])' if problem else None
 
 
@@ -64,7 +69,7 @@ def namespace_message(template: KeyTemplate, namespaces: tuple[str, ...]) -> str
 
 
 class KeyRule(Rule):
-    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
         raise NotImplementedError
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
@@ -77,30 +82,31 @@ class KeyRule(Rule):
 class KeyShape(KeyRule):
     code = "RDS201"
 
-    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
-        return shape_message(template)
+    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
+        return shape_message(template, concrete=concrete)
 
 
 class KeyCase(KeyRule):
     code = "RDS202"
 
-    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
         return case_message(template)
 
 
 class KeyNamespace(KeyRule):
     code = "RDS203"
 
-    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
         return namespace_message(template, policy.namespaces)
 
 
 KEY_RULES: tuple[KeyRule, ...] = (KeyShape(), KeyCase(), KeyNamespace())
 
 
-def key_messages(template: KeyTemplate, policy: Policy) -> Iterator[tuple[str, str]]:
-    """(code, message) for every naming rule a checkable key breaks; shared with the runtime."""
+def key_messages(template: KeyTemplate, policy: Policy, *, concrete: bool = False) -> Iterator[tuple[str, str]]:
+    """(code, message) for every naming rule a checkable key breaks; shared with the runtime,
+    whose keys are `concrete` (seen at run time, data segments templated)."""
     for rule in KEY_RULES:
-        message = rule.message(template, policy)
+        message = rule.message(template, policy, concrete)
         if message is not None:
             yield rule.code, message

@@ -25,16 +25,21 @@ def has_expiry_argument(call: CommandCall) -> bool:
     return False
 
 
-def _advice(call: CommandCall) -> str:
-    if call.method == "__setitem__":
-        return "use set(key, value, ex=...)"
-    if call.method in ("set", "getset"):
-        return "pass ex=" if call.method == "set" else "use set(key, value, get=True, ex=...)"
-    if call.method in ("setnx", "msetnx"):
+def advice_for(command: str) -> str:
+    """What to do instead of a write without TTL, by Redis command; shared with the runtime."""
+    if command == "SET":
+        return "pass ex="
+    if command == "GETSET":
+        return "use set(key, value, get=True, ex=...)"
+    if command in ("SETNX", "MSETNX"):
         return "use set(key, value, nx=True, ex=...)"
-    if call.method == "mset":
+    if command == "MSET":
         return "set each key with set(key, value, ex=...) in a pipeline, or expire() each key"
     return "call expire() on the key in the same function or pipeline"
+
+
+def policy_cap(limit: tuple[str, int] | None) -> str:
+    return f" (policy max for {limit[0]} is {seconds(limit[1])})" if limit else ""
 
 
 class MissingTtl(Rule):
@@ -67,10 +72,10 @@ class MissingTtl(Rule):
             key = unexpired[0] if unexpired else None
             name = "client[key] = value" if call.method == "__setitem__" else f"{call.method}()"
             limit = context.policy.max_ttl_for(prefix_segments(key.template)) if key else None
-            cap = f" (policy max for {limit[0]} is {seconds(limit[1])})" if limit else ""
             target = f" on {describe_key(key)}" if key is not None else ""
             verb = "cannot set a TTL" if call.method in ("setnx", "msetnx", "mset") else "has no TTL"
-            yield Violation(call.node, f"{name}{target} {verb}: {_advice(call)}{cap}")
+            advice = "use set(key, value, ex=...)" if call.method == "__setitem__" else advice_for(call.command)
+            yield Violation(call.node, f"{name}{target} {verb}: {advice}{policy_cap(limit)}")
 
 
 class TtlOverPolicy(Rule):

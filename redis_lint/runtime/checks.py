@@ -1,0 +1,101 @@
+"""The rules, applied to one command as it is sent.
+
+Everything a rule decides is the static rule's own function (naming checks,
+command families, TTL limits, messages); this module only reads the facts
+out of raw arguments: the command, its keys, its expiry, a Lua script.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from redis_lint.config import Config
+from redis_lint.rules.clients import outside_message
+from redis_lint.rules.commands import family_rule
+from redis_lint.rules.keys import key_messages
+from redis_lint.rules.ttl import over_policy_message, policy_cap
+from redis_lint.runtime.attribution import Site
+from redis_lint.runtime.keyspace import templatize
+from redis_lint.runtime.recorder import Recorder
+from redis_lint.semantics.commands import TtlUnit
+from redis_lint.semantics.lua import lua_commands
+from redis_lint.semantics.wire import EXPIRE_COMMANDS, WIRE, command_name, expiries, text
+
+_SCRIPT_COMMANDS = {"EVAL": 1, "EVAL_RO": 1, "SCRIPT LOAD": -1}
+_SHA_COMMANDS = {"EVALSHA", "EVALSHA_RO"}
+
+
+class CommandChecker:
+    def __init__(self, config: Config, recorder: Recorder) -> None:
+        self.config = config
+        self.policy = config.policy
+        self.recorder = recorder
+        self.scripts: dict[str, str] = {}  # sha1 -> Lua source, from Script objects
+
+    def command(self, args: tuple, site: Site, server_id: int) -> None:
+        name = command_name(args)
+        rule = family_rule(name)
+        if rule is not None:
+            self.recorder.add(site, rule.code, rule.message(f"{name} was sent"))
+        script = self._script(name, args)
+        if script:
+            for called in lua_commands(script):
+                rule = family_rule(called)
+                if rule is not None:
+                    self.recorder.add(site, rule.code, rule.message(f"a Lua script sent with {name} calls {called}"))
+        wire = WIRE.get(name)
+        if wire is None:
+            return
+        for key in wire.keys(args):
+            template = templatize(text(key))
+            if template.checkable:
+                for code, message in key_messages(template, self.policy, concrete=True):
+                    self.recorder.add(site, code, message, template.render())
+        self._expiry(name, args, site, server_id, wire.created_keys(args))
+
+    def _expiry(self, name: str, args: tuple, site: Site, server_id: int, created: list) -> None:
+        given = expiries(name, args)
+        if given and len(args) > 1:
+            template = templatize(text(args[1]))
+            limit = self.policy.max_ttl_for(template.literal_prefix_segments()) if template.checkable else None
+            for unit, value in given:
+                ttl = _seconds(unit, value, absolute_ms=name == "PEXPIREAT" or _has_word(args, "PXAT"))
+                if limit is not None and ttl is not None and ttl > limit[1]:
+                    self.recorder.add(site, "RDS102", over_policy_message(ttl, f'"{template.render()}"', limit),
+                                      template.render())
+        if given or name in EXPIRE_COMMANDS:
+            return
+        for key in created:
+            template = templatize(text(key))
+            segments = template.literal_prefix_segments() if template.checkable else []
+            if self.policy.is_persistent(segments):
+                continue
+            raw = key if isinstance(key, bytes) else text(key).encode()
+            cap = policy_cap(self.policy.max_ttl_for(segments))
+            self.recorder.unexpired_write(site, name, server_id, raw, template.render(), cap)
+
+    def construction(self, constructor: str, kind: str, site: Site) -> None:
+        if not self.policy.is_injection_point(self.config.relative(Path(site.path))):
+            self.recorder.add(site, "RDS401", outside_message(constructor, kind))
+
+    def _script(self, name: str, args: tuple) -> str | None:
+        if name in _SCRIPT_COMMANDS and len(args) > 1:
+            return text(args[_SCRIPT_COMMANDS[name]])
+        if name in _SHA_COMMANDS and len(args) > 1:
+            return self.scripts.get(text(args[1]).lower())
+        return None
+
+
+def _has_word(args: tuple, word: str) -> bool:
+    return any(isinstance(a, (str, bytes)) and text(a).upper() == word for a in args[2:])
+
+
+def _seconds(unit: TtlUnit, value: float | None, *, absolute_ms: bool) -> float | None:
+    if value is None or unit is TtlUnit.KEEP:
+        return None
+    if unit is TtlUnit.SECONDS:
+        return value
+    if unit is TtlUnit.MILLISECONDS:
+        return value / 1000
+    return (value / 1000 if absolute_ms else value) - time.time()  # an absolute time: what remains of it

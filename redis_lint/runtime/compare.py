@@ -1,0 +1,88 @@
+"""Static against runtime findings: which the runtime confirmed, which only the
+static analyzer reported, and which only the runtime saw (static misses).
+
+A runtime finding matches a static one with the same code in the same file
+whose line falls within the runtime call's lines (a call may span several
+lines, and the static rules point at the argument that is wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis_lint.findings import Finding
+from redis_lint.runtime.findings import RuntimeFinding
+
+
+@dataclass
+class Comparison:
+    matched: list[tuple[Finding, RuntimeFinding]] = field(default_factory=list)
+    static_only: list[Finding] = field(default_factory=list)
+    runtime_only: list[RuntimeFinding] = field(default_factory=list)
+    runtime_total: int = 0
+    static_total: int = 0
+
+    @property
+    def recall(self) -> float | None:
+        """Share of runtime findings the static analyzer also reported."""
+        if not self.runtime_total:
+            return None
+        return (self.runtime_total - len(self.runtime_only)) / self.runtime_total
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "matched": [{"static": s.as_dict(), "runtime": r.as_dict()} for s, r in self.matched],
+            "static_only": [s.as_dict() for s in self.static_only],
+            "runtime_only": [r.as_dict() for r in self.runtime_only],
+            "counts": {"static": self.static_total, "runtime": self.runtime_total, "matched": len(self.matched),
+                       "static_only": len(self.static_only), "runtime_only": len(self.runtime_only)},
+            "static_recall": self.recall,
+        }
+
+
+def _where(path: str) -> Path:
+    return Path(path).absolute()
+
+
+def compare(static: list[Finding], runtime: list[RuntimeFinding]) -> Comparison:
+    result = Comparison(runtime_total=len(runtime), static_total=len(static))
+    by_file: dict[tuple[Path, str], list[Finding]] = {}
+    for finding in static:
+        by_file.setdefault((_where(finding.path), finding.code), []).append(finding)
+    confirmed: set[int] = set()
+    for observed in runtime:
+        candidates = by_file.get((_where(observed.path), observed.code), [])
+        hits = [s for s in candidates if observed.line <= s.line <= max(observed.end_line, observed.line)]
+        if not hits:
+            result.runtime_only.append(observed)
+        for hit in hits:
+            if id(hit) not in confirmed:
+                confirmed.add(id(hit))
+                result.matched.append((hit, observed))
+    result.static_only = [s for s in static if id(s) not in confirmed]
+    return result
+
+
+def report(comparison: Comparison) -> str:
+    def percent(part: int, whole: int) -> str:
+        return f"{100 * part / whole:.1f}%" if whole else "n/a"
+
+    c = comparison
+    matched_runtime = c.runtime_total - len(c.runtime_only)
+    lines = [
+        f"static findings:  {c.static_total}",
+        f"runtime findings: {c.runtime_total}",
+        f"  matched:        {matched_runtime} runtime findings, confirming {len(c.matched)} static ones",
+        f"  runtime only:   {len(c.runtime_only)} (static analysis missed them)",
+        f"  static only:    {len(c.static_only)} (not seen at run time: not exercised, dead code, or false positives)",
+        f"static recall on runtime findings: {percent(matched_runtime, c.runtime_total)}",
+        f"static findings confirmed at run time: {percent(len(c.matched), c.static_total)}",
+    ]
+    if c.runtime_only:
+        lines += ["", "Runtime only:"] + [f"  {r}" for r in c.runtime_only]
+    if c.static_only:
+        lines += ["", "Static only:"] + [f"  {s}" for s in c.static_only]
+    if c.matched:
+        lines += ["", "Matched:"] + [f"  {s}" for s, _ in c.matched]
+    return "\n".join(lines)

@@ -1,0 +1,273 @@
+"""Hooks into redis-py and valkey: every command sent, every client built.
+
+Each hook is a thin wrapper installed on the library's class: it hands what
+it sees to the checker (inside a guard, so a failure of ours never reaches
+the application) and then calls the original with the same arguments,
+returning its result untouched (for asyncio clients that is the coroutine
+itself, so the caller's await runs the original code).
+
+Pipelines are observed when they execute: commands queued with
+`pipeline_execute_command` wait, with their call sites, until `execute()`
+sends them; `reset()` without `execute()` drops them, as Redis never saw them.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import importlib
+import inspect
+import sys
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from redis_lint.runtime.attribution import Attributor, Site
+from redis_lint.runtime.checks import CommandChecker
+from redis_lint.runtime.servers import Server
+
+# Internal frames allowed between a constructor and the application's line:
+# `Redis.from_url(...)` is the application building a client, `Sentinel.master_for(...)` is not.
+_BUILDERS = frozenset({"from_url", "from_pool", "__init__"})
+
+
+@dataclass(frozen=True)
+class _Target:
+    module: str
+    classes: tuple[str, ...]  # the first that exists is patched
+    kind: str  # "command", "pipeline", "client", "pool", "sentinel", "script", "lock"
+
+
+def _targets(library: str) -> list[_Target]:
+    client = ("Redis",) if library == "redis" else ("Valkey",)
+    cluster = ("RedisCluster",) if library == "redis" else ("ValkeyCluster",)
+    targets = []
+    for prefix in (library, f"{library}.asyncio"):
+        targets += [
+            _Target(f"{prefix}.client", client, "command"),
+            _Target(f"{prefix}.client", ("Pipeline",), "pipeline"),
+            _Target(f"{prefix}.client", client, "client"),
+            _Target(f"{prefix}.cluster", cluster, "client"),
+            _Target(f"{prefix}.connection", ("ConnectionPool",), "pool"),
+            _Target(f"{prefix}.sentinel", ("Sentinel",), "sentinel"),
+            _Target(f"{prefix}.lock", ("Lock",), "lock"),
+        ]
+    targets += [
+        _Target(f"{library}.commands.core", ("Script",), "script"),
+        _Target(f"{library}.commands.core", ("AsyncScript",), "script"),
+    ]
+    return targets
+
+
+class Hooks:
+    def __init__(self, checker: CommandChecker) -> None:
+        self.checker = checker
+        self.recorder = checker.recorder
+        self.attributor = Attributor()
+        self._installed: list[tuple[type, str, Any]] = []
+        self._pending: weakref.WeakKeyDictionary[Any, list[tuple[tuple, Site]]] = weakref.WeakKeyDictionary()
+        self._server_ids: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._lock_sites: weakref.WeakKeyDictionary[Any, Site] = weakref.WeakKeyDictionary()
+        # While a Lock acquires, its commands belong to the line that created the lock
+        # (`r.lock(name, timeout=...)`), where the static rules see its settings.
+        self._site_override: contextvars.ContextVar[Site | None] = contextvars.ContextVar("site", default=None)
+
+    # -- installing ----------------------------------------------------------
+
+    def install(self) -> None:
+        for library in ("redis", "valkey"):
+            try:
+                importlib.import_module(library)
+            except ImportError:
+                continue
+            for target in _targets(library):
+                cls = _find_class(target)
+                if cls is not None:
+                    self._install(cls, target.kind, library)
+
+    def uninstall(self) -> None:
+        for owner, name, original in reversed(self._installed):
+            setattr(owner, name, original)
+        self._installed.clear()
+
+    def _patch(self, owner: type, name: str, make: Callable[[Any], Any]) -> None:
+        original = owner.__dict__.get(name)
+        if original is None:
+            return
+        wrapper = functools.wraps(original)(make(original))
+        wrapper.__redis_lint_original__ = original  # type: ignore[attr-defined]
+        setattr(owner, name, wrapper)
+        self._installed.append((owner, name, original))
+
+    def _install(self, cls: type, kind: str, library: str) -> None:
+        if kind == "command":
+            self._patch(cls, "execute_command", self._command_hook)
+        elif kind == "pipeline":
+            self._patch(cls, "pipeline_execute_command", self._queue_hook)
+            self._patch(cls, "immediate_execute_command", self._command_hook)
+            self._patch(cls, "execute", self._execute_hook)
+            self._patch(cls, "reset", self._reset_hook)
+        elif kind == "script":
+            self._patch(cls, "__init__", self._script_hook)
+        elif kind == "lock":
+            self._patch(cls, "__init__", self._lock_init_hook)
+            self._patch(cls, "do_acquire", self._lock_acquire_hook)
+        else:
+            self._patch(cls, "__init__", lambda original: self._construction_hook(original, _public_name(cls, library), kind))
+
+    # -- wrappers ------------------------------------------------------------
+
+    def _command_hook(self, original: Any) -> Any:
+        def execute_command(client: Any, *args: Any, **options: Any) -> Any:
+            self._guard(self._observe, client, args, sys._getframe(1))
+            return original(client, *args, **options)
+
+        return execute_command
+
+    def _queue_hook(self, original: Any) -> Any:
+        def pipeline_execute_command(pipe: Any, *args: Any, **options: Any) -> Any:
+            self._guard(self._queue, pipe, args, sys._getframe(1))
+            return original(pipe, *args, **options)
+
+        return pipeline_execute_command
+
+    def _execute_hook(self, original: Any) -> Any:
+        def execute(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            self._guard(self._flush, pipe)
+            return original(pipe, *args, **kwargs)
+
+        return execute
+
+    def _reset_hook(self, original: Any) -> Any:
+        def reset(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            self._guard(self._pending.pop, pipe, None)
+            return original(pipe, *args, **kwargs)
+
+        return reset
+
+    def _script_hook(self, original: Any) -> Any:
+        def __init__(script: Any, *args: Any, **kwargs: Any) -> None:
+            original(script, *args, **kwargs)
+            self._guard(self._remember_script, script)
+
+        return __init__
+
+    def _lock_init_hook(self, original: Any) -> Any:
+        def __init__(lock: Any, *args: Any, **kwargs: Any) -> None:
+            self._guard(self._remember_lock, lock, sys._getframe(1))
+            original(lock, *args, **kwargs)
+
+        return __init__
+
+    def _lock_acquire_hook(self, original: Any) -> Any:
+        if inspect.iscoroutinefunction(original):
+            async def do_acquire_async(lock: Any, *args: Any, **kwargs: Any) -> Any:
+                token = self._site_override.set(self._lock_sites.get(lock))
+                try:
+                    return await original(lock, *args, **kwargs)
+                finally:
+                    self._site_override.reset(token)
+
+            return do_acquire_async
+
+        def do_acquire(lock: Any, *args: Any, **kwargs: Any) -> Any:
+            token = self._site_override.set(self._lock_sites.get(lock))
+            try:
+                return original(lock, *args, **kwargs)
+            finally:
+                self._site_override.reset(token)
+
+        return do_acquire
+
+    def _construction_hook(self, original: Any, constructor: str, kind: str) -> Any:
+        def __init__(instance: Any, *args: Any, **kwargs: Any) -> None:
+            depth = getattr(self._local, "constructing", 0)
+            if depth == 0:  # a pool built by a client's constructor is part of that client
+                self._guard(self._construction, constructor, kind, sys._getframe(1))
+            self._local.constructing = depth + 1
+            try:
+                original(instance, *args, **kwargs)
+            finally:
+                self._local.constructing = depth
+
+        return __init__
+
+    # -- observations ----------------------------------------------------------
+
+    def _guard(self, function: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return function(*args)
+        except Exception as error:  # never raise into the application
+            self.recorder.warn_once(f"internal error ({type(error).__name__}: {error}); the application is unaffected")
+            return None
+
+    def _site(self, frame: Any) -> Site | None:
+        return self._site_override.get() or self.attributor.site(frame)
+
+    def _observe(self, client: Any, args: tuple, frame: Any) -> None:
+        site = self._site(frame)
+        if site is not None:
+            self.checker.command(args, site, self._server_id(client))
+
+    def _queue(self, pipe: Any, args: tuple, frame: Any) -> None:
+        site = self._site(frame)
+        if site is not None:
+            with self._lock:
+                self._pending.setdefault(pipe, []).append((args, site))
+
+    def _flush(self, pipe: Any) -> None:
+        with self._lock:
+            queued = self._pending.pop(pipe, [])
+        server = self._server_id(pipe)
+        for args, site in queued:
+            self.checker.command(args, site, server)
+
+    def _construction(self, constructor: str, kind: str, frame: Any) -> None:
+        chain, site = self.attributor.chain(frame)
+        if site is not None and all(name in _BUILDERS for name in chain):
+            self.checker.construction(constructor, kind, site)
+
+    def _remember_lock(self, lock: Any, frame: Any) -> None:
+        site = self.attributor.site(frame)
+        if site is not None:
+            self._lock_sites[lock] = site
+
+    def _remember_script(self, script: Any) -> None:
+        source = script.script
+        self.checker.scripts[str(script.sha).lower()] = source.decode("utf-8", "replace") if isinstance(source, bytes) else str(source)
+
+    def _server_id(self, client: Any) -> int:
+        pool = getattr(client, "connection_pool", None)
+        if pool is None:
+            return -1
+        with self._lock:
+            known = self._server_ids.get(pool)
+            if known is None:
+                known = self._server_ids[pool] = len(self.recorder.servers)
+                self.recorder.servers[known] = Server.of_pool(pool)
+        return known
+
+
+def _find_class(target: _Target) -> type | None:
+    try:
+        module = importlib.import_module(target.module)
+    except ImportError:
+        return None
+    for name in target.classes:
+        cls = getattr(module, name, None)
+        if isinstance(cls, type):
+            return cls
+    return None
+
+
+def _public_name(cls: type, library: str) -> str:
+    """`redis.client.Redis` -> "redis.Redis", as users import it."""
+    for module_name in (library, f"{library}.asyncio", cls.__module__):
+        module = sys.modules.get(module_name)
+        if module is not None and getattr(module, cls.__name__, None) is cls:
+            return f"{module_name}.{cls.__name__}"
+    return f"{cls.__module__}.{cls.__name__}"

@@ -1,0 +1,36 @@
+"""One watched process under `redis-lint run`: instrument it at start, and at
+exit write its findings (RDS101 decided against the servers) to a file of its
+own in the run's folder, atomically, for the parent to merge."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from redis_lint.config import load_config
+from redis_lint.runtime import RuntimeSession, instrument
+
+RUNTIME_DIR = "REDIS_LINT_RUNTIME_DIR"
+CONFIG = "REDIS_LINT_CONFIG"
+
+
+def start_from_environment() -> RuntimeSession:
+    folder = Path(os.environ[RUNTIME_DIR])
+    config_file = os.environ.get(CONFIG)
+    session = instrument(load_config(Path(config_file) if config_file else None, start=Path.cwd()))
+    atexit.register(_write_findings, session, folder)
+    if hasattr(os, "register_at_fork"):  # a forked child reports only what it does itself
+        os.register_at_fork(after_in_child=session.recorder.reset)
+    return session
+
+
+def _write_findings(session: RuntimeSession, folder: Path) -> None:
+    findings = session.stop()
+    data = json.dumps([{**f.as_dict(), "path": str(Path(f.path).absolute())} for f in findings])
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.getpid()}-", suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(data)
+    os.replace(temporary, folder / (Path(temporary).stem.lstrip(".") + ".json"))

@@ -1,0 +1,64 @@
+"""How to reach the server a client talks to, for the end-of-run TTL check.
+
+The check uses its own synchronous connection with the client's connection
+settings (host, port, db, credentials, TLS), so the application's
+connections and state are never touched.  Credentials stay in memory: a
+Server prints as host:port/db.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+# Settings an asyncio connection may carry that a synchronous one does not take.
+_CLASS_BY_TRANSPORT = {"ssl": "SSLConnection", "unix": "UnixDomainSocketConnection", "tcp": "Connection"}
+
+
+class Server:
+    def __init__(self, library: str, transport: str, settings: dict[str, Any]) -> None:
+        self.library = library  # "redis" or "valkey"
+        self.transport = transport
+        self._settings = settings
+
+    @classmethod
+    def of_pool(cls, pool: Any) -> Server:
+        connection_class = getattr(pool, "connection_class", None)
+        name = getattr(connection_class, "__name__", "Connection")
+        transport = "ssl" if "SSL" in name else "unix" if "Unix" in name else "tcp"
+        library = type(pool).__module__.split(".", 1)[0]
+        return cls(library, transport, dict(getattr(pool, "connection_kwargs", {})))
+
+    def identity(self) -> tuple[str, str, str]:
+        s = self._settings
+        return (self.transport, f"{s.get('host') or s.get('path')}:{s.get('port', '')}", str(s.get("db", 0)))
+
+    def __str__(self) -> str:
+        transport, address, db = self.identity()
+        return f"{address}/{db}"
+
+    def pttls(self, keys: list[bytes], batch: int = 500) -> dict[bytes, int]:
+        """PTTL of each key (-1: no TTL, -2: no such key), asked on a connection of our own."""
+        import importlib
+
+        library = importlib.import_module(self.library)
+        connection_class = getattr(library, _CLASS_BY_TRANSPORT[self.transport])
+        accepted = set(inspect.signature(connection_class.__init__).parameters)
+        for base in connection_class.__mro__[1:]:
+            if "__init__" in vars(base):
+                accepted |= set(inspect.signature(base.__init__).parameters)
+        settings = {k: v for k, v in self._settings.items() if k in accepted}
+        pool = library.ConnectionPool(connection_class=connection_class, **settings)
+        client = library.Redis(connection_pool=pool)
+        try:
+            result: dict[bytes, int] = {}
+            for start in range(0, len(keys), batch):
+                chunk = keys[start : start + batch]
+                pipe = client.pipeline(transaction=False)
+                for key in chunk:
+                    pipe.pttl(key)
+                result.update(zip(chunk, pipe.execute()))
+            return result
+        finally:
+            client.close()
+            pool.disconnect()
