@@ -1,0 +1,175 @@
+"""The rules at run time: real commands to a real redis-server, findings
+attributed to the lines of this file that sent them."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import redis
+import redis.asyncio
+
+from redis_lint.config import Config, Policy
+from redis_lint.runtime import RuntimeFinding, instrument
+
+# Tests live under tests/, an injection point: judge this file as a service module.
+CONFIG = Config(policy=replace(Policy(), injection_points=("main.py",)))
+HERE = Path(__file__).name
+
+
+def line_of(marker: str) -> int:
+    """The line of this file that carries `# <marker>`."""
+    source = Path(__file__).read_text().splitlines()
+    return next(i for i, text in enumerate(source, 1) if text.rstrip().endswith(f"# {marker}"))
+
+
+def found(findings: list[RuntimeFinding]) -> list[tuple[int, str]]:
+    return sorted((f.line, f.code) for f in findings if f.path.endswith(HERE))
+
+
+@pytest.fixture
+def r(redis_url: str):  # type: ignore[no-untyped-def]
+    with instrument(CONFIG) as session:
+        client = redis.Redis.from_url(redis_url)  # at: client
+        client.session = session  # type: ignore[attr-defined]
+        yield client
+        client.close()
+
+
+def stop(client: redis.Redis) -> list[RuntimeFinding]:
+    return client.session.stop()  # type: ignore[attr-defined,no-any-return]
+
+
+def test_construction_outside_an_injection_point(r: redis.Redis) -> None:
+    assert found(stop(r)) == [(line_of("at: client"), "RDS401")]
+
+
+def test_write_without_ttl_is_rds101_only_if_the_key_still_has_no_ttl(r: redis.Redis) -> None:
+    r.set("cache:user:1:profile", "v")  # at: no ttl
+    r.set("cache:user:2:profile", "v")  # at: expired later
+    r.expire("cache:user:2:profile", 60)
+    r.set("cache:user:3:profile", "v")  # at: deleted
+    r.delete("cache:user:3:profile")
+    r.rpush("queue:notification:email", "job")  # at: persistent
+    r.set("cache:user:4:profile", "v", ex=60)  # at: with ttl
+    r.hset("cache:user:5:settings", "a", "1")  # at: hset
+    findings = [f for f in stop(r) if f.code == "RDS101"]
+    assert found(findings) == [(line_of("at: no ttl"), "RDS101"), (line_of("at: hset"), "RDS101")]
+    assert findings[0].message == (
+        'SET left "cache:user:{n}:profile" without a TTL at the end of the run: pass ex= '
+        "(policy max for cache:user is 3600 s)"
+    )
+    assert findings[0].example_key == "cache:user:{n}:profile"
+
+
+def test_ttl_over_policy(r: redis.Redis) -> None:
+    r.set("cache:user:1:profile", "v", ex=7200)  # at: ex
+    r.set("cache:user:2:profile", "v", px=3_600_000)  # at: px at limit
+    r.setex("session:auth:token:abc", 172800, "v")  # at: setex
+    r.set("rate:auth:1:n", 1, exat=int(time.time()) + 3600)  # at: exat
+    r.set("lock:broadcast:1", "v")
+    r.pexpire("lock:broadcast:1", 31_000)  # at: pexpire
+    with r.lock("lock:broadcast:2", timeout=60):  # at: lock
+        pass
+    assert found([f for f in stop(r) if f.code == "RDS102"]) == [
+        (line_of(m), "RDS102") for m in ("at: ex", "at: setex", "at: exat", "at: pexpire", "at: lock")]
+
+
+def test_key_names_are_judged_with_data_segments_as_placeholders(r: redis.Redis) -> None:
+    r.get("user:1")  # at: short
+    r.get("Cache:User:1:profile")  # at: case
+    r.get("cache.user.1")  # at: dots
+    r.get("session:auth:token:Xk9_aZ-x0Qm2w8LrT5vYb1NcE7uH4iG6oP0sD2fA9")  # a token: data, not a word
+    r.get("lock:broadcast:550e8400-e29b-41d4-a716-446655440000")
+    assert found(stop(r)) == [
+        (line_of("at: client"), "RDS401"),
+        (line_of("at: short"), "RDS201"), (line_of("at: short"), "RDS203"),
+        (line_of("at: case"), "RDS202"),
+        (line_of("at: dots"), "RDS201"),
+    ]
+
+
+def test_command_families_and_lua(r: redis.Redis) -> None:
+    r.keys("cache:*")  # at: keys
+    r.execute_command("KEYS", "x")  # at: raw keys
+    list(r.scan_iter("cache:*"))  # at: scan
+    r.config_set("maxmemory-policy", "allkeys-lru")  # at: config
+    r.eval("return redis.call('KEYS', '*')", 0)  # at: eval
+    flush = r.register_script("return redis.call('FLUSHDB')")
+    flush()  # at: evalsha
+    r.flushdb()  # at: flush
+    assert found([f for f in stop(r) if f.code != "RDS401"]) == sorted([
+        (line_of("at: keys"), "RDS301"), (line_of("at: raw keys"), "RDS301"), (line_of("at: scan"), "RDS303"),
+        (line_of("at: config"), "RDS304"), (line_of("at: eval"), "RDS301"), (line_of("at: evalsha"), "RDS302"),
+        (line_of("at: flush"), "RDS302"),
+    ])
+
+
+def test_pipelines_and_transactions(r: redis.Redis) -> None:
+    with r.pipeline() as pipe:
+        pipe.set("cache:user:1:a", 1)  # at: queued
+        pipe.hset("cache:user:1:b", "f", 1).expire("cache:user:1:b", 60)
+        pipe.get("User:1:x")  # at: queued name
+        pipe.execute()
+    with r.pipeline() as discarded:
+        discarded.flushall()  # never sent: reset without execute
+    r.transaction(lambda p: p.multi() or p.set("cache:user:2:a", 1, ex=99999), "cache:user:2:a")  # at: transaction
+    assert found([f for f in stop(r) if f.code != "RDS401"]) == sorted([
+        (line_of("at: queued"), "RDS101"), (line_of("at: queued name"), "RDS202"),
+        (line_of("at: queued name"), "RDS203"), (line_of("at: transaction"), "RDS102"),
+    ])
+
+
+def test_asyncio_client_and_pipeline(redis_url: str) -> None:
+    async def application() -> None:
+        client = redis.asyncio.Redis.from_url(redis_url)  # at: async client
+        await client.set("cache:user:1:p", "v")  # at: async set
+        await asyncio.gather(client.keys("*"), client.get("x:y"))  # at: gather
+        async with client.pipeline() as pipe:
+            pipe.set("cache:user:2:p", "v", ex=86400)  # at: async pipeline
+            await pipe.execute()
+        await client.aclose()
+
+    with instrument(CONFIG) as session:
+        asyncio.run(application())
+    assert found(session.findings) == sorted([
+        (line_of("at: async client"), "RDS401"), (line_of("at: async set"), "RDS101"),
+        (line_of("at: gather"), "RDS301"), (line_of("at: gather"), "RDS201"), (line_of("at: gather"), "RDS203"),
+        (line_of("at: async pipeline"), "RDS102"),
+    ])
+
+
+def test_ten_threads_lose_no_findings(r: redis.Redis) -> None:
+    def work(n: int) -> None:
+        for i in range(50):
+            r.get(f"User:{n}:{i}")  # at: threads
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    [case] = [f for f in stop(r) if f.code == "RDS202"]
+    assert (case.line, case.count) == (line_of("at: threads"), 500)
+
+
+def test_constructions_are_reported_once_where_the_application_builds_them(redis_url: str) -> None:
+    with instrument(CONFIG) as session:
+        pool = redis.BlockingConnectionPool.from_url(redis_url)  # at: pool
+        client = redis.Redis(connection_pool=pool)  # at: on pool
+        redis.Redis.from_url(redis_url).close()  # at: from_url
+        client.close()
+    assert found(session.findings) == [
+        (line_of("at: pool"), "RDS401"), (line_of("at: on pool"), "RDS401"), (line_of("at: from_url"), "RDS401")]
+
+
+def test_a_finding_spans_the_whole_call(r: redis.Redis) -> None:
+    r.get(  # at: span start
+        "User:1:profile",
+    )  # at: span end
+    [case] = [f for f in stop(r) if f.code == "RDS202"]
+    assert (case.line, case.end_line) == (line_of("at: span start"), line_of("at: span end"))
