@@ -18,6 +18,21 @@ from redis_lint.pages import read_page
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+class CommandAfterDashes(click.Command):
+    """A command whose arguments after `--` are another program's command line, kept whole."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            split = args.index("--")
+            ctx.meta["command"] = args[split + 1 :]
+            args = args[:split]
+        return super().parse_args(ctx, args)
+
+
+def command_after_dashes() -> list[str]:
+    return list(click.get_current_context().meta.get("command", []))
+
+
 class RedisLintError(click.ClickException):
     """A usage or configuration problem: one line on stderr, exit 2."""
 
@@ -141,22 +156,24 @@ def explain(code: str) -> None:
 # -- runtime -------------------------------------------------------------------
 
 
-@cli.command(context_settings={"ignore_unknown_options": True})
+@cli.command(cls=CommandAfterDashes)
 @click.option("--output", "output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the runtime findings as JSON to this file.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The TOML configuration for the watched processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
-@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
-def run(output: Path | None, config_path: Path | None, quiet: bool, command: tuple[str, ...]) -> None:
-    """Run COMMAND (after --) with redis-py watched in every Python process it starts.
+def run(output: Path | None, config_path: Path | None, quiet: bool) -> None:
+    """Run a command (after --) with redis-py watched in every Python process it starts.
 
     Example: redis-lint run --output rt.json -- pytest tests/
     """
     from redis_lint.runtime.runner import run_instrumented
 
+    command = command_after_dashes()
+    if not command:
+        raise RedisLintError("give the command to run after --, e.g. redis-lint run -- python app.py")
     _load(config_path, Path("."))  # a broken configuration stops here, not in every child
-    result = run_instrumented(list(command), config_path)
+    result = run_instrumented(command, config_path)
     _write_runtime(result.findings, output, quiet)
     if result.returncode != 0:
         click.echo(f"redis-lint: the command exited with {result.returncode}", err=True)
@@ -175,13 +192,13 @@ def _write_runtime(findings: list, output: Path | None, quiet: bool) -> None:  #
                    f"({total} occurrence{'s' if total != 1 else ''}).", err=True)
 
 
-@cli.command(context_settings={"ignore_unknown_options": True})
-@click.argument("arguments", nargs=-1, type=click.UNPROCESSED)
+@cli.command(cls=CommandAfterDashes)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--runtime", "runtime_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Runtime findings written by `redis-lint run --output`.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def compare(arguments: tuple[str, ...], runtime_file: Path | None, config_path: Path | None, output_format: str) -> None:
+def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Path | None, output_format: str) -> None:
     """Compare static findings on PATHS with runtime findings.
 
     redis-lint compare PATHS --runtime rt.json, or redis-lint compare PATHS -- COMMAND to run
@@ -192,12 +209,11 @@ def compare(arguments: tuple[str, ...], runtime_file: Path | None, config_path: 
     from redis_lint.runtime.compare import report
     from redis_lint.runtime.runner import load_runtime_file, run_instrumented
 
-    raw = list(arguments)
-    paths, command = (raw[: raw.index("--")], raw[raw.index("--") + 1 :]) if "--" in raw else (raw, [])
+    command = command_after_dashes()
     if (runtime_file is None) == (not command):
         raise RedisLintError("give either --runtime FILE or -- COMMAND")
-    paths_ = [Path(p) for p in paths] or [Path(".")]
-    config = _load(config_path, paths_[0])
+    paths = paths or (Path("."),)
+    config = _load(config_path, paths[0])
     if command:
         runtime = run_instrumented(command, config_path).findings
     else:
@@ -205,7 +221,7 @@ def compare(arguments: tuple[str, ...], runtime_file: Path | None, config_path: 
             runtime = load_runtime_file(runtime_file)  # type: ignore[arg-type]
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise RedisLintError(f"{runtime_file}: not a runtime findings file ({error})") from None
-    static = lint_paths(paths_, config).findings
+    static = lint_paths(paths, config).findings
     result = compare_findings(static, runtime)
     click.echo(json.dumps(result.as_dict(), indent=2) if output_format == "json" else report(result))
     sys.exit(EXIT_FINDINGS if result.runtime_only else EXIT_CLEAN)

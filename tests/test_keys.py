@@ -63,7 +63,7 @@ def key_codes(key_expr: str) -> list[str]:
     [
         ('"cache:user:1:profile"', []),
         ('f"cache:user:{uid}"', []),
-        ('f"session:{token}"', []),  # the trailing placeholder may hold the rest
+        ('f"session:{token}"', ["RDS201"]),  # a placeholder is one segment
         ('"cache:user"', ["RDS201"]),
         ('"cache"', ["RDS201"]),
         ('"cache::user:1"', ["RDS201"]),

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from redis_lint.config import Policy
 from redis_lint.rules.base import Rule, RuleContext, Violation
-from redis_lint.semantics.keys import KeyTemplate, Placeholder
+from redis_lint.semantics.keys import KeyTemplate
 from redis_lint.semantics.model import KeyArg
 
 _FOREIGN_SEPARATORS = (".", "/")
@@ -25,12 +25,8 @@ def checkable_keys(context: RuleContext) -> Iterator[tuple[KeyArg, KeyTemplate]]
                 yield key, key.template
 
 
-def shape_problem(template: KeyTemplate, *, concrete: bool = False) -> str | None:
-    """Why a key breaks namespace:context:entity[:attribute], if it does.
-
-    In code, a trailing placeholder may hold further segments (`f"session:{rest}"`);
-    a key seen at run time (`concrete`) has all of its segments in view.
-    """
+def shape_problem(template: KeyTemplate) -> str | None:
+    """Why a key breaks namespace:context:entity[:attribute], if it does (a placeholder is one segment)."""
     literal_text = "".join(p for p in template.parts if isinstance(p, str))
     for separator in _FOREIGN_SEPARATORS:
         if separator in literal_text:
@@ -38,14 +34,13 @@ def shape_problem(template: KeyTemplate, *, concrete: bool = False) -> str | Non
     segments = template.segments()
     if any(not segment for segment in segments):
         return "has an empty segment ('::' or a leading/trailing ':')"
-    trailing_placeholder = len(segments[-1]) == 1 and isinstance(segments[-1][0], Placeholder)
-    if len(segments) < 3 and (concrete or not trailing_placeholder):
+    if len(segments) < 3:
         return f"has {len(segments)} segment{'s' if len(segments) > 1 else ''}: use at least three"
     return None
 
 
-def shape_message(template: KeyTemplate, *, concrete: bool = False) -> str | None:
-    problem = shape_problem(template, concrete=concrete)
+def shape_message(template: KeyTemplate) -> str | None:
+    problem = shape_problem(template)
     return f'key "{template.render()}" {problem} (namespace:context:entity[:attribute])' if problem else None
 
 
@@ -58,18 +53,19 @@ def case_message(template: KeyTemplate) -> str | None:
 
 def namespace_message(template: KeyTemplate, namespaces: tuple[str, ...]) -> str | None:
     first = template.segments()[0]
-    if len(first) != 1 or not isinstance(first[0], str):
-        return None  # "user{x}:..." - the namespace is not known
+    head = first[0] if first and isinstance(first[0], str) else None
     # judged on the word before any separator, case-insensitively: "cache.user.1" and
     # "Cache:..." have a known namespace, and RDS201/RDS202 report their real problem
-    namespace = _FOREIGN_SEPARATOR_RE.split(first[0], maxsplit=1)[0].lower()
+    if head is None or (len(first) > 1 and not _FOREIGN_SEPARATOR_RE.search(head)):
+        return None  # "user{x}:..." - the namespace is not known
+    namespace = _FOREIGN_SEPARATOR_RE.split(head, maxsplit=1)[0].lower()
     if namespace in namespaces:
         return None
     return f'key "{template.render()}" is outside the policy namespaces: start it with one of {", ".join(namespaces)}'
 
 
 class KeyRule(Rule):
-    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         raise NotImplementedError
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
@@ -82,31 +78,30 @@ class KeyRule(Rule):
 class KeyShape(KeyRule):
     code = "RDS201"
 
-    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
-        return shape_message(template, concrete=concrete)
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
+        return shape_message(template)
 
 
 class KeyCase(KeyRule):
     code = "RDS202"
 
-    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         return case_message(template)
 
 
 class KeyNamespace(KeyRule):
     code = "RDS203"
 
-    def message(self, template: KeyTemplate, policy: Policy, concrete: bool = False) -> str | None:
+    def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         return namespace_message(template, policy.namespaces)
 
 
 KEY_RULES: tuple[KeyRule, ...] = (KeyShape(), KeyCase(), KeyNamespace())
 
 
-def key_messages(template: KeyTemplate, policy: Policy, *, concrete: bool = False) -> Iterator[tuple[str, str]]:
-    """(code, message) for every naming rule a checkable key breaks; shared with the runtime,
-    whose keys are `concrete` (seen at run time, data segments templated)."""
+def key_messages(template: KeyTemplate, policy: Policy) -> Iterator[tuple[str, str]]:
+    """(code, message) for every naming rule a checkable key breaks; shared with the runtime."""
     for rule in KEY_RULES:
-        message = rule.message(template, policy, concrete)
+        message = rule.message(template, policy)
         if message is not None:
             yield rule.code, message

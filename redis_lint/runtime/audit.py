@@ -201,7 +201,7 @@ def _new_template(template: Any, policy: Policy) -> TemplateReport:
     entry = TemplateReport(template.render(), persistent=policy.is_persistent(segments),
                            limit=policy.max_ttl_for(segments))
     if template.checkable:
-        entry.naming = list(key_messages(template, policy, concrete=True))
+        entry.naming = list(key_messages(template, policy))
     return entry
 
 

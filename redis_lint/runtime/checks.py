@@ -50,7 +50,7 @@ class CommandChecker:
         for key in wire.keys(args):
             template = templatize(text(key))
             if template.checkable:
-                for code, message in key_messages(template, self.policy, concrete=True):
+                for code, message in key_messages(template, self.policy):
                     self.recorder.add(site, code, message, template.render())
         self._expiry(name, args, site, server_id, wire.created_keys(args))
 

@@ -98,9 +98,10 @@ class Hooks:
         original = owner.__dict__.get(name)
         if original is None:
             return
-        wrapper = functools.wraps(original)(make(original))
-        wrapper.__redis_lint_original__ = original  # type: ignore[attr-defined]
-        setattr(owner, name, wrapper)
+        function = original.__func__ if isinstance(original, classmethod) else original
+        wrapper = functools.wraps(function)(make(function))
+        wrapper.__redis_lint_original__ = function  # type: ignore[attr-defined]
+        setattr(owner, name, classmethod(wrapper) if isinstance(original, classmethod) else wrapper)
         self._installed.append((owner, name, original))
 
     def _install(self, cls: type, kind: str, library: str) -> None:
@@ -117,7 +118,10 @@ class Hooks:
             self._patch(cls, "__init__", self._lock_init_hook)
             self._patch(cls, "do_acquire", self._lock_acquire_hook)
         else:
-            self._patch(cls, "__init__", lambda original: self._construction_hook(original, _public_name(cls, library), kind))
+            name = _public_name(cls, library)
+            self._patch(cls, "__init__", lambda original: self._construction_hook(original, name, kind))
+            # from_url builds a pool, then the client: one construction, named as the application wrote it
+            self._patch(cls, "from_url", lambda original: self._construction_hook(original, f"{name}.from_url", kind))
 
     # -- wrappers ------------------------------------------------------------
 
@@ -184,17 +188,19 @@ class Hooks:
         return do_acquire
 
     def _construction_hook(self, original: Any, constructor: str, kind: str) -> Any:
-        def __init__(instance: Any, *args: Any, **kwargs: Any) -> None:
+        """For __init__ and the from_url classmethod: whatever they build inside is part of this construction."""
+
+        def construct(instance_or_class: Any, *args: Any, **kwargs: Any) -> Any:
             depth = getattr(self._local, "constructing", 0)
             if depth == 0:  # a pool built by a client's constructor is part of that client
                 self._guard(self._construction, constructor, kind, sys._getframe(1))
             self._local.constructing = depth + 1
             try:
-                original(instance, *args, **kwargs)
+                return original(instance_or_class, *args, **kwargs)
             finally:
                 self._local.constructing = depth
 
-        return __init__
+        return construct
 
     # -- observations ----------------------------------------------------------
 

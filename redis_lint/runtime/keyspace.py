@@ -17,25 +17,44 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 _HEX = re.compile(r"(?=.*\d)[0-9a-fA-F]{8,}")
 _WORD = re.compile(r"[A-Za-z_\-]{1,24}")  # what a programmer writes: no digits, short
-_WORD_WITH_SEPARATORS = re.compile(r"[A-Za-z_\-]+(?:[./][A-Za-z_\-]+|[./]\d+)*")
+_NUMBERED_WORD = re.compile(r"([A-Za-z_\-]{1,24}?)(\d+)")  # "shard7", "v2": a word and a number
+_SEPARATORS = re.compile(r"([./])")
 
 NUMBER, UUID, HEX, ID = (Placeholder(name) for name in ("n", "uuid", "hex", "id"))
 
 
+def _token(token: str) -> list[str | Placeholder] | None:
+    """A piece between separators as template parts, or None when it is data."""
+    if token == "" or _WORD.fullmatch(token):
+        return [token]
+    if _NUMBER.fullmatch(token):
+        return [NUMBER]
+    numbered = _NUMBERED_WORD.fullmatch(token)
+    if numbered:
+        return [numbered.group(1), NUMBER]
+    return None
+
+
 def _segment(segment: str) -> list[str | Placeholder]:
     if segment == "":
-        return [""]
+        return [""]  # "cache::x": the empty segment is the key's shape, not data
     if _NUMBER.fullmatch(segment):
         return [NUMBER]
     if _UUID.fullmatch(segment):
         return [UUID]
     if _HEX.fullmatch(segment):
         return [HEX]
-    if _WORD.fullmatch(segment):
-        return [segment]
-    if _WORD_WITH_SEPARATORS.fullmatch(segment) and len(segment) <= 64:
-        # "cache.user.1": keep the words and the separators, so RDS201 sees the dots
-        return [NUMBER if _NUMBER.fullmatch(part) else part for part in re.split(r"([./])", segment)]
+    if len(segment) <= 64:
+        # "cache.user.1": keep the words and the separators, so that RDS201 sees the dots
+        parts: list[str | Placeholder] = []
+        for token in _SEPARATORS.split(segment):
+            kept = [token] if token in (".", "/") else _token(token)
+            if kept is None:
+                return [ID]
+            parts.extend(kept)
+        if not any(isinstance(p, str) and p not in (".", "/", "") for p in parts):
+            return [ID]  # "10.0.0.1", "2024/05/01": numbers with separators are data
+        return parts
     return [ID]
 
 
