@@ -63,6 +63,9 @@ class AdminCommand(CommandFamilyRule):
 FAMILY_RULES: tuple[CommandFamilyRule, ...] = (KeysCommand(), FlushCommand(), ScanCommand(), AdminCommand())
 
 
+_BY_COMMAND = {command: rule for rule in FAMILY_RULES for command in rule.commands}
+
+
 def family_rule(command: str) -> CommandFamilyRule | None:
     """The rule that flags a Redis command (as sent: "KEYS", "CONFIG SET"), if any."""
-    return next((rule for rule in FAMILY_RULES if command in rule.commands), None)
+    return _BY_COMMAND.get(command)

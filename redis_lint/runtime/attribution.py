@@ -42,6 +42,7 @@ class Attributor:
         self._files = files
         self._internal: dict[types.CodeType, bool] = {}
         self._positions: dict[types.CodeType, list] = {}
+        self._sites: dict[tuple[types.CodeType, int, int], Site] = {}  # call sites repeat: one Site each
 
     def is_internal(self, code: types.CodeType) -> bool:
         known = self._internal.get(code)
@@ -69,6 +70,14 @@ class Attributor:
 
     def _site_of(self, frame: types.FrameType) -> Site:
         """The call's span from the code object's position table (3.11+), else its line."""
+        code = frame.f_code
+        where = (code, frame.f_lasti, frame.f_lineno)
+        site = self._sites.get(where)
+        if site is None:
+            site = self._sites[where] = self._locate(frame)
+        return site
+
+    def _locate(self, frame: types.FrameType) -> Site:
         code = frame.f_code
         if hasattr(code, "co_positions") and frame.f_lasti >= 0:
             positions = self._positions.get(code)

@@ -8,6 +8,7 @@ out of raw arguments: the command, its keys, its expiry, a Lua script.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from redis_lint.config import Config
@@ -19,11 +20,23 @@ from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
 from redis_lint.runtime.recorder import Recorder
 from redis_lint.semantics.commands import TtlUnit
+from redis_lint.semantics.keys import KeyTemplate
 from redis_lint.semantics.lua import lua_commands
 from redis_lint.semantics.wire import EXPIRE_COMMANDS, WIRE, command_name, expiries, text
 
 _SCRIPT_COMMANDS = {"EVAL": 1, "EVAL_RO": 1, "SCRIPT LOAD": -1}
 _SHA_COMMANDS = {"EVALSHA", "EVALSHA_RO"}
+
+
+_MAX_VERDICTS = 10_000  # templates remembered; a keyspace with more is judged afresh each time
+
+
+@dataclass(frozen=True)
+class _KeyVerdict:
+    template: str  # rendered: also the redacted example key
+    naming: tuple[tuple[str, str], ...]  # (code, message) of the naming rules it breaks
+    limit: tuple[str, int] | None  # the policy's maximum TTL for its prefix
+    persistent: bool
 
 
 class CommandChecker:
@@ -32,6 +45,7 @@ class CommandChecker:
         self.policy = config.policy
         self.recorder = recorder
         self.scripts: dict[str, str] = {}  # sha1 -> Lua source, from Script objects
+        self._verdicts: dict[KeyTemplate, _KeyVerdict] = {}
 
     def command(self, args: tuple, site: Site, server_id: int) -> None:
         name = command_name(args)
@@ -47,33 +61,52 @@ class CommandChecker:
         wire = WIRE.get(name)
         if wire is None:
             return
+        verdicts = {}  # each key judged once per command
         for key in wire.keys(args):
-            template = templatize(text(key))
-            if template.checkable:
-                for code, message in key_messages(template, self.policy):
-                    self.recorder.add(site, code, message, template.render())
-        self._expiry(name, args, site, server_id, wire.created_keys(args))
+            verdict = verdicts[key] = self._verdict(templatize(text(key)))
+            for code, message in verdict.naming:
+                self.recorder.add(site, code, message, verdict.template)
+        self._expiry(name, args, site, server_id, wire.created_keys(args), verdicts)
 
-    def _expiry(self, name: str, args: tuple, site: Site, server_id: int, created: list) -> None:
+    def _verdict(self, template: KeyTemplate) -> _KeyVerdict:
+        """What the policy says about a key template; computed once per template, as templates repeat."""
+        verdict = self._verdicts.get(template)
+        if verdict is None:
+            segments = template.literal_prefix_segments() if template.checkable else []
+            verdict = _KeyVerdict(
+                template.render(),
+                tuple(key_messages(template, self.policy)) if template.checkable else (),
+                self.policy.max_ttl_for(segments) if segments else None,
+                self.policy.is_persistent(segments),
+            )
+            if len(self._verdicts) < _MAX_VERDICTS:
+                self._verdicts[template] = verdict
+        return verdict
+
+    def _judged(self, key: object, verdicts: dict[object, _KeyVerdict]) -> _KeyVerdict:
+        verdict = verdicts.get(key)
+        return verdict if verdict is not None else self._verdict(templatize(text(key)))
+
+    def _expiry(self, name: str, args: tuple, site: Site, server_id: int, created: list,
+                verdicts: dict[object, _KeyVerdict]) -> None:
         given = expiries(name, args)
         if given and len(args) > 1:
-            template = templatize(text(args[1]))
-            limit = self.policy.max_ttl_for(template.literal_prefix_segments()) if template.checkable else None
+            verdict = self._judged(args[1], verdicts)
+            limit = verdict.limit
             for unit, value in given:
-                ttl = _seconds(unit, value, absolute_ms=name == "PEXPIREAT" or _has_word(args, "PXAT"))
+                absolute_ms = unit is TtlUnit.ABSOLUTE and (name == "PEXPIREAT" or _has_word(args, "PXAT"))
+                ttl = _seconds(unit, value, absolute_ms=absolute_ms)
                 if limit is not None and ttl is not None and ttl > limit[1]:
-                    self.recorder.add(site, "RDS102", over_policy_message(ttl, f'"{template.render()}"', limit),
-                                      template.render())
+                    self.recorder.add(site, "RDS102", over_policy_message(ttl, f'"{verdict.template}"', limit),
+                                      verdict.template)
         if given or name in EXPIRE_COMMANDS:
             return
         for key in created:
-            template = templatize(text(key))
-            segments = template.literal_prefix_segments() if template.checkable else []
-            if self.policy.is_persistent(segments):
+            verdict = self._judged(key, verdicts)
+            if verdict.persistent:
                 continue
             raw = key if isinstance(key, bytes) else text(key).encode()
-            cap = policy_cap(self.policy.max_ttl_for(segments))
-            self.recorder.unexpired_write(site, name, server_id, raw, template.render(), cap)
+            self.recorder.unexpired_write(site, name, server_id, raw, verdict.template, policy_cap(verdict.limit))
 
     def construction(self, constructor: str, kind: str, site: Site) -> None:
         if not self.policy.is_injection_point(self.config.relative(Path(site.path))):

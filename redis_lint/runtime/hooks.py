@@ -127,7 +127,10 @@ class Hooks:
 
     def _command_hook(self, original: Any) -> Any:
         def execute_command(client: Any, *args: Any, **options: Any) -> Any:
-            self._guard(self._observe, client, args, sys._getframe(1))
+            try:  # the guard, inlined: this runs for every command
+                self._observe(client, args, sys._getframe(1))
+            except Exception as error:
+                self._failed(error)
             return original(client, *args, **options)
 
         return execute_command
@@ -208,8 +211,11 @@ class Hooks:
         try:
             return function(*args)
         except Exception as error:  # never raise into the application
-            self.recorder.warn_once(f"internal error ({type(error).__name__}: {error}); the application is unaffected")
+            self._failed(error)
             return None
+
+    def _failed(self, error: Exception) -> None:
+        self.recorder.warn_once(f"internal error ({type(error).__name__}: {error}); the application is unaffected")
 
     def _site(self, frame: Any) -> Site | None:
         return self._site_override.get() or self.attributor.site(frame)
@@ -250,11 +256,13 @@ class Hooks:
         pool = getattr(client, "connection_pool", None)
         if pool is None:
             return -1
-        with self._lock:
-            known = self._server_ids.get(pool)
-            if known is None:
-                known = self._server_ids[pool] = len(self.recorder.servers)
-                self.recorder.servers[known] = Server.of_pool(pool)
+        known = self._server_ids.get(pool)  # the common case, without the lock
+        if known is None:
+            with self._lock:
+                known = self._server_ids.get(pool)
+                if known is None:
+                    known = self._server_ids[pool] = len(self.recorder.servers)
+                    self.recorder.servers[known] = Server.of_pool(pool)
         return known
 
 

@@ -38,6 +38,10 @@ def _token(token: str) -> list[str | Placeholder] | None:
 def _segment(segment: str) -> list[str | Placeholder]:
     if segment == "":
         return [""]  # "cache::x": the empty segment is the key's shape, not data
+    if segment.isdigit():
+        return [NUMBER]
+    if len(segment) <= 24 and segment.isalpha():
+        return [segment]
     if _NUMBER.fullmatch(segment):
         return [NUMBER]
     if _UUID.fullmatch(segment):
@@ -62,7 +66,19 @@ def _segment(segment: str) -> list[str | Placeholder]:
 def templatize(key: str) -> KeyTemplate:
     parts: list[str | Placeholder] = []
     for i, segment in enumerate(key.split(":")):
+        pieces = _segment(segment)
+        # merge literal text as we go (what KeyTemplate.of does), this runs for every key sent
         if i:
-            parts.append(":")
-        parts.extend(_segment(segment))
-    return KeyTemplate.of(*parts)
+            if parts and isinstance(parts[-1], str):
+                parts[-1] += ":"
+            else:
+                parts.append(":")
+        for piece in pieces:
+            if isinstance(piece, str):
+                if not piece:
+                    continue
+                if parts and isinstance(parts[-1], str):
+                    parts[-1] += piece
+                    continue
+            parts.append(piece)
+    return KeyTemplate(tuple(parts))

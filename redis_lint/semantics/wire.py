@@ -115,10 +115,11 @@ def expiries(name: str, args: tuple) -> list[tuple[TtlUnit, float | None]]:
         index, unit = EXPIRY_POSITIONS[name]
         found.append((unit, _number(args[index]) if index < len(args) else None))
     elif name in OPTION_COMMANDS:
-        words = [text(a).upper() if isinstance(a, (str, bytes)) else "" for a in args]
-        start = 3 if name == "SET" else 2
-        for i in range(start, len(args)):
-            unit = EXPIRY_OPTIONS.get(words[i])
+        for i in range(3 if name == "SET" else 2, len(args)):
+            word = args[i]
+            if not isinstance(word, (str, bytes)) or len(word) > 7:
+                continue
+            unit = EXPIRY_OPTIONS.get(word.upper() if isinstance(word, str) else text(word).upper())
             if unit is TtlUnit.KEEP:
                 found.append((unit, None))
             elif unit is not None:
