@@ -172,3 +172,25 @@ def test_audit_of_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
 )
 def test_urls_are_shown_without_credentials(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_audit_shows_progress_on_a_terminal(populated: str, tmp_path: Path) -> None:
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    result = subprocess.run([sys.executable, "-m", "redis_lint", "audit", populated, "--pause", "0", "--count", "10"],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=300)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert b"\rscanned " in shown and b"scanned 75 keys" in shown
+    assert "scanned" not in result.stdout  # progress never mixes with the report

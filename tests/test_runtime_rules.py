@@ -173,3 +173,18 @@ def test_a_finding_spans_the_whole_call(r: redis.Redis) -> None:
     )  # at: span end
     [case] = [f for f in stop(r) if f.code == "RDS202"]
     assert (case.line, case.end_line) == (line_of("at: span start"), line_of("at: span end"))
+
+
+def test_valkey_is_watched_too(redis_url: str) -> None:
+    valkey = pytest.importorskip("valkey")
+    with instrument(CONFIG) as session:
+        client = valkey.Valkey.from_url(redis_url)  # at: valkey client
+        client.keys("*")  # at: valkey keys
+        with client.pipeline() as pipe:
+            pipe.set("cache:user:1:p", "v", ex=7200)  # at: valkey pipeline
+            pipe.execute()
+        client.close()
+    assert found(session.findings) == [
+        (line_of("at: valkey client"), "RDS401"), (line_of("at: valkey keys"), "RDS301"),
+        (line_of("at: valkey pipeline"), "RDS102")]
+    assert session.findings[0].message.startswith("valkey.Valkey.from_url() builds a client")
