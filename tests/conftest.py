@@ -6,6 +6,8 @@ import socket
 import subprocess
 import textwrap
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,12 +84,21 @@ def start_redis_server(folder: Path, *extra: str, password: str | None = None) -
     pytest.fail("could not start redis-server")
 
 
+@contextmanager
+def running_redis_server(folder: Path, *extra: str, password: str | None = None) -> Iterator[RedisServer]:
+    """A redis-server of the test's own, stopped when the block ends."""
+    server = start_redis_server(folder, *extra, password=password)
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    server = start_redis_server(tmp_path_factory.mktemp("redis"))
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    with running_redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
 
 
 @pytest.fixture

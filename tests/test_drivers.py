@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +19,16 @@ from redis_lint.config import load_config
 from redis_lint.engine.linter import lint_paths
 from redis_lint.runtime.compare import compare
 from redis_lint.runtime.runner import load_runtime_file
-from tests.conftest import REPO, RedisServer, start_redis_server
+from tests.conftest import REPO, RedisServer, running_redis_server
 
 DRIVERS = REPO / "fixtures" / "drivers"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     # its own server: the violating service changes the server's configuration and flushes it
-    server = start_redis_server(tmp_path_factory.mktemp("drivers"))
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    with running_redis_server(tmp_path_factory.mktemp("drivers")) as server:
+        yield server
 
 
 def run_driver(name: str, server: RedisServer, output: Path) -> subprocess.CompletedProcess[str]:

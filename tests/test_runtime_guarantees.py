@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import redis
 
 from redis_lint.runtime import instrument, uninstrument
 from redis_lint.runtime.hooks import Hooks
-from tests.conftest import REPO, RedisServer, start_redis_server
+from tests.conftest import REPO, RedisServer, running_redis_server
 
 
 def workload(client: redis.Redis) -> list[object]:
@@ -88,11 +89,9 @@ def test_hooks_are_removed(redis_url: str) -> None:
 
 
 @pytest.fixture
-def protected_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    server = start_redis_server(tmp_path_factory.mktemp("protected"), password="canary-password-7f3a")
-    yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+def protected_server(tmp_path: Path) -> Iterator[RedisServer]:
+    with running_redis_server(tmp_path, password="canary-password-7f3a") as server:
+        yield server
 
 
 def test_no_password_and_no_value_in_any_output(protected_server: RedisServer, tmp_path: Path) -> None:
