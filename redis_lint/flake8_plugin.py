@@ -16,6 +16,7 @@ from pathlib import Path
 
 from redis_lint import __version__
 from redis_lint.config import Config, ConfigError, load_config
+from redis_lint.semantics.project import ProjectIndex
 
 
 @lru_cache(maxsize=64)
@@ -24,6 +25,14 @@ def _config_for(directory: Path) -> Config | ConfigError:
         return load_config(start=directory)
     except ConfigError as error:
         return error
+
+
+@lru_cache(maxsize=8)
+def _project_for(config: Config) -> ProjectIndex:
+    """One index of the project's modules per configuration, for every file this process checks."""
+    from redis_lint.engine.linter import project_index
+
+    return project_index(config)
 
 
 class RedisLintPlugin:
@@ -45,5 +54,7 @@ class RedisLintPlugin:
         if config.is_excluded(config.relative(path)):
             return
         source = "".join(self.lines)
-        for finding in lint_source(source, path=path, display=self.filename, config=config, apply_noqa=False):
+        project = _project_for(config)
+        for finding in lint_source(source, path=path, display=self.filename, config=config, apply_noqa=False,
+                                   project=project):
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

@@ -67,8 +67,8 @@ def test_compare_runs_the_command_and_matches_by_line(program: Path, redis_url: 
 
 
 def test_compare_reports_what_static_analysis_missed(tmp_path: Path, redis_url: str) -> None:
-    # the key comes from another module's constant: static analysis cannot see it, the runtime can
-    (tmp_path / "names.py").write_text("KEY = 'Users.All'\n")
+    # the key comes from the environment: static analysis cannot see it, the runtime can
+    (tmp_path / "names.py").write_text("import os\nKEY = os.environ.get('APP_KEY', 'Users.All')\n")
     (tmp_path / "service.py").write_text(
         "import sys\nimport redis\nfrom names import KEY\n"
         "def read(r: redis.Redis):\n    return r.get(KEY)\n"

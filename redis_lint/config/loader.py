@@ -30,6 +30,7 @@ class ConfigError(Exception):
 _SECTION = "redis-lint"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+_QUALIFIED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _KEY_PATTERN = re.compile(r"^[a-z0-9_\-]+(?::[a-z0-9_\-]+)*$")
 
 
@@ -92,6 +93,7 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         persistent_prefixes=reader.key_parts("persistent-prefixes", policy.persistent_prefixes),
         injection_points=(*reader.strings("injection-points", policy.injection_points),
                           *reader.strings("extend-injection-points", ())),
+        client_factories=reader.qualified_names("client-factories"),
     )
     reader.reject_unknown()
     return replace(config, policy=policy)
@@ -101,6 +103,7 @@ class _Reader:
     KNOWN = (
         "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
         "namespaces", "max-ttl", "persistent-prefixes", "injection-points", "extend-injection-points",
+        "client-factories",
     )
 
     def __init__(self, table: dict[str, Any], where: str) -> None:
@@ -132,6 +135,13 @@ class _Reader:
         for code in codes:
             check_code(code, lambda problem: self.fail(key, problem))
         return codes
+
+    def qualified_names(self, key: str) -> tuple[str, ...]:
+        names = self.strings(key, ())
+        for name in names:
+            if not _QUALIFIED_NAME.match(name):
+                raise self.fail(key, f"{name!r} is not a dotted name such as 'django_redis.get_redis_connection'")
+        return names
 
     def key_parts(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         values = self.strings(key, default)

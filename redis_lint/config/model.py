@@ -22,6 +22,8 @@ class Policy:
         ("lock", 30),
     )
     persistent_prefixes: tuple[str, ...] = ("queue",)
+    # third-party functions that return a client, by qualified name ("django_redis.get_redis_connection")
+    client_factories: tuple[str, ...] = ()
     injection_points: tuple[str, ...] = (
         "redis/client.py", "main.py", "__main__.py", "app.py", "wsgi.py", "asgi.py",
         "settings.py", "conftest.py", "container.py",

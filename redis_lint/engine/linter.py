@@ -18,7 +18,7 @@ from redis_lint.engine.noqa import is_silenced, noqa_map
 from redis_lint.engine.source import SourceError, decode_source
 from redis_lint.findings import Finding
 from redis_lint.rules import ALL_RULES, RuleContext
-from redis_lint.semantics.model import ModuleModel
+from redis_lint.semantics.project import ProjectIndex
 
 PARSE_ERROR = "RDS000"
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -31,16 +31,23 @@ class LintRun:
     files: int = 0
 
 
+def project_index(config: Config) -> ProjectIndex:
+    """The index of the project's modules for one run: imports resolve from the project root
+    (and its src/ folder) and from each linted file's own import root."""
+    return ProjectIndex((config.root, config.root / "src"), client_factories=config.policy.client_factories)
+
+
 def lint_paths(paths: Iterable[Path], config: Config) -> LintRun:
     found = discover(paths, config)
     run = LintRun(problems=found.problems, files=len(found.files))
+    project = project_index(config)
     for path in found.files:
-        run.findings.extend(lint_file(path, config))
+        run.findings.extend(lint_file(path, config, project))
     run.findings.sort(key=Finding.sort_key)
     return run
 
 
-def lint_file(path: Path, config: Config) -> list[Finding]:
+def lint_file(path: Path, config: Config, project: ProjectIndex | None = None) -> list[Finding]:
     display = display_path(path)
     try:
         data = path.read_bytes()
@@ -50,11 +57,12 @@ def lint_file(path: Path, config: Config) -> list[Finding]:
         source = decode_source(data)
     except SourceError as error:
         return _file_error(display, str(error), config, path)
-    return lint_source(source, path=path, display=display, config=config)
+    return lint_source(source, path=path, display=display, config=config, project=project)
 
 
-def lint_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True) -> list[Finding]:
-    """Findings for one module's text; `path` places it in the project (policy globs)."""
+def lint_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True,
+                project: ProjectIndex | None = None) -> list[Finding]:
+    """Findings for one module's text; `path` places it in the project (policy globs, imports)."""
     relative = config.relative(path)
     enabled = config.enabled_codes(relative)
     try:
@@ -65,7 +73,8 @@ def lint_source(source: str, *, path: Path, display: str, config: Config, apply_
         return _finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply")
 
     try:
-        model = ModuleModel(module)
+        project = project or project_index(config)
+        model = project.model_for(path, module, replace=True)
         context = RuleContext(model, config.policy, relative)
         violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
         if not violations:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from redis_lint.semantics.index import ModuleIndex
+from redis_lint.semantics.references import single_value
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.model import ModuleModel
 
 _OPERATORS: dict[type, Callable[[float, float], float]] = {
     cst.Add: operator.add,
@@ -35,8 +39,10 @@ class Duration(float):
 
 
 class ConstantEvaluator:
-    def __init__(self, index: ModuleIndex) -> None:
-        self.index = index
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+        self.index = model.index
+        self.refs = model.refs
 
     def number(self, expr: cst.BaseExpression, depth: int = 0) -> float | None:
         """The value of a constant numeric expression (a timedelta gives a Duration in seconds)."""
@@ -52,12 +58,10 @@ class ConstantEvaluator:
             return -value if isinstance(expr.operator, cst.Minus) else value
         if isinstance(expr, cst.BinaryOperation):
             return self._binary(expr, depth)
-        if isinstance(expr, cst.Name):
-            bound = self.index.single_value(expr)
-            return self.number(bound, depth) if bound is not None else None
-        if isinstance(expr, cst.Attribute):
-            bound = self.index.single_attribute_value(expr)
-            return self.number(bound, depth) if bound is not None else None
+        if isinstance(expr, cst.Name | cst.Attribute):
+            located = self.refs.bindings(expr) if isinstance(expr, cst.Name) else self.refs.attribute_bindings(expr)
+            bound = single_value(located)
+            return bound[0].constants.number(bound[1], depth) if bound is not None else None
         if isinstance(expr, cst.Call):
             return self._call(expr, depth)
         return None
@@ -79,7 +83,7 @@ class ConstantEvaluator:
         return Duration(result) if either and not both else result
 
     def _call(self, call: cst.Call, depth: int) -> float | None:
-        names = self.index.qualified_names(call.func)
+        names = self.refs.qualified_names(call.func)
         if names & _TIMEDELTA_NAMES:
             return self._timedelta(call, depth)
         if isinstance(call.func, cst.Name) and call.func.value in ("int", "float") and len(call.args) == 1:

@@ -127,13 +127,6 @@ class ModuleIndex:
                 return Binding(BindingKind.CONTEXT, item.item)
         return Binding(BindingKind.UNKNOWN, target)
 
-    def single_value(self, name: cst.Name) -> cst.BaseExpression | None:
-        """The expression a name is bound to, when it is bound exactly once to a value."""
-        bindings = [b for b in self.bindings(name) if not b.is_none]
-        if len(bindings) == 1 and bindings[0].kind is BindingKind.VALUE:
-            return bindings[0].node  # type: ignore[return-value]
-        return None
-
     def qualified_names(self, expr: cst.CSTNode, *, scope_of: cst.CSTNode | None = None) -> set[str]:
         """Imported names an expression refers to: `r.Redis` after `import redis as r` -> {"redis.Redis"}."""
         dotted = get_full_name_for_node(expr)
@@ -197,55 +190,20 @@ class ModuleIndex:
                 info.attributes.setdefault(target.attr.value, []).append(self._binding_of_target(target))
         return info
 
-    def class_for_name(self, name: cst.Name) -> cst.ClassDef | None:
-        """The class a plain name refers to when it is a class defined in this module."""
-        bindings = self.bindings(name)
-        if len(bindings) == 1 and isinstance(bindings[0].node, cst.ClassDef):
-            return bindings[0].node
-        return None
-
-    def owner_class(self, expr: cst.BaseExpression) -> cst.ClassDef | None:
-        """For `self`, `cls` or `ClassName`: the class defined in this module."""
-        if not isinstance(expr, cst.Name):
-            return None
-        bindings = self.bindings(expr)
-        if len(bindings) != 1:
-            return None
-        binding = bindings[0]
-        if binding.kind is BindingKind.PARAM:
-            return self.self_class(binding.node)  # type: ignore[arg-type]
-        if isinstance(binding.node, cst.ClassDef):
-            return binding.node
-        return None
-
-    def attribute_bindings(self, attribute: cst.Attribute) -> list[Binding]:
-        """Bindings of `self.x`, `cls.X` or `ClassName.X` for classes of this module (else empty)."""
-        owner = self.owner_class(attribute.value)
-        if owner is None:
+    def global_bindings(self, name: str) -> list[Binding]:
+        """Bindings of a module-level name."""
+        scope = self.scope(self.module)
+        if scope is None:
             return []
-        return self.class_info(owner).attributes.get(attribute.attr.value, [])
+        return [Binding(BindingKind.BUILTIN) if isinstance(a, BuiltinAssignment) else self._binding_of(a.node)
+                for a in scope[name]]
 
-    def single_attribute_value(self, attribute: cst.Attribute) -> cst.BaseExpression | None:
-        bindings = [b for b in self.attribute_bindings(attribute) if not b.is_none]
-        if len(bindings) == 1 and bindings[0].kind is BindingKind.VALUE:
-            return bindings[0].node  # type: ignore[return-value]
-        return None
-
-    def function_for_call(self, call: cst.Call) -> tuple[cst.FunctionDef, bool] | None:
-        """The module's own function or method a call invokes, and whether it is bound (self.m())."""
-        func = call.func
-        if isinstance(func, cst.Name):
-            bindings = self.bindings(func)
-            if len(bindings) == 1 and isinstance(bindings[0].node, cst.FunctionDef):
-                return bindings[0].node, False
-        elif isinstance(func, cst.Attribute):
-            owner = self.owner_class(func.value)
-            if owner is not None:
-                method = self.class_info(owner).methods.get(func.attr.value)
-                if method is not None:
-                    static = any(_decorator_name(d) == "staticmethod" for d in method.decorators)
-                    return method, not static
-        return None
+    def qualified_names_of_import(self, local_name: str, import_node: cst.CSTNode | None) -> set[str]:
+        """What an import binds `local_name` to: "pkg.mod.NAME", or ".mod.NAME" when relative."""
+        scope = self.scope(import_node) if import_node is not None else None
+        if scope is None:
+            return set()
+        return {qn.name for qn in scope.get_qualified_names_for(local_name) if qn.source is QualifiedNameSource.IMPORT}
 
 
 class _SelfAttributeCollector(cst.CSTVisitor):

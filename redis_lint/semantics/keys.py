@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from redis_lint.semantics.index import BindingKind, ModuleIndex
+from redis_lint.semantics.index import BindingKind
+from redis_lint.semantics.references import returned_values, single_value
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.model import ModuleModel
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,10 @@ _PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+
 
 
 class KeyResolver:
-    def __init__(self, index: ModuleIndex) -> None:
-        self.index = index
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+        self.index = model.index
+        self.refs = model.refs
 
     def resolve(self, expr: cst.BaseExpression) -> KeyTemplate | None:
         """The key's template, or None when nothing about it is known."""
@@ -139,9 +146,19 @@ class KeyResolver:
         if isinstance(expr, cst.Name):
             return self._name(expr, env, depth)
         if isinstance(expr, cst.Attribute):
-            value = self.index.single_attribute_value(expr)
-            if value is not None:
-                return self._template(value, env, depth)
+            getter = self.refs.property_getter(expr)
+            if getter is not None:
+                returns = returned_values(getter.node)
+                if len(returns) == 1:
+                    template = getter.model.keys._template(returns[0], {}, depth)
+                    if template.has_literal:
+                        return template
+            bound = single_value(self.refs.attribute_bindings(expr))
+            if bound is not None:
+                model, value = bound
+                template = model.keys._template(value, env if model is self.model else {}, depth)
+                if template.has_literal:
+                    return template
         return self._placeholder(expr)
 
     def _placeholder(self, expr: cst.BaseExpression) -> KeyTemplate:
@@ -242,59 +259,38 @@ class KeyResolver:
         return KeyTemplate.of(*parts)
 
     def _helper(self, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
-        """Inline a helper of this module that returns a key: `user_key(uid)`, `self._key(uid)`."""
-        target = self.index.function_for_call(call)
+        """Inline a helper of the project that returns a key: `user_key(uid)`, `self._key(uid)`, `keys.user(uid)`."""
+        target = self.refs.function_for_call(call)
         if target is None:
             return None
-        function, bound = target
-        returns = _return_values(function)
-        if len(returns) != 1:
+        returns = returned_values(target.node)
+        if len(returns) != 1 or any(a.star for a in call.args):
             return None
-        params = list(function.params.params)[1 if bound else 0:]
+        function = target.node
+        params = list(function.params.params)[1 if target.bound else 0:]
         inner_env: dict[cst.Param, KeyTemplate] = {}
         positional = [a for a in call.args if a.keyword is None]
-        if any(a.star for a in call.args):
-            return None
         for param, arg in zip(params, positional):
             inner_env[param] = self._template(arg.value, env, depth)
         by_name = {p.name.value: p for p in [*function.params.params, *function.params.kwonly_params]}
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in by_name:
                 inner_env[by_name[arg.keyword.value]] = self._template(arg.value, env, depth)
-        return self._template(returns[0], inner_env, depth)
+        return target.model.keys._template(returns[0], inner_env, depth)
 
     def _name(self, name: cst.Name, env: dict[cst.Param, KeyTemplate], depth: int) -> KeyTemplate:
-        bindings = [b for b in self.index.bindings(name) if not b.is_none]
-        if len(bindings) == 1:
-            binding = bindings[0]
+        located = [(m, b) for m, b in self.refs.bindings(name) if not b.is_none]
+        if len(located) == 1:
+            model, binding = located[0]
             if binding.kind is BindingKind.PARAM:
                 if binding.node in env:
                     return env[binding.node]  # type: ignore[index]
                 return KeyTemplate((Placeholder(name.value),))
             if binding.kind is BindingKind.VALUE and binding.node is not None:
-                bound = self._template(binding.node, env, depth)  # type: ignore[arg-type]
+                local_env = env if model is self.model else {}
+                bound = model.keys._template(binding.node, local_env, depth)  # type: ignore[arg-type]
                 if bound.has_literal:
                     return bound
         # a variable holding something dynamic reads best under its own name
         return KeyTemplate((Placeholder(name.value),))
 
-
-def _return_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
-    collector = _ReturnCollector()
-    function.body.visit(collector)
-    return collector.values
-
-
-class _ReturnCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.values: list[cst.BaseExpression] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self.values.append(node.value)

@@ -14,6 +14,7 @@ class Kind(Enum):
     SENTINEL = "sentinel"
     LOCK = "lock"
     SCRIPT = "script"
+    OBJECT = "object"  # an instance of one of the project's own classes
 
 
 _CLASS_KINDS: dict[str, Kind] = {

@@ -8,10 +8,12 @@ into `CommandCall`s and `Construction`s.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.commands import COMMANDS, CommandSpec, command_from_words
 from redis_lint.semantics.constants import ConstantEvaluator
@@ -19,6 +21,8 @@ from redis_lint.semantics.index import ModuleIndex
 from redis_lint.semantics.keys import KeyResolver, KeyTemplate
 from redis_lint.semantics.libraries import CLIENT_LIBRARIES, Kind
 from redis_lint.semantics.lua import lua_commands
+from redis_lint.semantics.project import ProjectIndex
+from redis_lint.semantics.references import References
 from redis_lint.semantics.values import RedisValue, ValueResolver
 
 Scope = cst.Module | cst.FunctionDef | cst.Lambda
@@ -66,25 +70,47 @@ class Construction:
 
 
 class ModuleModel:
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, *, project: ProjectIndex | None = None, name: str = "",
+                 is_package: bool = False) -> None:
         self.module = module
+        self.project = project  # the linted project's other modules, when known
+        self.name = name  # dotted module name ("app.redis.client"), for relative imports
+        self.package = name if is_package else name.rpartition(".")[0]
         self.index = ModuleIndex(module)
-        self.values = ValueResolver(self.index)
-        self.keys = KeyResolver(self.index)
-        self.constants = ConstantEvaluator(self.index)
+        self.refs = References(self)
+        self.values = ValueResolver(self)
+        self.keys = KeyResolver(self)
+        self.constants = ConstantEvaluator(self)
         self._collected = _Collector()
         module.visit(self._collected)
 
     @property
+    def client_factories(self) -> tuple[str, ...]:
+        return self.project.client_factories if self.project is not None else ()
+
+    @cached_property
     def uses_redis(self) -> bool:
-        return self._collected.imports_client_library
+        """Whether a Redis client can appear here at all: the module imports a client library, a
+        configured factory's module, or a module of the project (which may hand it a client)."""
+        if self._collected.imports_client_library:
+            return True
+        imported = self.refs.absolute(set(self._collected.imported_modules))
+        if any(factory.startswith(f"{name}.") for factory in self.client_factories for name in imported):
+            return True
+        project = self.project
+        return project is not None and any(project.find(name) is not None for name in imported if name)
+
+    @property
+    def calls(self) -> list[tuple[cst.Call, Scope]]:
+        """Every call of the module, with the function it is in."""
+        return self._collected.calls
 
     @cached_property
     def constructions(self) -> list[Construction]:
         if not self.uses_redis:
             return []
         result = []
-        for call in self._collected.calls:
+        for call, _ in self._collected.calls:
             constructed = self.values.constructed(call)
             if constructed is not None:
                 result.append(Construction(call, *constructed))
@@ -100,7 +126,7 @@ class ModuleModel:
             if command is not None:
                 result.append(command)
         for target, function in self._collected.item_assignments:
-            receiver = self.values.resolve(target.value)
+            receiver = self.values.redis(target.value)
             if receiver is not None and receiver.kind in (Kind.CLIENT, Kind.PIPELINE):
                 key = self._key_arg(target.slice[0].slice.value)  # type: ignore[union-attr]
                 result.append(CommandCall(target, "__setitem__", "SET", COMMANDS["set"], receiver, function,
@@ -110,7 +136,7 @@ class ModuleModel:
     def _command(self, call: cst.Call, function: Scope) -> CommandCall | None:
         func = call.func
         assert isinstance(func, cst.Attribute)
-        receiver = self.values.resolve(func.value)
+        receiver = self.values.redis(func.value)
         if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE):
             return None
         method = func.attr.value
@@ -185,7 +211,8 @@ class _Collector(cst.CSTVisitor):
 
     def __init__(self) -> None:
         self.imports_client_library = False
-        self.calls: list[cst.Call] = []
+        self.imported_modules: list[str] = []  # as written: "app.keys", ".keys", ".."
+        self.calls: list[tuple[cst.Call, Scope]] = []
         self.method_calls: list[tuple[cst.Call, Scope]] = []
         self.item_assignments: list[tuple[cst.Subscript, Scope]] = []
         self._functions: list[Scope] = []
@@ -207,20 +234,25 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            self._note_module(alias.name)
+            self._note_module(get_full_name_for_node(alias.name) or "")
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.module is not None and not node.relative:
-            self._note_module(node.module)
+        dots = "." * len(node.relative)
+        module = get_full_name_for_node(node.module) if node.module is not None else ""
+        self._note_module(dots + (module or ""))
+        if isinstance(node.names, Sequence):  # `from . import keys` may import a module
+            for alias in node.names:
+                name = get_full_name_for_node(alias.name)
+                if name:
+                    self.imported_modules.append(f"{dots}{module}.{name}" if module else f"{dots}{name}")
 
-    def _note_module(self, name: cst.BaseExpression) -> None:
-        while isinstance(name, cst.Attribute):
-            name = name.value
-        if isinstance(name, cst.Name) and name.value in CLIENT_LIBRARIES:
+    def _note_module(self, name: str) -> None:
+        self.imported_modules.append(name)
+        if not name.startswith(".") and name.split(".", 1)[0] in CLIENT_LIBRARIES:
             self.imports_client_library = True
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
+        self.calls.append((node, self._functions[-1]))
         if isinstance(node.func, cst.Attribute):
             self.method_calls.append((node, self._functions[-1]))
 

@@ -4,25 +4,34 @@ A value is recognised only when it can be traced to a redis/valkey import:
 a constructor call, a parameter or attribute annotated with a client type, a
 name or `self.<attr>` bound (every time it is bound) to such a value, a
 pipeline or lock taken from a client, a chained pipeline command, an awaited
-call, or a function of this module annotated to return a client.  Anything
-else is unknown, and unknown values are never flagged.
+call, a function, method or property of the project that returns a client,
+an instance of a project class that subclasses one, or a configured
+third-party factory.  Anything else is unknown, and unknown values are never
+flagged.  Instances of the project's other classes are tracked too
+(`OBJECT`), so that their attributes and methods can be followed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from redis_lint.semantics.commands import COMMANDS
-from redis_lint.semantics.index import Binding, BindingKind, ModuleIndex
-from redis_lint.semantics.libraries import Kind, class_kind, constructor_kind, is_async_name
+from redis_lint.semantics.index import Binding, BindingKind
+from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
+from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.model import ModuleModel
 
 
 @dataclass(frozen=True)
 class RedisValue:
     kind: Kind
     is_async: bool = False
+    owner: ClassRef | None = field(default=None, compare=True)  # for OBJECT: the project class
 
 
 # Methods of a client that return another Redis object.
@@ -32,8 +41,10 @@ _TYPING_UNIONS = {"typing.Optional", "typing.Union", "typing_extensions.Optional
 
 
 class ValueResolver:
-    def __init__(self, index: ModuleIndex) -> None:
-        self.index = index
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+        self.index = model.index
+        self.refs = model.refs
         self._cache: dict[int, RedisValue | None] = {}
         self._in_progress: set[int] = set()
 
@@ -51,29 +62,108 @@ class ValueResolver:
         self._cache[key] = value
         return value
 
+    def redis(self, expr: cst.CSTNode) -> RedisValue | None:
+        """The value when it is a Redis object (not a project OBJECT)."""
+        value = self.resolve(expr)
+        return value if value is not None and value.kind is not Kind.OBJECT else None
+
     def _resolve(self, expr: cst.CSTNode) -> RedisValue | None:
         if isinstance(expr, cst.Await):
             return self.resolve(expr.expression)
         if isinstance(expr, cst.Call):
             return self._resolve_call(expr)
         if isinstance(expr, cst.Name):
-            return self._agree(self.index.bindings(expr))
+            return _agree(self.refs.bindings(expr))
         if isinstance(expr, cst.Attribute):
-            return self._agree(self.index.attribute_bindings(expr))
+            return self._resolve_attribute(expr)
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            return self._either([expr.left, expr.right])
+        if isinstance(expr, cst.IfExp):
+            return self._either([expr.body, expr.orelse])
+        return None
+
+    def _either(self, options: list[cst.BaseExpression]) -> RedisValue | None:
+        """`client or Redis(...)`, `a if c else b`: the options that are known must agree, and one must be."""
+        known = {self.resolve(o) for o in options if not (isinstance(o, cst.Name) and o.value == "None")}
+        known.discard(None)
+        return known.pop() if len(known) == 1 else None
+
+    def _resolve_attribute(self, attribute: cst.Attribute) -> RedisValue | None:
+        getter = self.refs.property_getter(attribute)
+        if getter is not None:
+            return getter.model.values.function_value(getter.node)
+        located = self.refs.attribute_bindings(attribute)
+        if located:
+            return _agree(located)
+        owner = self.resolve(attribute.value)
+        if owner is not None and owner.kind is Kind.OBJECT and owner.owner is not None:
+            ref = owner.owner
+            method = ref.model.refs.method(ref, attribute.attr.value)
+            if method is not None and _is_property(method):
+                return method.model.values.function_value(method.node)
+            return _agree(ref.model.refs.class_attribute(ref, attribute.attr.value))
         return None
 
     def constructed(self, call: cst.Call) -> tuple[str, RedisValue] | None:
-        """(qualified name, value) when the call constructs a client, pool or sentinel."""
-        for name in sorted(self.index.qualified_names(call.func)):
+        """(name, value) when the call constructs a client, pool or sentinel: a library class,
+        `from_url`, a project class that subclasses a client, or a variable or attribute holding
+        one of these classes (`self.client_class(...)`, `pool_cls.from_url(...)`)."""
+        for name in sorted(self.refs.qualified_names(call.func)):
             kind = constructor_kind(name)
             if kind is not None:
                 return name, RedisValue(kind, is_async_name(name))
+        func = call.func
+        builder = func.value if isinstance(func, cst.Attribute) and func.attr.value in ("from_url", "from_pool") else func
+        value = self.class_held(builder)
+        if value is not None and value.kind in CONSTRUCTED_KINDS:
+            return " ".join(self.index.code(func).split()), value
+        return None
+
+    def class_held(self, expr: cst.BaseExpression, depth: int = 0) -> RedisValue | None:
+        """What instances of the class an expression holds would be: `redis.Redis`, a project
+        subclass, a name or attribute bound to one (or annotated `type[Redis]`), `A if c else B`."""
+        if depth > 6:
+            return None
+        if isinstance(expr, cst.IfExp):
+            values = {self.class_held(e, depth + 1) for e in (expr.body, expr.orelse)}
+            return values.pop() if len(values) == 1 else None
+        if not isinstance(expr, cst.Name | cst.Attribute):
+            return None
+        value = self._type_value(expr, expr)
+        if value is not None:
+            return value
+        located = self.refs.bindings(expr) if isinstance(expr, cst.Name) else self.refs.attribute_bindings(expr)
+        found: set[RedisValue | None] = set()
+        for model, binding in located:
+            if binding.is_none:
+                continue
+            if binding.annotation is not None and isinstance(binding.annotation.annotation, cst.Subscript):
+                declared = binding.annotation.annotation  # type[Redis] | ...
+                found.add(model.values._type_of_class_annotation(declared, binding.annotation))
+            elif binding.kind is BindingKind.VALUE and binding.node is not None:
+                found.add(model.values.class_held(binding.node, depth + 1))  # type: ignore[arg-type]
+            elif isinstance(binding.node, cst.ClassDef):
+                value = model.values.class_value(ClassRef(model, binding.node))
+                found.add(value if value is not None and value.kind is not Kind.OBJECT else None)
+            else:
+                found.add(None)
+        return found.pop() if len(found) == 1 else None
+
+    def _type_of_class_annotation(self, annotation: cst.Subscript, anchor: cst.CSTNode) -> RedisValue | None:
+        """`type[Redis]` -> what a Redis instance is."""
+        names = self.refs.qualified_names(annotation.value, anchor)
+        if isinstance(annotation.value, cst.Name) and annotation.value.value == "type" or names & {"typing.Type"}:
+            elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+            return self._union_value(elements, anchor) if elements else None
         return None
 
     def _resolve_call(self, call: cst.Call) -> RedisValue | None:
         constructed = self.constructed(call)
         if constructed is not None:
             return constructed[1]
+        names = self.refs.qualified_names(call.func)
+        if names & set(self.model.client_factories):
+            return RedisValue(Kind.CLIENT, any(is_async_name(n) for n in names))
         func = call.func
         if isinstance(func, cst.Attribute):
             receiver = self.resolve(func.value)
@@ -85,17 +175,42 @@ class ValueResolver:
                     return RedisValue(Kind.CLIENT, receiver.is_async)
                 if receiver.kind is Kind.PIPELINE and method in COMMANDS:
                     return receiver  # pipeline commands return the pipeline: chaining
-        target = self.index.function_for_call(call)
-        if target is not None and target[0].returns is not None:
-            return self.annotation_value(target[0].returns)
+                if receiver.kind is Kind.OBJECT and receiver.owner is not None:
+                    target = receiver.owner.model.refs.method(receiver.owner, method)
+                    return target.model.values.function_value(target.node) if target is not None else None
+        target = self.refs.function_for_call(call)
+        if target is not None:
+            return target.model.values.function_value(target.node)
+        cls = self.refs.class_for_call(call)
+        if cls is not None:
+            return RedisValue(Kind.OBJECT, owner=cls)
         return None
 
-    def _agree(self, bindings: list[Binding]) -> RedisValue | None:
-        """The value every (non-None) binding agrees on, else None."""
-        values = {self._binding_value(b) for b in bindings if not b.is_none}
-        if len(values) == 1:
-            return values.pop()
-        return None
+    def function_value(self, function: cst.FunctionDef) -> RedisValue | None:
+        """What a function of this module returns: its annotation, else what all its returns agree on."""
+        if function.returns is not None:
+            annotated = self.annotation_value(function.returns)
+            if annotated is not None:
+                return annotated
+        key = id(function)
+        if key in self._in_progress:
+            return None  # recursion
+        self._in_progress.add(key)
+        try:
+            values = {self.resolve(v) for v in returned_values(function)
+                      if not (isinstance(v, cst.Name) and v.value == "None")}
+        finally:
+            self._in_progress.discard(key)
+        return values.pop() if len(values) == 1 else None  # every return agrees (a None return aside)
+
+    def class_value(self, ref: ClassRef) -> RedisValue | None:
+        """A project class that subclasses a client (or pipeline, pool) builds one; others build OBJECTs."""
+        for cls in ref.model.refs.mro(ref):
+            for base in cls.node.bases:
+                value = cls.model.values._type_value(base.value, base.value)
+                if value is not None and value.kind is not Kind.OBJECT:
+                    return value
+        return RedisValue(Kind.OBJECT, owner=ref)
 
     def _binding_value(self, binding: Binding) -> RedisValue | None:
         if binding.annotation is not None:
@@ -105,19 +220,28 @@ class ValueResolver:
         if binding.kind in (BindingKind.VALUE, BindingKind.CONTEXT) and binding.node is not None:
             return self.resolve(binding.node)
         if binding.kind is BindingKind.PARAM:
-            return self._self_value(binding.node)  # type: ignore[arg-type]
+            owner = self.index.self_class(binding.node)  # type: ignore[arg-type]
+            if owner is not None:  # `self`: an instance of its class
+                return self.class_value(ClassRef(self.model, owner))
+            return self._checked_type(binding.node)  # type: ignore[arg-type]
+        if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
+            if any("lazy" in (_decorator_name(d) or "").lower() for d in binding.node.decorators):
+                return self.function_value(binding.node)  # @LazyObject def client(): the object it returns
         return None
 
-    def _self_value(self, param: cst.Param) -> RedisValue | None:
-        """`self` in a class that subclasses a client (or pipeline) is one."""
-        owner = self.index.self_class(param)
-        if owner is None:
+    def _checked_type(self, param: cst.Param) -> RedisValue | None:
+        """A parameter its function checks with `isinstance(param, Redis)` is taken to be one."""
+        function = self.index.enclosing(param, (cst.FunctionDef,))
+        if not isinstance(function, cst.FunctionDef):
             return None
-        for base in owner.bases:
-            value = self._type_value(base.value, base.value)
-            if value is not None:
-                return value
-        return None
+        checks = _IsinstanceCollector(param.name.value)
+        function.body.visit(checks)
+        values = set()
+        for type_expr in checks.types:
+            members = [e.value for e in type_expr.elements] if isinstance(type_expr, cst.Tuple) else [type_expr]
+            values.add(self._union_value(members, type_expr))
+        values.discard(None)
+        return values.pop() if len(values) == 1 else None
 
     # -- annotations ---------------------------------------------------------
 
@@ -136,16 +260,31 @@ class ValueResolver:
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
             return self._union_value([expr.left, expr.right], anchor)
         if isinstance(expr, cst.Subscript):
-            names = self.index.qualified_names(expr.value, scope_of=anchor) | _bare_typing_name(expr.value)
+            names = self.refs.qualified_names(expr.value, anchor) | _bare_typing_name(expr.value)
             elements = [e.slice.value for e in expr.slice if isinstance(e.slice, cst.Index)]
             if names & _TYPING_UNIONS:
                 return self._union_value(elements, anchor)
             return self._type_value(expr.value, anchor)  # Redis[bytes]
         if isinstance(expr, (cst.Name, cst.Attribute)):
-            for name in sorted(self.index.qualified_names(expr, scope_of=anchor)):
+            names = self.refs.qualified_names(expr, anchor)
+            for name in sorted(names):
                 kind = class_kind(name)
                 if kind is not None:
                     return RedisValue(kind, is_async_name(name))
+            project = self.model.project
+            if project is not None:
+                for name in sorted(names):
+                    target = project.lookup(name)
+                    found = target[0].refs.global_bindings(target[1]) if target is not None else None
+                    if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
+                        value = found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))
+                        if value is not None and value.kind is not Kind.OBJECT:
+                            return value
+            if isinstance(expr, cst.Name) and anchor is not expr and not names:
+                cls = self.refs.class_ref(expr) if self.index.scope(expr) is not None else None
+                if cls is not None:
+                    value = self.class_value(cls)
+                    return value if value is not None and value.kind is not Kind.OBJECT else None
         return None
 
     def _union_value(self, members: list[cst.BaseExpression], anchor: cst.CSTNode) -> RedisValue | None:
@@ -155,6 +294,49 @@ class ValueResolver:
             if not (isinstance(m, cst.Name) and m.value == "None")
         }
         return values.pop() if len(values) == 1 else None
+
+
+def _agree(located: list[Located]) -> RedisValue | None:
+    """The value a name or attribute holds: its declared type when it has one (`_client: Redis`),
+    else the value every (non-None) binding agrees on, each resolved in its own module."""
+    declared = {model.values.annotation_value(b.annotation) for model, b in located if b.annotation is not None}
+    declared.discard(None)
+    if len(declared) == 1:
+        return declared.pop()
+    values = {model.values._binding_value(b) for model, b in located if not b.is_none}
+    if len(values) == 1:
+        return values.pop()
+    return None
+
+
+class _IsinstanceCollector(cst.CSTVisitor):
+    """The types a function checks one name against with isinstance()."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.types: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if (isinstance(node.func, cst.Name) and node.func.value == "isinstance" and len(node.args) == 2
+                and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == self.name):
+            self.types.append(node.args[1].value)
+
+
+def _decorator_name(decorator: cst.Decorator) -> str | None:
+    from libcst.helpers import get_full_name_for_node
+
+    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+    return get_full_name_for_node(target)
+
+
+def _is_property(method: FunctionRef) -> bool:
+    from libcst.helpers import get_full_name_for_node
+
+    return any((get_full_name_for_node(d.decorator) or "").endswith(("property", "cached_property"))
+               for d in method.node.decorators)
 
 
 def _bare_typing_name(expr: cst.BaseExpression) -> set[str]:

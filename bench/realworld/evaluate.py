@@ -1,0 +1,181 @@
+"""Accuracy of redis-lint on real code: published packages scored against hand labels.
+
+    python bench/realworld/evaluate.py [--details] [--cache DIR]
+
+Downloads the pinned package versions named in labels/*.toml (`pip download
+--no-deps`, into a temporary or --cache folder; no third-party source is kept
+in the repository), lints each package's whole source tree (which must go
+without an error), and compares the findings on the labelled files with the
+labels: per code, true positives, false positives (a finding no label
+expects, look-alikes included) and misses; and key-resolution coverage (the
+share of call sites whose key a reader can resolve from the package's own
+files for which redis-lint resolved a template).
+
+The labels were written by reading the code, not by running the linter:
+labels/README.md says how.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from libcst.metadata import PositionProvider  # noqa: E402
+
+from redis_lint.catalogue import ALL_CODES  # noqa: E402
+from redis_lint.config import Config  # noqa: E402
+from redis_lint.engine.linter import lint_paths, project_index  # noqa: E402
+
+SCORED_CODES = tuple(c for c in ALL_CODES if c != "RDS000")
+
+
+@dataclass
+class Package:
+    name: str
+    version: str
+    files: list[str]
+    sites: list[dict]
+
+    @classmethod
+    def load(cls, path: Path) -> Package:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return cls(data["package"], data["version"], data["files"], data.get("site", []))
+
+
+@dataclass
+class Score:
+    true: Counter[str] = field(default_factory=Counter)
+    false: Counter[str] = field(default_factory=Counter)
+    missed: Counter[str] = field(default_factory=Counter)
+    resolvable: int = 0
+    resolved: int = 0
+    sites: int = 0
+    errors: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+
+def fetch(package: Package, cache: Path) -> Path:
+    """The unpacked wheel (or sdist) of the pinned version."""
+    target = cache / f"{package.name}-{package.version}"
+    if target.is_dir():
+        return target
+    download = cache / "downloads"
+    download.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(download),
+                    f"{package.name}=={package.version}"], check=True)
+    normal = package.name.replace("-", "_").replace(".", "_").lower()
+    [archive] = [p for p in download.iterdir()
+                 if p.name.lower().replace("-", "_").replace(".", "_").startswith(f"{normal}_{package.version}".replace(".", "_"))]
+    if archive.suffix == ".whl":
+        zipfile.ZipFile(archive).extractall(target)
+    else:
+        import tarfile
+
+        with tarfile.open(archive) as tar:
+            tar.extractall(target, filter="data")
+        [inner] = list(target.iterdir())
+        inner.rename(target.with_name(target.name + ".tmp"))
+        target.rmdir()
+        target.with_name(target.name + ".tmp").rename(target)
+    return target
+
+
+def evaluate(package: Package, root: Path, score: Score) -> None:
+    config = Config(root=root)
+    run = lint_paths([root], config)
+    for finding in run.findings:
+        if finding.code == "RDS000":
+            score.errors.append(f"{package.name}: {finding.path}:{finding.line}: {finding.message}")
+    score.errors.extend(f"{package.name}: {problem}" for problem in run.problems)
+
+    labelled = set(package.files)
+    found = {(Path(f.path).absolute().relative_to(root).as_posix(), f.line, f.code)
+             for f in run.findings if f.code in SCORED_CODES}
+    found = {item for item in found if item[0] in labelled}
+    expected = {(s["file"], s["line"], code) for s in package.sites for code in s["codes"]}
+    calls = {(s["file"], s["line"]): s["call"] for s in package.sites}
+    for file, line, code in sorted(found | expected):
+        where = f"{package.name}: {file}:{line} {code}  {calls.get((file, line), '(no label at this line)')}"
+        if (file, line, code) in found and (file, line, code) in expected:
+            score.true[code] += 1
+        elif (file, line, code) in found:
+            score.false[code] += 1
+            score.details.append(f"FP {where}")
+        else:
+            score.missed[code] += 1
+            score.details.append(f"FN {where}")
+    score.sites += len(package.sites)
+    _key_coverage(package, root, config, score)
+
+
+def _key_coverage(package: Package, root: Path, config: Config, score: Score) -> None:
+    """Of the sites whose key a reader resolves, how many did redis-lint resolve to a template?"""
+    project = project_index(config)
+    by_file: dict[str, list[dict]] = {}
+    for site in package.sites:
+        if site.get("key") == "resolvable" and site.get("kind") == "redis":
+            by_file.setdefault(site["file"], []).append(site)
+    for file, sites in by_file.items():
+        model = project.model_for(root / file)
+        resolved_lines = set()
+        if model is not None:
+            positions = model.index.wrapper.resolve(PositionProvider)
+            for command in model.commands:
+                if any(key.template is not None and key.template.checkable for key in command.keys):
+                    resolved_lines.add(positions[command.node].start.line)
+        for site in sites:
+            score.resolvable += 1
+            if site["line"] in resolved_lines:
+                score.resolved += 1
+            else:
+                score.details.append(f"KEY {package.name}: {file}:{site['line']} {site['call']}  (reader: {site.get('template')})")
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.3f}" if whole else "  n/a"
+
+
+def report(score: Score, packages: list[Package]) -> str:
+    lines = [f"{len(packages)} packages, {score.sites} labelled sites", "",
+             "code      TP   FP   FN  precision  recall"]
+    for code in SCORED_CODES:
+        tp, fp, fn = score.true[code], score.false[code], score.missed[code]
+        if tp + fp + fn:
+            lines.append(f"{code}  {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
+    tp, fp, fn = sum(score.true.values()), sum(score.false.values()), sum(score.missed.values())
+    lines.append(f"overall {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
+    lines += ["", f"key resolution coverage: {ratio(score.resolved, score.resolvable)} "
+                  f"({score.resolved} of {score.resolvable} sites whose key a reader resolves)"]
+    lines.append(f"errors while linting the whole packages: {len(score.errors)}")
+    lines += [f"  {e}" for e in score.errors]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--details", action="store_true", help="list every false positive, miss and unresolved key")
+    parser.add_argument("--cache", type=Path, help="keep downloads here between runs")
+    options = parser.parse_args()
+    packages = [Package.load(p) for p in sorted((HERE / "labels").glob("*.toml"))]
+    score = Score()
+    with tempfile.TemporaryDirectory(prefix="redis-lint-realworld-") as temporary:
+        cache = options.cache or Path(temporary)
+        for package in packages:
+            evaluate(package, fetch(package, cache.absolute()), score)
+    print(report(score, packages))
+    if options.details:
+        print("\n" + "\n".join(score.details))
+
+
+if __name__ == "__main__":
+    main()

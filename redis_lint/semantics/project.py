@@ -1,0 +1,102 @@
+"""The linted project's own modules, for facts that cross module boundaries.
+
+`from .keys import PROFILE_KEY`, `from app.redis import client`, a factory
+defined in another module, a client subclass imported from a sibling: the
+index finds the module by name, parses it once per run (on demand, and only
+when a Redis-relevant expression leads there) and hands out its model.
+Module names come from the file system the way Python finds them: a
+module's package is the chain of folders holding `__init__.py`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.model import ModuleModel
+
+_MAX_MODELS = 256  # parsed modules kept; beyond that the least recently used are parsed again if needed
+
+
+def module_name(path: Path) -> tuple[str, Path]:
+    """(dotted module name, import root) of a Python file: `root/pkg/sub/mod.py` -> ("pkg.sub.mod", root)."""
+    path = path.absolute()
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), folder
+
+
+class ProjectIndex:
+    def __init__(self, roots: tuple[Path, ...] = (), client_factories: tuple[str, ...] = ()) -> None:
+        self.client_factories = client_factories  # third-party functions known to return a client
+        self._roots: list[Path] = [r.absolute() for r in roots]
+        self._models: OrderedDict[Path, ModuleModel | None] = OrderedDict()
+        self._found: dict[str, Path | None] = {}
+
+    def add_root(self, root: Path) -> None:
+        root = root.absolute()
+        if root not in self._roots:
+            self._roots.append(root)
+            self._found = {k: v for k, v in self._found.items() if v is not None}  # misses may now be found
+
+    def model_for(self, path: Path, module: cst.Module | None = None, *, replace: bool = False) -> ModuleModel | None:
+        """The model of a project file (parsed now unless `module` is given), remembered for the run.
+
+        `replace`: `module` is the text being linted right now (an editor's unsaved buffer,
+        flake8's lines), which wins over whatever was read from disk before."""
+        from redis_lint.semantics.model import ModuleModel
+
+        path = path.absolute()
+        if path in self._models and not (replace and module is not None):
+            self._models.move_to_end(path)
+            return self._models[path]
+        name, root = module_name(path)
+        self.add_root(root)
+        model = None
+        if module is None:
+            module = _parse(path)
+        if module is not None:
+            model = ModuleModel(module, project=self, name=name, is_package=path.name == "__init__.py")
+        self._models[path] = model
+        if len(self._models) > _MAX_MODELS:
+            self._models.popitem(last=False)
+        return model
+
+    def find(self, dotted: str) -> Path | None:
+        if dotted not in self._found:
+            self._found[dotted] = self._search(dotted)
+        return self._found[dotted]
+
+    def _search(self, dotted: str) -> Path | None:
+        relative = Path(*dotted.split("."))
+        for root in self._roots:
+            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    def lookup(self, qualified: str) -> tuple[ModuleModel, str] | None:
+        """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a project module."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self.find(".".join(parts[:cut]))
+            if path is not None:
+                model = self.model_for(path)
+                return (model, ".".join(parts[cut:])) if model is not None else None
+        return None
+
+
+def _parse(path: Path) -> cst.Module | None:
+    from redis_lint.engine.source import SourceError, decode_source
+
+    try:
+        return cst.parse_module(decode_source(path.read_bytes()))
+    except (OSError, SourceError, cst.ParserSyntaxError, RecursionError):
+        return None

@@ -1,0 +1,285 @@
+"""What a name, an attribute or a call refers to, across the project's modules.
+
+`ModuleIndex` knows one module; `References` follows imports of project
+modules (through `ProjectIndex`), class attributes up the project's class
+hierarchy, properties, and calls of the project's functions and methods.
+Every answer carries the model it belongs to, since a binding found in
+another module must be resolved with that module's scopes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from redis_lint.semantics.index import Binding, BindingKind
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.model import ModuleModel
+
+_MAX_HOPS = 8  # re-exports and base classes followed at most this deep
+_LIBRARIES = ("redis", "valkey", "typing", "typing_extensions", "datetime")
+_PROPERTY_DECORATORS = ("property", "cached_property")
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    model: ModuleModel
+    node: cst.ClassDef
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    model: ModuleModel
+    node: cst.FunctionDef
+    bound: bool  # called through an instance: the first parameter is not an argument
+
+
+Located = tuple["ModuleModel", Binding]
+
+
+class References:
+    def __init__(self, model: ModuleModel) -> None:
+        self.model = model
+        self.index = model.index
+
+    # -- names -------------------------------------------------------------------
+
+    def bindings(self, name: cst.Name, hops: int = 0) -> list[Located]:
+        """The bindings of a name; a name imported from a project module is followed there."""
+        result: list[Located] = []
+        for binding in self.index.bindings(name):
+            followed = self._follow_import(name, binding, hops) if binding.kind is BindingKind.IMPORT else None
+            result.extend(followed if followed is not None else [(self.model, binding)])
+        return result
+
+    def global_bindings(self, attribute: str, hops: int = 0) -> list[Located] | None:
+        """Bindings of a module-level name (or `Class.attr`) of this module; None when it has none."""
+        head, _, rest = attribute.partition(".")
+        located: list[Located] = []
+        for binding in self.index.global_bindings(head):
+            if binding.kind is BindingKind.IMPORT and hops < _MAX_HOPS:
+                target = self._import_target(head, binding)
+                if target is not None:
+                    found = target[0].refs.global_bindings(".".join(filter(None, [target[1], rest])), hops + 1)
+                    if found is not None:
+                        located.extend(found)
+                        continue
+            if rest and isinstance(binding.node, cst.ClassDef):
+                located.extend(self.class_attribute(ClassRef(self.model, binding.node), rest))
+            elif not rest:
+                located.append((self.model, binding))
+        return located or None
+
+    def _follow_import(self, name: cst.Name, binding: Binding, hops: int) -> list[Located] | None:
+        if hops >= _MAX_HOPS:
+            return None
+        target = self._import_target(name.value, binding)
+        if target is None:
+            return None
+        model, attribute = target
+        if not attribute:
+            return None  # a whole module: not a value
+        return model.refs.global_bindings(attribute, hops + 1)
+
+    def _import_target(self, local_name: str, binding: Binding) -> tuple[ModuleModel, str] | None:
+        project = self.model.project
+        if project is None:
+            return None
+        for qualified in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
+            target = project.lookup(qualified)
+            if target is not None:
+                return target
+        return None
+
+    def absolute(self, names: set[str]) -> set[str]:
+        """Relative import names (".keys.K") made absolute with this module's package."""
+        result = set()
+        for name in names:
+            if not name.startswith("."):
+                result.add(name)
+                continue
+            dots = len(name) - len(name.lstrip("."))
+            package = self.model.package.split(".") if self.model.package else []
+            if dots - 1 > len(package):
+                continue
+            base = package[: len(package) - (dots - 1)]
+            result.add(".".join([*base, name.lstrip(".")]))
+        return result
+
+    def qualified_names(self, expr: cst.CSTNode, anchor: cst.CSTNode | None = None) -> set[str]:
+        """Absolute imported names an expression refers to, through the project's re-exports
+        (`from . import redis` where the package says `from redis import asyncio as redis`) and
+        class attributes (`self.redis.StrictRedis` where the class says `redis = redis`)."""
+        names = {self.canonical(n) for n in self.absolute(self.index.qualified_names(expr, scope_of=anchor))}
+        if names or anchor is not None or not isinstance(expr, cst.Attribute):
+            return names
+        if isinstance(expr.value, cst.Attribute | cst.Name):
+            for model, binding in self.attribute_bindings(expr.value) if isinstance(expr.value, cst.Attribute) else []:
+                if binding.kind is BindingKind.VALUE and isinstance(binding.node, cst.Name | cst.Attribute):
+                    return {f"{q}.{expr.attr.value}" for q in model.refs.qualified_names(binding.node)}
+        return set()
+
+    def canonical(self, qualified: str, hops: int = 0) -> str:
+        """A name the project re-exports (`app.redis.Redis`), as the library's own name (`redis.asyncio.Redis`)."""
+        project = self.model.project
+        if project is None or hops >= _MAX_HOPS or qualified.split(".", 1)[0] in _LIBRARIES:
+            return qualified
+        target = project.lookup(qualified)
+        if target is None:
+            return qualified
+        model, attribute = target
+        head, _, rest = attribute.partition(".")
+        for binding in model.index.global_bindings(head):
+            if binding.kind is BindingKind.IMPORT:
+                for name in model.refs.absolute(model.index.qualified_names_of_import(head, binding.node)):
+                    return model.refs.canonical(".".join(filter(None, [name, rest])), hops + 1)
+        return qualified
+
+    # -- classes -------------------------------------------------------------------
+
+    def class_ref(self, expr: cst.BaseExpression) -> ClassRef | None:
+        """The project class an expression names: `self`/`cls` in a method, or a class name (local or imported)."""
+        if not isinstance(expr, cst.Name):
+            return None
+        located = self.bindings(expr)
+        if len(located) != 1:
+            return None
+        model, binding = located[0]
+        if binding.kind is BindingKind.PARAM:
+            owner = model.index.self_class(binding.node)  # type: ignore[arg-type]
+            return ClassRef(model, owner) if owner is not None else None
+        if isinstance(binding.node, cst.ClassDef):
+            return ClassRef(model, binding.node)
+        return None
+
+    def base_classes(self, ref: ClassRef) -> list[ClassRef]:
+        bases = []
+        for base in ref.node.bases:
+            target = ref.model.refs._class_of_expression(base.value)
+            if target is not None:
+                bases.append(target)
+        return bases
+
+    def _class_of_expression(self, expr: cst.BaseExpression) -> ClassRef | None:
+        if isinstance(expr, cst.Name):
+            return self.class_ref(expr)
+        if isinstance(expr, cst.Attribute) and self.model.project is not None:
+            for qualified in self.qualified_names(expr):
+                target = self.model.project.lookup(qualified)
+                if target is not None:
+                    found = target[0].refs.global_bindings(target[1])
+                    if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
+                        return ClassRef(found[0][0], found[0][1].node)  # type: ignore[arg-type]
+        return None
+
+    def mro(self, ref: ClassRef) -> list[ClassRef]:
+        """The class and its project base classes, depth first, each once."""
+        order: list[ClassRef] = []
+        pending = [ref]
+        while pending and len(order) < _MAX_HOPS * 4:
+            current = pending.pop(0)
+            if any(c.node is current.node for c in order):
+                continue
+            order.append(current)
+            pending.extend(current.model.refs.base_classes(current))
+        return order
+
+    def class_attribute(self, ref: ClassRef, name: str) -> list[Located]:
+        for cls in self.mro(ref):
+            bindings = cls.model.index.class_info(cls.node).attributes.get(name)
+            if bindings:
+                return [(cls.model, b) for b in bindings]
+        return []
+
+    def method(self, ref: ClassRef, name: str) -> FunctionRef | None:
+        for cls in self.mro(ref):
+            function = cls.model.index.class_info(cls.node).methods.get(name)
+            if function is not None:
+                static = any(_decorator(d) == "staticmethod" for d in function.decorators)
+                return FunctionRef(cls.model, function, bound=not static)
+        return None
+
+    def attribute_bindings(self, attribute: cst.Attribute) -> list[Located]:
+        """Bindings of `self.x`, `cls.X`, `ClassName.X` (up the class hierarchy) or `module.X`."""
+        owner = self.class_ref(attribute.value)
+        if owner is not None:
+            return self.class_attribute(owner, attribute.attr.value)
+        if self.model.project is not None:
+            for qualified in self.qualified_names(attribute):
+                target = self.model.project.lookup(qualified)
+                if target is not None:
+                    return target[0].refs.global_bindings(target[1]) or []
+        return []
+
+    def property_getter(self, attribute: cst.Attribute) -> FunctionRef | None:
+        """`self.client` where `client` is a @property / @cached_property of the class."""
+        owner = self.class_ref(attribute.value)
+        if owner is None:
+            return None
+        method = self.method(owner, attribute.attr.value)
+        if method is not None and any((_decorator(d) or "").endswith(_PROPERTY_DECORATORS) for d in method.node.decorators):
+            return method
+        return None
+
+    # -- calls -------------------------------------------------------------------
+
+    def function_for_call(self, call: cst.Call) -> FunctionRef | None:
+        """The project function or method a call invokes: `helper()`, `self.m()`, `Class.m()`, `mod.f()`."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            located = self.bindings(func)
+            if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
+                return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
+        elif isinstance(func, cst.Attribute):
+            owner = self.class_ref(func.value)
+            if owner is not None:
+                return self.method(owner, func.attr.value)
+            located = self.attribute_bindings(func)
+            if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
+                return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
+        return None
+
+    def class_for_call(self, call: cst.Call) -> ClassRef | None:
+        """The project class a call instantiates."""
+        return self._class_of_expression(call.func) if isinstance(call.func, cst.Name | cst.Attribute) else None
+
+
+def single_value(located: list[Located]) -> tuple[ModuleModel, cst.BaseExpression] | None:
+    """The one value a name or attribute is bound to, with the module it is bound in."""
+    values = [(m, b) for m, b in located if not b.is_none]
+    if len(values) == 1 and values[0][1].kind is BindingKind.VALUE:
+        return values[0][0], values[0][1].node  # type: ignore[return-value]
+    return None
+
+
+def _decorator(decorator: cst.Decorator) -> str | None:
+    return get_full_name_for_node(decorator.decorator)
+
+
+def returned_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
+    """The expressions a function returns (nested functions and lambdas excluded)."""
+    collector = _ReturnCollector()
+    function.body.visit(collector)
+    return collector.values
+
+
+class _ReturnCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self.values.append(node.value)
