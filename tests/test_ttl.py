@@ -120,3 +120,35 @@ def test_longest_prefix_wins() -> None:
     policy = replace(Policy(), max_ttl=(("cache", 100), ("cache:user", 1000)))
     source = body('r.set("cache:user:1:p", v, ex=500)\nr.set("cache:item:1:p", v, ex=500)')
     assert [f.line for f in lint(source, config=Config(policy=policy))] == [6]
+
+
+def test_ttl_set_by_a_helper_method_of_the_class() -> None:
+    source = HEAD + (
+        "class Cache:\n"
+        "    def __init__(self, r: redis.Redis):\n"
+        "        self.r = r\n"
+        "    def _touch(self, key, ttl=60):\n"
+        "        self.r.expire(key, ttl)\n"
+        "    def save(self, uid, v):\n"
+        "        key = f'cache:user:{uid}:profile'\n"
+        "        self.r.set(key, v)\n"
+        "        self._touch(key)\n"
+        "    def save_badly(self, uid, v):\n"
+        "        self.r.set(f'cache:user:{uid}:other', v)\n"
+        "        self._touch(f'cache:user:{uid}:elsewhere')\n"
+    )
+    assert [f.line for f in lint(source)] == [14]
+
+
+def test_ttl_set_in_finally_or_after_checking_the_write() -> None:
+    source = HEAD + (
+        "def f(r: redis.Redis, k, v):\n"
+        "    try:\n"
+        "        created = r.setnx(k, v)\n"
+        "    finally:\n"
+        "        r.expire(k, 30)\n"
+        "def g(r: redis.Redis, k):\n"
+        "    if r.incr(k) == 1:\n"
+        "        r.expire(k, 60)\n"
+    )
+    assert codes(source) == []

@@ -10,7 +10,7 @@ import libcst as cst
 from redis_lint.rules.base import Rule, RuleContext, Violation, describe_key, prefix_segments, seconds
 from redis_lint.semantics.commands import TtlUnit
 from redis_lint.semantics.constants import Duration
-from redis_lint.semantics.model import CommandCall
+from redis_lint.semantics.model import CommandCall, ModuleModel
 
 _NO_VALUE = ("None", "False")
 
@@ -42,17 +42,54 @@ def policy_cap(limit: tuple[str, int] | None) -> str:
     return f" (policy max for {limit[0]} is {seconds(limit[1])})" if limit else ""
 
 
+def expiries_in(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
+    """For each function of a module: the keys (by identity) it gives a TTL, itself or through
+    a helper of the project that expires the key it is given (`self._touch(key)`)."""
+    expired: dict[cst.CSTNode, set[str]] = defaultdict(set)
+    for call in model.commands:
+        if call.spec is not None and (call.spec.sets_expiry_on or call.method == "getex") and has_expiry_argument(call):
+            key = call.key_for(call.spec.sets_expiry_on or "name")
+            if key is not None:
+                expired[call.function].add(key.identity)
+    for call, function in model.calls:
+        target = model.refs.function_for_call(call)
+        if target is None:
+            continue
+        params = expiring_parameters(target.model).get(target.node)
+        if not params:
+            continue
+        positional = list(target.node.params.params)[1 if target.bound else 0:]
+        for index, arg in enumerate(call.args):
+            name = arg.keyword.value if arg.keyword is not None else (
+                positional[index].name.value if index < len(positional) and not arg.star else None)
+            if name in params:
+                expired[function].add(model.key_arg(arg.value).identity)
+    return expired
+
+
+def expiring_parameters(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
+    """Functions of a module that expire a key they take as a parameter: function -> parameter names."""
+    cached = model.derived.get("expiring_parameters")
+    if cached is None:
+        cached = defaultdict(set)
+        for call in model.commands:
+            if call.spec is None or not call.spec.sets_expiry_on or not has_expiry_argument(call):
+                continue
+            key = call.argument(call.spec.sets_expiry_on)
+            if isinstance(key, cst.Name) and isinstance(call.function, cst.FunctionDef):
+                params = {p.name.value for p in call.function.params.params}
+                if key.value in params:
+                    cached[call.function].add(key.value)
+        model.derived["expiring_parameters"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
 class MissingTtl(Rule):
     code = "RDS101"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         commands = context.model.commands
-        expired: dict[cst.CSTNode, set[str]] = defaultdict(set)
-        for call in commands:
-            if call.spec is not None and (call.spec.sets_expiry_on or call.method == "getex") and has_expiry_argument(call):
-                key = call.key_for(call.spec.sets_expiry_on or "name")
-                if key is not None:
-                    expired[call.function].add(key.identity)
+        expired = expiries_in(context.model)
         for call in commands:
             spec = call.spec
             if spec is None or call.opaque_arguments or not (spec.creates or spec.key_mapping):

@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     BuiltinAssignment,
+    ClassScope,
     MetadataWrapper,
     ParentNodeProvider,
     QualifiedNameSource,
@@ -133,13 +134,13 @@ class ModuleIndex:
         if dotted is None:
             return set()
         scope = self.scope(scope_of or expr)
-        if scope is None:
-            return set()
-        return {
-            qn.name
-            for qn in scope.get_qualified_names_for(dotted)
-            if qn.source is QualifiedNameSource.IMPORT
-        }
+        while scope is not None:
+            names = {qn.name for qn in scope.get_qualified_names_for(dotted) if qn.source is QualifiedNameSource.IMPORT}
+            # a class body's `redis = redis` reads the module's `redis`: look past the class scope
+            if names or not isinstance(scope, ClassScope):
+                return names
+            scope = scope.parent
+        return set()
 
     # -- classes and methods -------------------------------------------------
 

@@ -81,6 +81,7 @@ class ModuleModel:
         self.values = ValueResolver(self)
         self.keys = KeyResolver(self)
         self.constants = ConstantEvaluator(self)
+        self.derived: dict[str, object] = {}  # facts rules derive once per module and share
         self._collected = _Collector()
         module.visit(self._collected)
 
@@ -176,6 +177,10 @@ class ModuleModel:
             words.extend(word.split())
         return CommandCall(call, "execute_command", command_from_words(words), None, receiver, function,
                            opaque_arguments=True)
+
+    def key_arg(self, expr: cst.BaseExpression) -> KeyArg:
+        """An expression used as a key, with its template and source."""
+        return self._key_arg(expr)
 
     def _key_arg(self, expr: cst.BaseExpression) -> KeyArg:
         return KeyArg(expr, self.keys.resolve(expr), " ".join(self.index.code(expr).split()))

@@ -30,12 +30,18 @@ class ClassRef:
     model: ModuleModel
     node: cst.ClassDef
 
+    def __repr__(self) -> str:
+        return f"ClassRef({self.model.name}.{self.node.name.value})"
+
 
 @dataclass(frozen=True)
 class FunctionRef:
     model: ModuleModel
     node: cst.FunctionDef
     bound: bool  # called through an instance: the first parameter is not an argument
+
+    def __repr__(self) -> str:
+        return f"FunctionRef({self.model.name}.{self.node.name.value}, bound={self.bound})"
 
 
 Located = tuple["ModuleModel", Binding]
@@ -115,8 +121,8 @@ class References:
         (`from . import redis` where the package says `from redis import asyncio as redis`) and
         class attributes (`self.redis.StrictRedis` where the class says `redis = redis`)."""
         names = {self.canonical(n) for n in self.absolute(self.index.qualified_names(expr, scope_of=anchor))}
-        if names or anchor is not None or not isinstance(expr, cst.Attribute):
-            return names
+        if names or not isinstance(expr, cst.Attribute) or self.index.scope(expr) is None:
+            return names  # (a node parsed from a string annotation has no scope of its own)
         if isinstance(expr.value, cst.Attribute | cst.Name):
             for model, binding in self.attribute_bindings(expr.value) if isinstance(expr.value, cst.Attribute) else []:
                 if binding.kind is BindingKind.VALUE and isinstance(binding.node, cst.Name | cst.Attribute):

@@ -86,7 +86,7 @@ class ValueResolver:
         """`client or Redis(...)`, `a if c else b`: the options that are known must agree, and one must be."""
         known = {self.resolve(o) for o in options if not (isinstance(o, cst.Name) and o.value == "None")}
         known.discard(None)
-        return known.pop() if len(known) == 1 else None
+        return _merge(known)
 
     def _resolve_attribute(self, attribute: cst.Attribute) -> RedisValue | None:
         getter = self.refs.property_getter(attribute)
@@ -125,32 +125,44 @@ class ValueResolver:
         if depth > 6:
             return None
         if isinstance(expr, cst.IfExp):
-            values = {self.class_held(e, depth + 1) for e in (expr.body, expr.orelse)}
-            return values.pop() if len(values) == 1 else None
+            return _merge({self.class_held(e, depth + 1) for e in (expr.body, expr.orelse)})
+        if isinstance(expr, cst.Call):  # `self._get_client()(...)`: a function of the project returning a class
+            target = self.refs.function_for_call(expr)
+            if target is None:
+                return None
+            returns = returned_values(target.node)
+            return _merge({target.model.values.class_held(r, depth + 1) for r in returns}) if returns else None
         if not isinstance(expr, cst.Name | cst.Attribute):
             return None
         value = self._type_value(expr, expr)
         if value is not None:
             return value
         located = self.refs.bindings(expr) if isinstance(expr, cst.Name) else self.refs.attribute_bindings(expr)
+        declared = {m.values._class_annotation(b.annotation.annotation, b.annotation)
+                    for m, b in located if b.annotation is not None}
+        declared.discard(None)
+        if declared:
+            return _merge(declared)
         found: set[RedisValue | None] = set()
         for model, binding in located:
             if binding.is_none:
                 continue
-            if binding.annotation is not None and isinstance(binding.annotation.annotation, cst.Subscript):
-                declared = binding.annotation.annotation  # type[Redis] | ...
-                found.add(model.values._type_of_class_annotation(declared, binding.annotation))
-            elif binding.kind is BindingKind.VALUE and binding.node is not None:
+            if binding.kind is BindingKind.VALUE and binding.node is not None:
                 found.add(model.values.class_held(binding.node, depth + 1))  # type: ignore[arg-type]
             elif isinstance(binding.node, cst.ClassDef):
                 value = model.values.class_value(ClassRef(model, binding.node))
                 found.add(value if value is not None and value.kind is not Kind.OBJECT else None)
-            else:
-                found.add(None)
-        return found.pop() if len(found) == 1 else None
+        # `cls = redis.Redis; if custom: cls = import_string(path)`: the class it is unless configured otherwise
+        found.discard(None)
+        return _merge(found)
 
-    def _type_of_class_annotation(self, annotation: cst.Subscript, anchor: cst.CSTNode) -> RedisValue | None:
-        """`type[Redis]` -> what a Redis instance is."""
+    def _class_annotation(self, annotation: cst.BaseExpression, anchor: cst.CSTNode) -> RedisValue | None:
+        """`type[Redis]`, `type[Redis] | type[RedisCluster]` -> what their instances are."""
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            return _merge({self._class_annotation(annotation.left, anchor),
+                           self._class_annotation(annotation.right, anchor)})
+        if not isinstance(annotation, cst.Subscript):
+            return None
         names = self.refs.qualified_names(annotation.value, anchor)
         if isinstance(annotation.value, cst.Name) and annotation.value.value == "type" or names & {"typing.Type"}:
             elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
@@ -201,7 +213,7 @@ class ValueResolver:
                       if not (isinstance(v, cst.Name) and v.value == "None")}
         finally:
             self._in_progress.discard(key)
-        return values.pop() if len(values) == 1 else None  # every return agrees (a None return aside)
+        return _merge(values)  # every return agrees (a None return aside)
 
     def class_value(self, ref: ClassRef) -> RedisValue | None:
         """A project class that subclasses a client (or pipeline, pool) builds one; others build OBJECTs."""
@@ -288,12 +300,23 @@ class ValueResolver:
         return None
 
     def _union_value(self, members: list[cst.BaseExpression], anchor: cst.CSTNode) -> RedisValue | None:
-        values = {
+        return _merge({
             self._type_value(m, anchor)
             for m in members
             if not (isinstance(m, cst.Name) and m.value == "None")
-        }
-        return values.pop() if len(values) == 1 else None
+        })
+
+
+def _merge(values: set[RedisValue | None]) -> RedisValue | None:
+    """One value for several that agree on their kind (sync and asyncio variants of a client agree);
+    None when any is unknown or the kinds differ."""
+    if not values or None in values:
+        return None
+    kinds = {(v.kind, v.owner) for v in values if v is not None}
+    if len(kinds) != 1:
+        return None
+    kind, owner = kinds.pop()
+    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner)
 
 
 def _agree(located: list[Located]) -> RedisValue | None:
@@ -301,12 +324,9 @@ def _agree(located: list[Located]) -> RedisValue | None:
     else the value every (non-None) binding agrees on, each resolved in its own module."""
     declared = {model.values.annotation_value(b.annotation) for model, b in located if b.annotation is not None}
     declared.discard(None)
-    if len(declared) == 1:
-        return declared.pop()
-    values = {model.values._binding_value(b) for model, b in located if not b.is_none}
-    if len(values) == 1:
-        return values.pop()
-    return None
+    if declared:
+        return _merge(declared)
+    return _merge({model.values._binding_value(b) for model, b in located if not b.is_none})
 
 
 class _IsinstanceCollector(cst.CSTVisitor):
