@@ -10,6 +10,7 @@ module's package is the chain of folders holding `__init__.py`.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +40,7 @@ class ProjectIndex:
         self._roots: list[Path] = [r.absolute() for r in roots]
         self._models: OrderedDict[Path, ModuleModel | None] = OrderedDict()
         self._found: dict[str, Path | None] = {}
+        self._calls_by_name: dict[str, list[Path]] | None = None
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -91,6 +93,41 @@ class ProjectIndex:
                 model = self.model_for(path)
                 return (model, ".".join(parts[cut:])) if model is not None else None
         return None
+
+
+    def files_calling(self, name: str) -> list[Path]:
+        """Project files whose text calls something named `name` (`name(` or `.name(`): the only
+        ones worth parsing when looking for the callers of a function or class."""
+        if self._calls_by_name is None:
+            self._calls_by_name = {}
+            for path in self._project_files():
+                try:
+                    text = path.read_bytes()
+                except OSError:
+                    continue
+                for called in set(_CALLED.findall(text)):
+                    self._calls_by_name.setdefault(called.decode("ascii", "replace"), []).append(path)
+        return self._calls_by_name.get(name, [])
+
+    def _project_files(self) -> list[Path]:
+        import os
+
+        from redis_lint.engine.discovery import DEFAULT_EXCLUDED_DIRS
+
+        files: set[Path] = set()
+        for root in self._roots:
+            for directory, dirnames, filenames in os.walk(root):
+                dirnames[:] = [d for d in dirnames if d not in DEFAULT_EXCLUDED_DIRS and not d.startswith(".")
+                               and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))]
+                files.update(Path(directory, f) for f in filenames if f.endswith(".py"))
+                if len(files) > _MAX_FILES:
+                    return sorted(files)
+        return sorted(files)
+
+
+# A byte-level prefilter, never the analysis: the files it picks are parsed with libcst.
+_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_MAX_FILES = 20_000
 
 
 def _parse(path: Path) -> cst.Module | None:

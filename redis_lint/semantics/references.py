@@ -249,6 +249,14 @@ class References:
                 return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
         return None
 
+    def calls_definition(self, call: cst.Call, function: cst.FunctionDef, owner: cst.ClassDef | None) -> bool:
+        """Whether a call invokes `function` (or, for an `__init__`, instantiates its class)."""
+        if owner is not None and function.name.value == "__init__":
+            cls = self.class_for_call(call)
+            return cls is not None and cls.node is owner
+        target = self.function_for_call(call)
+        return target is not None and target.node is function
+
     def class_for_call(self, call: cst.Call) -> ClassRef | None:
         """The project class a call instantiates."""
         return self._class_of_expression(call.func) if isinstance(call.func, cst.Name | cst.Attribute) else None

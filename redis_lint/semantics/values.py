@@ -235,11 +235,47 @@ class ValueResolver:
             owner = self.index.self_class(binding.node)  # type: ignore[arg-type]
             if owner is not None:  # `self`: an instance of its class
                 return self.class_value(ClassRef(self.model, owner))
-            return self._checked_type(binding.node)  # type: ignore[arg-type]
+            return self._checked_type(binding.node) or self._passed_by_callers(binding.node)  # type: ignore[arg-type]
         if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
             if any("lazy" in (_decorator_name(d) or "").lower() for d in binding.node.decorators):
                 return self.function_value(binding.node)  # @LazyObject def client(): the object it returns
         return None
+
+    def _passed_by_callers(self, param: cst.Param) -> RedisValue | None:
+        """A constructor's unannotated parameter that every instantiation found in the project
+        passes a client to (`Scheduler(connection=Redis(...))` makes `connection` one): the
+        dependency-injection pattern.  Ordinary functions are not followed back to their callers."""
+        project = self.model.project
+        function = self.index.enclosing(param, (cst.FunctionDef,))
+        if project is None or not isinstance(function, cst.FunctionDef) or function.name.value != "__init__":
+            return None
+        if param.default is not None and not (isinstance(param.default, cst.Name) and param.default.value == "None"):
+            return None
+        key = ("callers", id(param))
+        if key in self.model.derived:
+            return self.model.derived[key]  # type: ignore[return-value]
+        self.model.derived[key] = None  # recursion through callers: unknown
+        owner = self.index.class_of_method(function)
+        if owner is None:
+            return None
+        callee = owner.name.value
+        params = list(function.params.params)[1:]
+        position = next((i for i, p in enumerate(params) if p is param), None)
+        values: set[RedisValue | None] = set()
+        for path in project.files_calling(callee):
+            model = project.model_for(path)
+            if model is None:
+                continue
+            for call, _ in model.calls:
+                named = call.func.value if isinstance(call.func, cst.Name) else (
+                    call.func.attr.value if isinstance(call.func, cst.Attribute) else None)
+                if named != callee or not model.refs.calls_definition(call, function, owner):
+                    continue
+                argument = _argument_for(call, param.name.value, position)
+                values.add(model.values.resolve(argument) if argument is not None else None)
+        result = _merge(values) if values else None
+        self.model.derived[key] = result
+        return result
 
     def _checked_type(self, param: cst.Param) -> RedisValue | None:
         """A parameter its function checks with `isinstance(param, Redis)` is taken to be one."""
@@ -327,6 +363,18 @@ def _agree(located: list[Located]) -> RedisValue | None:
     if declared:
         return _merge(declared)
     return _merge({model.values._binding_value(b) for model, b in located if not b.is_none})
+
+
+def _argument_for(call: cst.Call, name: str, position: int | None) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None]
+    if any(a.star for a in positional):
+        return None
+    if position is not None and position < len(positional):
+        return positional[position].value
+    return None
 
 
 class _IsinstanceCollector(cst.CSTVisitor):
