@@ -152,3 +152,33 @@ def test_ttl_set_in_finally_or_after_checking_the_write() -> None:
         "        r.expire(k, 60)\n"
     )
     assert codes(source) == []
+
+
+def test_redisjson_documents_need_a_ttl_too() -> None:
+    source = HEAD + (
+        "def f(r: redis.Redis, uid, doc):\n"
+        "    r.json().set(f'cache:user:{uid}:doc', '$', doc)\n"
+        "    r.json().set(f'cache:user:{uid}:other', '$', doc)\n"
+        "    r.expire(f'cache:user:{uid}:other', 60)\n"
+        "    r.json().get(f'Cache:user:{uid}:doc')\n"
+    )
+    assert [(f.line, f.code) for f in lint(source)] == [(5, "RDS101"), (8, "RDS202")]
+
+
+def test_pipeline_yielded_by_a_context_manager_of_the_class() -> None:
+    source = HEAD + (
+        "import contextlib\n"
+        "from collections.abc import Iterator\n"
+        "from redis.client import Pipeline\n"
+        "class Store:\n"
+        "    def __init__(self, r: redis.Redis):\n"
+        "        self.r = r\n"
+        "    @contextlib.contextmanager\n"
+        "    def _watch(self) -> Iterator[Pipeline]:\n"
+        "        with self.r.pipeline() as pipe:\n"
+        "            yield pipe\n"
+        "    def add(self, v):\n"
+        "        with self._watch() as pipe:\n"
+        "            pipe.sadd('cache:user:1:set', v)\n"
+    )
+    assert [(f.line, f.code) for f in lint(source)] == [(16, "RDS101")]

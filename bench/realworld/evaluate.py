@@ -102,6 +102,7 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
     found = {(Path(f.path).absolute().relative_to(root).as_posix(), f.line, f.code)
              for f in run.findings if f.code in SCORED_CODES}
     found = {item for item in found if item[0] in labelled}
+    found = _at_call_starts(found, package, root, config)
     expected = {(s["file"], s["line"], code) for s in package.sites for code in s["codes"]}
     calls = {(s["file"], s["line"]): s["call"] for s in package.sites}
     for file, line, code in sorted(found | expected):
@@ -116,6 +117,27 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
             score.details.append(f"FN {where}")
     score.sites += len(package.sites)
     _key_coverage(package, root, config, score)
+
+
+def _at_call_starts(found: set[tuple[str, int, str]], package: Package, root: Path,
+                    config: Config) -> set[tuple[str, int, str]]:
+    """Labels name the line where a call starts; a key rule points at the key argument, which
+    may sit on a later line of the same call.  Move such findings to the call's first line."""
+    site_lines = {(s["file"], s["line"]) for s in package.sites}
+    project = project_index(config)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    moved = set()
+    for file, line, code in found:
+        if (file, line) not in site_lines:
+            if file not in spans:
+                model = project.model_for(root / file)
+                positions = model.index.wrapper.resolve(PositionProvider) if model is not None else {}
+                spans[file] = [(positions[c].start.line, positions[c].end.line) for c, _ in model.calls] if model else []
+            starts = [start for start, end in spans[file] if start < line <= end and (file, start) in site_lines]
+            if starts:
+                line = max(starts)  # the innermost call that starts on a labelled line
+        moved.add((file, line, code))
+    return moved
 
 
 def _key_coverage(package: Package, root: Path, config: Config, score: Score) -> None:

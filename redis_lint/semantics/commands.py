@@ -199,6 +199,21 @@ _SPECS: list[CommandSpec] = [
 
 COMMANDS: dict[str, CommandSpec] = {spec.method: spec for spec in _SPECS}
 
+# RedisJSON through `client.json()` (redis-py's JSON command object).
+_JSON_SPECS: list[CommandSpec] = [
+    _spec("set", "name path obj nx xx decode_keys", command="JSON.SET", keys="name", creates="name"),
+    _spec("get", "name *args", command="JSON.GET", keys="name"),
+    _spec("mget", "keys path", command="JSON.MGET", keys="keys"),
+    _spec("delete", "key path", command="JSON.DEL", keys="key"),
+    _spec("forget", "key path", command="JSON.FORGET", keys="key"),
+    _spec("type", "name path", command="JSON.TYPE", keys="name"),
+    _spec("arrappend", "name path *args", command="JSON.ARRAPPEND", keys="name"),
+    _spec("numincrby", "name path number", command="JSON.NUMINCRBY", keys="name"),
+    _spec("strappend", "name value path", command="JSON.STRAPPEND", keys="name"),
+    _spec("objkeys", "name path", command="JSON.OBJKEYS", keys="name"),
+]
+JSON_COMMANDS: dict[str, CommandSpec] = {spec.method: spec for spec in _JSON_SPECS}
+
 # Redis commands (as sent on the wire) that the command-family rules flag.
 KEYSPACE_WALKS = frozenset({"KEYS"})
 FLUSHES = frozenset({"FLUSHALL", "FLUSHDB"})

@@ -14,6 +14,7 @@ class Kind(Enum):
     SENTINEL = "sentinel"
     LOCK = "lock"
     SCRIPT = "script"
+    JSON = "json"  # client.json(): RedisJSON commands
     OBJECT = "object"  # an instance of one of the project's own classes
 
 

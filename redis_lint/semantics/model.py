@@ -15,7 +15,7 @@ from functools import cached_property
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from redis_lint.semantics.commands import COMMANDS, CommandSpec, command_from_words
+from redis_lint.semantics.commands import COMMANDS, JSON_COMMANDS, CommandSpec, command_from_words
 from redis_lint.semantics.constants import ConstantEvaluator
 from redis_lint.semantics.index import ModuleIndex
 from redis_lint.semantics.keys import KeyResolver, KeyTemplate
@@ -138,12 +138,12 @@ class ModuleModel:
         func = call.func
         assert isinstance(func, cst.Attribute)
         receiver = self.values.redis(func.value)
-        if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE):
+        if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE, Kind.JSON):
             return None
         method = func.attr.value
         if method == "execute_command":
             return self._raw_command(call, receiver, function)
-        spec = COMMANDS.get(method)
+        spec = (JSON_COMMANDS if receiver.kind is Kind.JSON else COMMANDS).get(method)
         command = CommandCall(call, method, spec.command if spec else method.upper(), spec, receiver, function)
         if spec is None:
             return command

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.commands import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
@@ -126,6 +127,18 @@ class ValueResolver:
             return None
         if isinstance(expr, cst.IfExp):
             return _merge({self.class_held(e, depth + 1) for e in (expr.body, expr.orelse)})
+        if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
+            # `pool_class or redis.ConnectionPool`: the default unless the caller passes another
+            known = {self.class_held(e, depth + 1) for e in (expr.left, expr.right)}
+            known.discard(None)
+            return _merge(known)
+        if isinstance(expr, cst.Attribute):
+            getter = self.refs.property_getter(expr)
+            if getter is not None:
+                returns = returned_values(getter.node)
+                known = {getter.model.values.class_held(r, depth + 1) for r in returns}
+                known.discard(None)
+                return _merge(known)
         if isinstance(expr, cst.Call):  # `self._get_client()(...)`: a function of the project returning a class
             target = self.refs.function_for_call(expr)
             if target is None:
@@ -183,6 +196,8 @@ class ValueResolver:
             if receiver is not None:
                 if receiver.kind is Kind.CLIENT and method in _DERIVED_FROM_CLIENT:
                     return RedisValue(_DERIVED_FROM_CLIENT[method], receiver.is_async)
+                if receiver.kind in (Kind.CLIENT, Kind.PIPELINE) and method == "json":
+                    return RedisValue(Kind.JSON, receiver.is_async)
                 if receiver.kind is Kind.SENTINEL and method in _DERIVED_FROM_SENTINEL:
                     return RedisValue(Kind.CLIENT, receiver.is_async)
                 if receiver.kind is Kind.PIPELINE and method in COMMANDS:
@@ -215,6 +230,19 @@ class ValueResolver:
             self._in_progress.discard(key)
         return _merge(values)  # every return agrees (a None return aside)
 
+    def yielded_value(self, function: cst.FunctionDef) -> RedisValue | None:
+        """What a @contextmanager function yields: from `-> Iterator[Pipeline]`, else its yields."""
+        returns = function.returns.annotation if function.returns is not None else None
+        if isinstance(returns, cst.Subscript) and (get_full_name_for_node(returns.value) or "").endswith(_YIELDING):
+            first = returns.slice[0].slice
+            if isinstance(first, cst.Index):
+                value = self._type_value(first.value, function.returns)  # type: ignore[arg-type]
+                if value is not None:
+                    return value
+        collector = _YieldCollector()
+        function.body.visit(collector)
+        return _merge({self.resolve(v) for v in collector.values}) if collector.values else None
+
     def class_value(self, ref: ClassRef) -> RedisValue | None:
         """A project class that subclasses a client (or pipeline, pool) builds one; others build OBJECTs."""
         for cls in ref.model.refs.mro(ref):
@@ -229,6 +257,11 @@ class ValueResolver:
             annotated = self.annotation_value(binding.annotation)
             if annotated is not None:
                 return annotated
+        if binding.kind is BindingKind.CONTEXT and isinstance(binding.node, cst.Call):
+            target = self.refs.function_for_call(binding.node)
+            if target is not None and any((_decorator_name(d) or "").endswith("contextmanager")
+                                          for d in target.node.decorators):
+                return target.model.values.yielded_value(target.node)  # `with self._watch() as pipe:`
         if binding.kind in (BindingKind.VALUE, BindingKind.CONTEXT) and binding.node is not None:
             return self.resolve(binding.node)
         if binding.kind is BindingKind.PARAM:
@@ -377,6 +410,22 @@ def _argument_for(call: cst.Call, name: str, position: int | None) -> cst.BaseEx
     return None
 
 
+_YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterable", "ContextManager",
+             "AsyncContextManager")
+
+
+class _YieldCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.values: list[cst.BaseExpression] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self.values.append(node.value)
+
+
 class _IsinstanceCollector(cst.CSTVisitor):
     """The types a function checks one name against with isinstance()."""
 
@@ -394,15 +443,11 @@ class _IsinstanceCollector(cst.CSTVisitor):
 
 
 def _decorator_name(decorator: cst.Decorator) -> str | None:
-    from libcst.helpers import get_full_name_for_node
-
     target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
     return get_full_name_for_node(target)
 
 
 def _is_property(method: FunctionRef) -> bool:
-    from libcst.helpers import get_full_name_for_node
-
     return any((get_full_name_for_node(d.decorator) or "").endswith(("property", "cached_property"))
                for d in method.node.decorators)
 

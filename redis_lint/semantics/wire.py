@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis_lint.semantics.commands import COMMANDS, CommandSpec, TtlUnit, command_from_words
+from redis_lint.semantics.commands import COMMANDS, JSON_COMMANDS, CommandSpec, TtlUnit, command_from_words
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ _LAYOUTS = {
 }
 
 WIRE: dict[str, WireCommand] = {}
-for _spec in COMMANDS.values():
+for _spec in [*COMMANDS.values(), *JSON_COMMANDS.values()]:
     WIRE.setdefault(_spec.command, _derived(_spec))
 WIRE.update(_LAYOUTS)
 
