@@ -276,21 +276,25 @@ class KeyResolver:
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in by_name:
                 inner_env[by_name[arg.keyword.value]] = self._template(arg.value, env, depth)
+        for param in by_name.values():  # not passed: the default applies (`prefix: str = "pottery:"`)
+            if param not in inner_env and param.default is not None:
+                inner_env[param] = target.model.keys._template(param.default, {}, depth)
         return target.model.keys._template(returns[0], inner_env, depth)
 
     def _name(self, name: cst.Name, env: dict[cst.Param, KeyTemplate], depth: int) -> KeyTemplate:
         located = [(m, b) for m, b in self.refs.bindings(name) if not b.is_none]
-        if len(located) == 1:
-            model, binding = located[0]
-            if binding.kind is BindingKind.PARAM:
-                if binding.node in env:
-                    return env[binding.node]  # type: ignore[index]
-                return KeyTemplate((Placeholder(name.value),))
-            if binding.kind is BindingKind.VALUE and binding.node is not None:
-                local_env = env if model is self.model else {}
-                bound = model.keys._template(binding.node, local_env, depth)  # type: ignore[arg-type]
-                if bound.has_literal:
-                    return bound
+        if len(located) == 1 and located[0][1].kind is BindingKind.PARAM:
+            if located[0][1].node in env:
+                return env[located[0][1].node]  # type: ignore[index]
+            return KeyTemplate((Placeholder(name.value),))
+        if located and all(b.kind is BindingKind.VALUE and b.node is not None for _, b in located):
+            # bound more than once (`key = prefix + uuid; if taken: key = retry(...)`): the key is
+            # known when every binding that says anything about it says the same
+            templates = {model.keys._template(b.node, env if model is self.model else {}, depth)  # type: ignore[arg-type]
+                         for model, b in located}
+            known = {t for t in templates if t.has_literal}
+            if len(known) == 1:
+                return known.pop()
         # a variable holding something dynamic reads best under its own name
         return KeyTemplate((Placeholder(name.value),))
 

@@ -99,6 +99,8 @@ class ModuleModel:
         if any(factory.startswith(f"{name}.") for factory in self.client_factories for name in imported):
             return True
         project = self.project
+        if project is not None and self._collected.takes_injected_values:
+            return True  # a constructor parameter may be fed a client by its callers
         return project is not None and any(project.find(name) is not None for name in imported if name)
 
     @property
@@ -216,6 +218,7 @@ class _Collector(cst.CSTVisitor):
 
     def __init__(self) -> None:
         self.imports_client_library = False
+        self.takes_injected_values = False  # an __init__ with parameters
         self.imported_modules: list[str] = []  # as written: "app.keys", ".keys", ".."
         self.calls: list[tuple[cst.Call, Scope]] = []
         self.method_calls: list[tuple[cst.Call, Scope]] = []
@@ -227,6 +230,8 @@ class _Collector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.append(node)
+        if node.name.value == "__init__" and len(node.params.params) > 1:
+            self.takes_injected_values = True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._functions.pop()
