@@ -48,6 +48,7 @@ max-ttl = { "cache" = "2h", "jobs:email" = 90 }
 persistent-prefixes = ["jobs"]
 injection-points = ["wiring.py"]
 extend-injection-points = ["factories/*.py"]
+client-factories = ["django_redis.get_redis_connection"]
 """)
     config = load_config(start=tmp_path)
     assert config.enabled_codes("app/x.py") == {"RDS101", "RDS102", "RDS201", "RDS203", "RDS301"}
@@ -58,6 +59,7 @@ extend-injection-points = ["factories/*.py"]
     assert config.policy.is_injection_point("src/wiring.py")
     assert config.policy.is_injection_point("factories/redis.py")
     assert not config.policy.is_injection_point("main.py")
+    assert config.policy.client_factories == ("django_redis.get_redis_connection",)
 
 
 def test_more_specific_selection_wins() -> None:
@@ -78,6 +80,7 @@ def test_more_specific_selection_wins() -> None:
         ('max-ttl = { "Cache" = 10 }', "max-ttl.'Cache': not a lowercase key prefix"),
         ('namespaces = ["Cache"]', "namespaces: 'Cache' is not a lowercase key prefix"),
         ("namespaces = [", "invalid TOML"),
+        ('client-factories = ["get_redis"]', "client-factories: 'get_redis' is not a dotted name"),
     ],
 )
 def test_errors_name_the_key_and_the_file(tmp_path: Path, body: str, message: str) -> None:
