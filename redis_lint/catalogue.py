@@ -26,6 +26,13 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("RDS303", "scan-command", "SCAN and its family, which walk the keyspace or a whole collection."),
     RuleInfo("RDS304", "admin-command", "Server administration (CONFIG SET, SHUTDOWN, DEBUG, ...) from application code."),
     RuleInfo("RDS401", "client-outside-injection-point", "A client or pool constructed outside a dependency-injection point."),
+    RuleInfo("RDS501", "lock-without-expiry", "A lock taken with no expiry: SET NX without PX/EX, setnx(), lock() without timeout."),
+    RuleInfo("RDS502", "lock-unsafe-release", "A lock released with a plain delete, without checking who holds it."),
+    RuleInfo("RDS503", "lock-constant-token", "A lock taken with a constant token instead of a unique random one."),
+    RuleInfo("RDS601", "command-in-loop", "A client command issued once per loop iteration: use a pipeline."),
+    RuleInfo("RDS602", "pipeline-not-executed", "A pipeline that queues commands and is never executed."),
+    RuleInfo("RDS701", "hardcoded-credentials", "A password or credential-bearing URL written in the code."),
+    RuleInfo("RDS702", "plaintext-remote", "A non-loopback host reached without TLS."),
 )
 
 BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in RULES}

@@ -47,7 +47,8 @@ def test_table_row(body: str, expected: list[str]) -> None:
 
 
 def test_client_in_service_module_is_outside_injection_point() -> None:
-    assert codes('import redis\nr = redis.Redis(host="h")\n', path="services/user.py") == ["RDS401"]
+    # (a remote host without TLS is RDS702 too, a rule of a later issue than this table)
+    assert codes('import redis\nr = redis.Redis(host="h")\n', path="services/user.py") == ["RDS401", "RDS702"]
 
 
 def test_from_url_in_redis_client_module_is_an_injection_point() -> None:

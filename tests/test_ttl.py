@@ -182,3 +182,18 @@ def test_pipeline_yielded_by_a_context_manager_of_the_class() -> None:
         "            pipe.sadd('cache:user:1:set', v)\n"
     )
     assert [(f.line, f.code) for f in lint(source)] == [(16, "RDS101")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ('r.set("cache:user:1:p", v, ex=60)\nr.set("cache:user:1:p", v)', [6]),
+        ('r.set("cache:user:1:p", v, ex=60)\nr.set("cache:user:1:p", v, keepttl=True)', []),
+        ('r.set("cache:user:1:p", v, ex=60)\nr.set("cache:user:1:p", v, ex=60)', []),
+        ('r.set("cache:user:1:p", v)\nr.expire("cache:user:1:p", 60)\nr.set("cache:user:1:p", v)\n'
+         'r.expire("cache:user:1:p", 60)', []),
+        ('r.expire("cache:user:1:p", 60)\nr[\'cache:user:1:p\'] = v', [6]),
+    ],
+)
+def test_a_plain_set_after_a_ttl_drops_it(lines: str, expected: list[int]) -> None:
+    assert [f.line for f in lint(body(lines)) if "drops the TTL" in f.message] == expected

@@ -4,6 +4,9 @@ from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.rules.clients import ClientOutsideInjectionPoint
 from redis_lint.rules.commands import AdminCommand, FlushCommand, KeysCommand, ScanCommand
 from redis_lint.rules.keys import KeyCase, KeyNamespace, KeyShape
+from redis_lint.rules.locks import LockConstantToken, LockUnsafeRelease, LockWithoutExpiry
+from redis_lint.rules.pipelines import CommandInLoop, PipelineNotExecuted
+from redis_lint.rules.security import HardcodedCredentials, PlaintextRemote
 from redis_lint.rules.ttl import MissingTtl, TtlOverPolicy
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -17,6 +20,13 @@ ALL_RULES: tuple[Rule, ...] = (
     ScanCommand(),
     AdminCommand(),
     ClientOutsideInjectionPoint(),
+    LockWithoutExpiry(),
+    LockUnsafeRelease(),
+    LockConstantToken(),
+    CommandInLoop(),
+    PipelineNotExecuted(),
+    HardcodedCredentials(),
+    PlaintextRemote(),
 )
 
 __all__ = ["ALL_RULES", "Rule", "RuleContext", "Violation"]

@@ -10,7 +10,7 @@ import libcst as cst
 from redis_lint.rules.base import Rule, RuleContext, Violation, describe_key, prefix_segments, seconds
 from redis_lint.semantics.commands import TtlUnit
 from redis_lint.semantics.constants import Duration
-from redis_lint.semantics.model import CommandCall, ModuleModel
+from redis_lint.semantics.model import CommandCall, KeyArg, ModuleModel
 
 _NO_VALUE = ("None", "False")
 
@@ -88,6 +88,32 @@ class MissingTtl(Rule):
     code = "RDS101"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
+        yield from self._writes_without_ttl(context)
+        yield from self._ttl_cleared(context)
+
+    @staticmethod
+    def _ttl_cleared(context: RuleContext) -> Iterator[Violation]:
+        """A plain SET on a key the function gave a TTL earlier: SET drops the TTL unless KEEPTTL."""
+        given: dict[cst.CSTNode, set[str]] = defaultdict(set)  # function -> keys with a TTL so far
+        pending: list[tuple[CommandCall, KeyArg]] = []
+        for call in context.model.commands:  # in source order
+            if call.spec is None or call.opaque_arguments:
+                continue
+            key = call.key_for(call.spec.sets_expiry_on or "name")
+            if key is None:
+                continue
+            if has_expiry_argument(call) and (call.spec.sets_expiry_on or call.spec.creates):
+                given[call.function].add(key.identity)
+                pending = [(c, k) for c, k in pending if not (c.function is call.function and k.identity == key.identity)]
+            elif call.spec.command == "SET" and key.identity in given[call.function]:
+                pending.append((call, key))
+        for call, key in pending:
+            name = "client[key] = value" if call.method == "__setitem__" else f"{call.method}()"
+            yield Violation(call.node, f"{name} on {describe_key(key)} drops the TTL it was given earlier: "
+                                       "pass ex= again, or keepttl=True")
+
+    @staticmethod
+    def _writes_without_ttl(context: RuleContext) -> Iterator[Violation]:
         commands = context.model.commands
         expired = expiries_in(context.model)
         for call in commands:

@@ -49,6 +49,7 @@ class CommandCall:
     receiver: RedisValue
     function: Scope  # innermost function (or the module) the call is in
     arguments: dict[str, cst.BaseExpression | list[cst.BaseExpression]] = field(default_factory=dict)
+    loop: Loop | None = None  # the innermost loop of its function the call runs in, if any
     keys: list[KeyArg] = field(default_factory=list)
     opaque_arguments: bool = False  # *args / **kwargs: some arguments are not visible
     lua_commands: list[str] = field(default_factory=list)
@@ -60,6 +61,12 @@ class CommandCall:
     def key_for(self, param: str) -> KeyArg | None:
         expr = self.argument(param)
         return next((k for k in self.keys if k.expr is expr), None) if expr is not None else None
+
+
+@dataclass(frozen=True)
+class Loop:
+    node: cst.CSTNode  # the For, While or comprehension
+    iterable: cst.BaseExpression | None  # what a for-loop walks (None for while loops)
 
 
 @dataclass(frozen=True)
@@ -123,17 +130,18 @@ class ModuleModel:
     def commands(self) -> list[CommandCall]:
         if not self.uses_redis:
             return []
-        result = []
-        for call, function in self._collected.method_calls:
-            command = self._command(call, function)
-            if command is not None:
-                result.append(command)
-        for target, function in self._collected.item_assignments:
-            receiver = self.values.redis(target.value)
+        result = []  # in the order the commands run: inner calls of a chain first, statements in turn
+        for node, function in self._collected.command_candidates:
+            if isinstance(node, cst.Call):
+                command = self._command(node, function)
+                if command is not None:
+                    result.append(command)
+                continue
+            receiver = self.values.redis(node.value)
             if receiver is not None and receiver.kind in (Kind.CLIENT, Kind.PIPELINE):
-                key = self._key_arg(target.slice[0].slice.value)  # type: ignore[union-attr]
-                result.append(CommandCall(target, "__setitem__", "SET", COMMANDS["set"], receiver, function,
-                                          {"name": key.expr}, [key]))
+                key = self._key_arg(node.slice[0].slice.value)  # type: ignore[union-attr]
+                result.append(CommandCall(node, "__setitem__", "SET", COMMANDS["set"], receiver, function,
+                                          arguments={"name": key.expr}, keys=[key]))
         return result
 
     def _command(self, call: cst.Call, function: Scope) -> CommandCall | None:
@@ -146,7 +154,8 @@ class ModuleModel:
         if method == "execute_command":
             return self._raw_command(call, receiver, function)
         spec = (JSON_COMMANDS if receiver.kind is Kind.JSON else COMMANDS).get(method)
-        command = CommandCall(call, method, spec.command if spec else method.upper(), spec, receiver, function)
+        command = CommandCall(call, method, spec.command if spec else method.upper(), spec, receiver, function,
+                              loop=self._collected.loops.get(call))
         if spec is None:
             return command
         command.arguments, command.opaque_arguments = _bind(spec, call)
@@ -221,26 +230,90 @@ class _Collector(cst.CSTVisitor):
         self.takes_injected_values = False  # an __init__ with parameters
         self.imported_modules: list[str] = []  # as written: "app.keys", ".keys", ".."
         self.calls: list[tuple[cst.Call, Scope]] = []
-        self.method_calls: list[tuple[cst.Call, Scope]] = []
-        self.item_assignments: list[tuple[cst.Subscript, Scope]] = []
+        # method calls and `x[k] = v` targets, in execution order (a call when it returns)
+        self.command_candidates: list[tuple[cst.Call | cst.Subscript, Scope]] = []
         self._functions: list[Scope] = []
-
+        self._loops: list[list[Loop]] = [[]]  # per function: the loops we are inside
+        self.loops: dict[cst.Call, Loop] = {}  # calls that run once per iteration
     def visit_Module(self, node: cst.Module) -> None:
         self._functions.append(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._functions.append(node)
+        self._loops.append([])  # a function defined in a loop does not run in it
         if node.name.value == "__init__" and len(node.params.params) > 1:
             self.takes_injected_values = True
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._functions.pop()
+        self._loops.pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self._functions.append(node)
+        self._loops.append([])
 
     def leave_Lambda(self, original_node: cst.Lambda) -> None:
         self._functions.pop()
+        self._loops.pop()
+
+    # What runs once per iteration: a for-loop's body (not its iterable), a while-loop's
+    # test and body, a comprehension's element, conditions and inner iterables.
+    def _enter_loop(self, node: cst.CSTNode, iterable: cst.BaseExpression | None) -> None:
+        self._loops[-1].append(Loop(node, iterable))
+
+    def _leave_loop(self) -> None:
+        self._loops[-1].pop()
+
+    def visit_For_body(self, node: cst.For) -> None:
+        self._enter_loop(node, node.iter)
+
+    def leave_For_body(self, node: cst.For) -> None:
+        self._leave_loop()
+
+    def visit_While_test(self, node: cst.While) -> None:
+        self._enter_loop(node, None)
+
+    def leave_While_test(self, node: cst.While) -> None:
+        self._leave_loop()
+
+    def visit_While_body(self, node: cst.While) -> None:
+        self._enter_loop(node, None)
+
+    def leave_While_body(self, node: cst.While) -> None:
+        self._leave_loop()
+
+    def _comprehension(self, node: cst.BaseComprehension) -> None:
+        self._enter_loop(node, node.for_in.iter)
+
+    def visit_ListComp_elt(self, node: cst.ListComp) -> None:
+        self._comprehension(node)
+
+    def leave_ListComp_elt(self, node: cst.ListComp) -> None:
+        self._leave_loop()
+
+    def visit_SetComp_elt(self, node: cst.SetComp) -> None:
+        self._comprehension(node)
+
+    def leave_SetComp_elt(self, node: cst.SetComp) -> None:
+        self._leave_loop()
+
+    def visit_GeneratorExp_elt(self, node: cst.GeneratorExp) -> None:
+        self._comprehension(node)
+
+    def leave_GeneratorExp_elt(self, node: cst.GeneratorExp) -> None:
+        self._leave_loop()
+
+    def visit_DictComp_value(self, node: cst.DictComp) -> None:
+        self._comprehension(node)
+
+    def leave_DictComp_value(self, node: cst.DictComp) -> None:
+        self._leave_loop()
+
+    def visit_CompFor_ifs(self, node: cst.CompFor) -> None:
+        self._enter_loop(node, node.iter)
+
+    def leave_CompFor_ifs(self, node: cst.CompFor) -> None:
+        self._leave_loop()
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -263,10 +336,15 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append((node, self._functions[-1]))
-        if isinstance(node.func, cst.Attribute):
-            self.method_calls.append((node, self._functions[-1]))
+        if self._loops[-1]:
+            self.loops[node] = self._loops[-1][-1]
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        target = node.target
-        if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
-            self.item_assignments.append((target, self._functions[-1]))
+    def leave_Call(self, original_node: cst.Call) -> None:
+        if isinstance(original_node.func, cst.Attribute):
+            self.command_candidates.append((original_node, self._functions[-1]))
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        for assign_target in original_node.targets:
+            target = assign_target.target
+            if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+                self.command_candidates.append((target, self._functions[-1]))

@@ -1,0 +1,108 @@
+"""RDS501 lock-without-expiry, RDS502 lock-unsafe-release, RDS503 lock-constant-token.
+
+A lock in Redis is `SET key token NX PX ms`: it must expire (or a crashed holder
+blocks everyone), its token must be unique (or anyone releases anyone's lock),
+and it must be released by compare-and-delete (or a late holder deletes the
+next holder's lock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from redis_lint.rules.base import Rule, RuleContext, Violation, describe_key, prefix_segments
+from redis_lint.semantics.model import CommandCall, KeyArg, ModuleModel
+from redis_lint.semantics.references import single_value
+
+_EXPIRY = ("ex", "px", "exat", "pxat")
+LOCK_NAMESPACE = "lock"
+
+
+def _truthy_literal(expr: cst.BaseExpression | None) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True" or isinstance(expr, cst.Integer) and expr.value != "0"
+
+
+def _given(call: CommandCall, param: str) -> bool:
+    value = call.argument(param)
+    return value is not None and not (isinstance(value, cst.Name) and value.value in ("None", "False"))
+
+
+def is_lock_acquisition(call: CommandCall) -> bool:
+    """`set(key, token, nx=True, ...)`: how a lock is taken."""
+    return call.method == "set" and _truthy_literal(call.argument("nx"))
+
+
+def in_lock_namespace(key: KeyArg | None) -> bool:
+    segments = prefix_segments(key.template) if key is not None else []
+    return bool(segments) and segments[0] == LOCK_NAMESPACE
+
+
+def acquired_keys(model: ModuleModel) -> set[str]:
+    """Identities of the keys a module takes as locks (SET NX)."""
+    cached = model.derived.get("lock_keys")
+    if cached is None:
+        cached = {key.identity for call in model.commands if is_lock_acquisition(call)
+                  for key in [call.key_for("name")] if key is not None}
+        model.derived["lock_keys"] = cached
+    return cached  # type: ignore[return-value]
+
+
+class LockWithoutExpiry(Rule):
+    code = "RDS501"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for call in context.model.commands:
+            if call.spec is None or call.opaque_arguments:
+                continue
+            if is_lock_acquisition(call) and not any(_given(call, p) for p in _EXPIRY):
+                yield Violation(call.node, f"lock {describe_key(call.key_for('name'))} is taken with SET NX and no "
+                                           "expiry: pass px= (e.g. px=30000) so a crashed holder cannot block it forever")
+            elif call.method == "setnx" and in_lock_namespace(call.key_for("name")):
+                yield Violation(call.node, f"setnx() takes lock {describe_key(call.key_for('name'))} with no expiry: "
+                                           "use set(key, token, nx=True, px=30000)")
+            elif call.method == "lock" and not _given(call, "timeout"):
+                yield Violation(call.node, f"lock() on {describe_key(call.key_for('name'))} has no timeout, and "
+                                           "redis-py's default never expires: pass timeout= (seconds)")
+
+
+class LockUnsafeRelease(Rule):
+    code = "RDS502"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        taken = acquired_keys(context.model)
+        for call in context.model.commands:
+            if call.method not in ("delete", "unlink"):
+                continue
+            for key in call.keys:
+                if in_lock_namespace(key) or key.identity in taken:
+                    yield Violation(call.node, f"{call.method}() releases lock {describe_key(key)} without checking "
+                                               "who holds it: delete it with a compare-and-delete Lua script, or "
+                                               "use redis-py's Lock")
+                    break
+
+
+class LockConstantToken(Rule):
+    code = "RDS503"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for call in context.model.commands:
+            if not is_lock_acquisition(call):
+                continue
+            value = call.argument("value")
+            if value is not None and _is_constant(context.model, value):
+                yield Violation(value, f"lock {describe_key(call.key_for('name'))} is taken with a constant token: "
+                                       "use a unique random one (secrets.token_hex(16)) and release only your own")
+
+
+def _is_constant(model: ModuleModel, expr: cst.BaseExpression, depth: int = 0) -> bool:
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
+        return True
+    if isinstance(expr, (cst.Name, cst.Attribute)) and depth < 4:
+        located = model.refs.bindings(expr) if isinstance(expr, cst.Name) else model.refs.attribute_bindings(expr)
+        bound = single_value(located)
+        return bound is not None and _is_constant(bound[0], bound[1], depth + 1)
+    return False

@@ -1,0 +1,108 @@
+"""RDS601 command-in-loop and RDS602 pipeline-not-executed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.semantics.libraries import Kind
+from redis_lint.semantics.model import CommandCall, ModuleModel
+
+# Blocking reads: a consumer loop waits on them; one round trip per message is the point.
+_BLOCKING = frozenset({"blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "bzmpop", "blmpop",
+                       "xread", "xreadgroup", "wait", "pubsub", "get_message", "listen"})
+_NOT_ROUND_TRIPS = frozenset({"pipeline", "lock", "register_script", "json", "pubsub"})
+_SMALL_LOOP = 3
+
+
+def _small_literal_loop(iterable: cst.BaseExpression | None) -> bool:
+    """`for key in ("a", "b"):` - a handful of commands is not worth a pipeline."""
+    return isinstance(iterable, (cst.Tuple, cst.List, cst.Set)) and len(iterable.elements) <= _SMALL_LOOP
+
+
+class CommandInLoop(Rule):
+    code = "RDS601"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for call in context.model.commands:
+            if (call.loop is None or call.receiver.kind is not Kind.CLIENT or call.method in _BLOCKING
+                    or call.method in _NOT_ROUND_TRIPS or _small_literal_loop(call.loop.iterable)):
+                continue
+            yield Violation(call.node, f"{call.method}() in a loop costs one round trip per iteration: queue the "
+                                       "commands on a pipeline and execute it once (or use a multi-key command)")
+
+
+class PipelineNotExecuted(Rule):
+    code = "RDS602"
+
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        model = context.model
+        for call in model.commands:
+            if call.method != "pipeline" or call.receiver.kind is not Kind.CLIENT:
+                continue
+            verdict = _executed(model, call)
+            if verdict is False:
+                yield Violation(call.node, "this pipeline queues commands but is never executed: call execute() "
+                                           "(leaving a with block only resets it)")
+
+
+def _executed(model: ModuleModel, creation: CommandCall) -> bool | None:
+    """False when the pipeline queues commands and is never executed; None when it escapes our view."""
+    parent = model.index.parent(creation.node)
+    if isinstance(parent, cst.Attribute) and parent.value is creation.node:  # r.pipeline().set(...)...
+        return _chain_executed(model, creation.node)
+    name = _bound_name(model, creation.node)
+    if name is None:
+        return None  # returned, passed on, stored in an attribute: someone else may execute it
+    queued = False
+    for access in _accesses(model, name):
+        use = model.index.parent(access)
+        call = model.index.parent(use) if isinstance(use, cst.Attribute) else None
+        if not (isinstance(use, cst.Attribute) and isinstance(call, cst.Call) and call.func is use):
+            return None  # used other than by calling its methods
+        if use.attr.value == "execute":
+            return True
+        queued = queued or use.attr.value not in ("reset", "watch", "unwatch", "multi")
+    return None if not queued else False
+
+
+def _chain_executed(model: ModuleModel, node: cst.CSTNode) -> bool | None:
+    """Follow `r.pipeline().a().b()` to its end: executed if a link is execute()."""
+    queued = False
+    while True:
+        attribute = model.index.parent(node)
+        call = model.index.parent(attribute) if isinstance(attribute, cst.Attribute) else None
+        if not (isinstance(attribute, cst.Attribute) and isinstance(call, cst.Call) and call.func is attribute):
+            break
+        if attribute.attr.value == "execute":
+            return True
+        queued = True
+        node = call
+    statement = model.index.parent(node)
+    if not isinstance(statement, cst.Expr):
+        return None  # the chain's result is assigned, returned or passed on
+    return False if queued else None
+
+
+def _bound_name(model: ModuleModel, creation: cst.CSTNode) -> cst.Name | None:
+    """The local name a pipeline is bound to: `p = r.pipeline()` or `with r.pipeline() as p`."""
+    parent = model.index.parent(creation)
+    if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+        return parent.targets[0].target
+    if isinstance(parent, cst.WithItem) and parent.asname is not None and isinstance(parent.asname.name, cst.Name):
+        return parent.asname.name
+    return None
+
+
+def _accesses(model: ModuleModel, target: cst.Name) -> list[cst.CSTNode]:
+    scope = model.index.scope(target)
+    if scope is None:
+        return []
+    for assignment in scope.assignments[target.value]:
+        if getattr(assignment, "node", None) is target:
+            if len(scope.assignments[target.value]) != 1:
+                return [target]  # rebound: not followed (the caller treats an odd use as "escapes")
+            return [access.node for access in assignment.references]
+    return []

@@ -1,0 +1,143 @@
+"""RDS501-RDS503 (locks), RDS601-RDS602 (round trips), RDS701-RDS702 (security)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import codes, lint
+
+HEAD = "import redis\nimport secrets\nimport os\n"
+
+
+def body(lines: str) -> str:
+    return HEAD + "def f(r: redis.Redis, k, v, items, token):\n" + "".join(
+        f"    {line}\n" for line in lines.strip().splitlines())
+
+
+def only(code: str, source: str, path: str = "app/services/example.py") -> list[int]:
+    return [f.line for f in lint(source, path) if f.code == code]
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ('r.set("lock:broadcast:1", token, nx=True)', True),
+        ('r.set("lock:broadcast:1", token, nx=True, px=30000)', False),
+        ('r.set("lock:broadcast:1", token, nx=True, ex=30)', False),
+        ('r.set("lock:broadcast:1", token, nx=True, keepttl=True)', True),
+        ('r.set("lock:broadcast:1", token, nx=False)', False),
+        ('r.setnx("lock:broadcast:1", token)', True),
+        ('r.setnx("cache:user:1:p", token)', False),  # not a lock: RDS101's business
+        ('r.lock("lock:broadcast:1")', True),
+        ('r.lock("lock:broadcast:1", timeout=None)', True),
+        ('r.lock("lock:broadcast:1", timeout=30)', False),
+        ('r.lock("lock:broadcast:1", 30)', False),
+    ],
+)
+def test_lock_without_expiry(lines: str, flagged: bool) -> None:
+    assert bool(only("RDS501", body(lines))) is flagged
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ('r.delete("lock:broadcast:1")', True),
+        ('r.unlink(f"lock:broadcast:{k}")', True),
+        ('r.delete("cache:user:1:p")', False),
+        ('key = f"jobs:run:{k}"\nr.set(key, token, nx=True, px=30000)\nr.delete(key)', True),  # taken with SET NX
+        ('if r.get("lock:broadcast:1") == token:\n    r.delete("lock:broadcast:1")', True),  # still a race
+    ],
+)
+def test_lock_unsafe_release(lines: str, flagged: bool) -> None:
+    assert bool(only("RDS502", body(lines))) is flagged
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ('r.set("lock:broadcast:1", "1", nx=True, px=30000)', True),
+        ('r.set("lock:broadcast:1", True, nx=True, px=30000)', True),
+        ('r.set("lock:broadcast:1", 1, nx=True, px=30000)', True),
+        ('r.set("lock:broadcast:1", secrets.token_hex(16), nx=True, px=30000)', False),
+        ('r.set("lock:broadcast:1", token, nx=True, px=30000)', False),
+    ],
+)
+def test_lock_constant_token(lines: str, flagged: bool) -> None:
+    assert bool(only("RDS503", body(lines))) is flagged
+
+
+def test_lock_token_from_a_module_constant() -> None:
+    source = HEAD + 'HOLDER = "worker"\ndef f(r: redis.Redis):\n    r.set("lock:broadcast:1", HOLDER, nx=True, px=30000)\n'
+    assert only("RDS503", source) == [6]
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ("for item in items:\n    r.get(item)", True),
+        ("[r.get(item) for item in items]", True),
+        ("{item: r.get(item) for item in items}", True),
+        ("while r.llen(k):\n    pass", True),
+        ("for item in r.smembers(k):\n    pass", False),  # the iterable is evaluated once
+        ('for item in ("cache:a:b", "cache:c:d"):\n    r.delete(item)', False),  # a handful
+        ("with r.pipeline() as p:\n    for item in items:\n        p.get(item)\n    p.execute()", False),
+        ("while True:\n    job = r.brpop(k, timeout=5)", False),  # a consumer waits: one trip per job
+        ("for item in items:\n    def later():\n        return r.get(item)", False),  # runs when called
+        ("r.mget(items)", False),
+    ],
+)
+def test_command_in_loop(lines: str, flagged: bool) -> None:
+    assert bool(only("RDS601", body(lines))) is flagged
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ("p = r.pipeline()\np.set(k, v, ex=5)", True),
+        ("p = r.pipeline()\np.set(k, v, ex=5)\np.execute()", False),
+        ("with r.pipeline() as p:\n    p.set(k, v, ex=5)", True),  # leaving the block only resets it
+        ("with r.pipeline() as p:\n    p.set(k, v, ex=5)\n    p.execute()", False),
+        ("r.pipeline().set(k, v, ex=5).expire(k, 5)", True),
+        ("r.pipeline().set(k, v, ex=5).execute()", False),
+        ("p = r.pipeline()\np.set(k, v, ex=5)\nreturn p", False),  # the caller may execute it
+        ("p = r.pipeline()\np.set(k, v, ex=5)\nrun(p)", False),
+        ("p = r.pipeline()", False),  # queues nothing
+    ],
+)
+def test_pipeline_not_executed(lines: str, flagged: bool) -> None:
+    assert bool(only("RDS602", body(lines))) is flagged
+
+
+CLIENT = "import os\nimport redis\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "flagged"),
+    [
+        ('redis.Redis(host="localhost", password="hunter2")', "RDS701", True),
+        ('redis.Redis(username="app", password=os.environ["REDIS_PASSWORD"])', "RDS701", True),
+        ('redis.Redis(password=os.environ["REDIS_PASSWORD"])', "RDS701", False),
+        ('redis.from_url("redis://:hunter2@localhost:6379/0")', "RDS701", True),
+        ('redis.Redis.from_url("rediss://app:hunter2@cache.internal:6380/0")', "RDS701", True),
+        ('redis.from_url(os.environ["REDIS_URL"])', "RDS701", False),
+        ('redis.from_url("redis://localhost:6379/0")', "RDS702", False),
+        ('redis.from_url("redis://127.0.0.5:6379/0")', "RDS702", False),
+        ('redis.from_url("redis://[::1]:6379/0")', "RDS702", False),
+        ('redis.from_url("redis://cache.internal:6379/0")', "RDS702", True),
+        ('redis.from_url("rediss://cache.internal:6380/0")', "RDS702", False),
+        ('redis.Redis(host="10.0.0.7")', "RDS702", True),
+        ('redis.Redis(host="10.0.0.7", ssl=True)', "RDS702", False),
+        ('redis.Redis(host="localhost")', "RDS702", False),
+        ('redis.Redis(unix_socket_path="/run/redis.sock")', "RDS702", False),
+        ('redis.ConnectionPool(host="cache.internal", password="x")', "RDS701", True),
+    ],
+)
+def test_credentials_and_transport(line: str, code: str, flagged: bool) -> None:
+    assert bool(only(code, CLIENT + f"client = {line}\n", path="app/redis/client.py")) is flagged
+
+
+def test_messages_never_echo_the_secret() -> None:
+    findings = lint(CLIENT + 'client = redis.from_url("redis://:hunter2@cache.internal:6379/0")\n'
+                    'other = redis.Redis(host="h.example", password="s3cr3t")\n', "app/redis/client.py")
+    assert {f.code for f in findings} == {"RDS701", "RDS702"}
+    assert all("hunter2" not in f.message and "s3cr3t" not in f.message for f in findings)
