@@ -36,7 +36,9 @@ from redis_lint.catalogue import ALL_CODES  # noqa: E402
 from redis_lint.config import Config  # noqa: E402
 from redis_lint.engine.linter import lint_paths, project_index  # noqa: E402
 
-SCORED_CODES = tuple(c for c in ALL_CODES if c != "RDS000")
+# The labels cover the rules that existed when they were written (RDS101-RDS401); findings of
+# later rules are not scored until the labels cover them too.
+SCORED_CODES = tuple(c for c in ALL_CODES if "RDS101" <= c <= "RDS499")
 
 
 @dataclass
