@@ -75,14 +75,20 @@ def main() -> None:
               help="A TOML file to read instead of the nearest pyproject.toml's [tool.redis-lint].")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes that change behaviour too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file.")
 def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None, ignore: str | None,
-          config_path: Path | None, output_format: str, quiet: bool) -> None:
+          config_path: Path | None, output_format: str, quiet: bool, fix: bool, unsafe_fixes: bool,
+          diff: bool) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     from redis_lint.engine.linter import lint_paths  # keeps `rules` and `explain` light
 
     paths = paths or (Path("."),)
     config = _load(config_path, paths[0])
     config = _with_overrides(config, select, extend_select, ignore)
+    if fix or diff:
+        _apply_fixes(paths, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
     run = lint_paths(paths, config)
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
@@ -97,6 +103,29 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
     if run.problems:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if run.findings else EXIT_CLEAN)
+
+
+def _apply_fixes(paths: tuple[Path, ...], config: Config, *, unsafe: bool, diff: bool, quiet: bool) -> None:
+    from redis_lint.engine.discovery import discover
+    from redis_lint.engine.fixes import fix_file
+    from redis_lint.engine.linter import project_index
+
+    project = project_index(config)
+    applied = 0
+    for path in discover(paths, config).files:
+        fixed = fix_file(path, config, unsafe=unsafe, project=project)
+        if fixed is None or not fixed.applied:
+            continue
+        applied += fixed.applied
+        if diff:
+            click.echo(fixed.diff(), nl=False)
+        else:
+            fixed.write()
+    if not quiet:
+        verb = "Would fix" if diff else "Fixed"
+        click.echo(f"{verb} {applied} finding{'s' if applied != 1 else ''}.", err=True)
+    if diff:
+        sys.exit(EXIT_FINDINGS if applied else EXIT_CLEAN)
 
 
 def _load(config_path: Path | None, first_path: Path) -> Config:
@@ -130,6 +159,13 @@ def _summary(findings: list[Finding], files: int) -> None:
         f"file{'s' if with_findings != 1 else ''} ({checked}).",
         err=True,
     )
+    safe = sum(1 for f in findings if f.fix and f.fix_safe)
+    unsafe = sum(1 for f in findings if f.fix and not f.fix_safe)
+    if safe:
+        click.echo(f"{safe} fixable with --fix.", err=True)
+    if unsafe:
+        click.echo(f"{unsafe} fixable with --fix --unsafe-fixes (they change what the code does; "
+                   "see --diff first).", err=True)
 
 
 @cli.command()

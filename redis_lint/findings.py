@@ -16,6 +16,8 @@ class Finding:
     message: str
     end_line: int
     end_column: int
+    fix: str | None = None  # what `--fix` would change, when the rule knows a fix
+    fix_safe: bool = False  # False: it changes behaviour, applied only with --unsafe-fixes
 
     @property
     def name(self) -> str:
@@ -25,7 +27,9 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.message)
 
     def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "name": self.name}
+        data = {k: v for k, v in asdict(self).items() if k not in ("fix", "fix_safe")}
+        fix = {"description": self.fix, "applicability": "safe" if self.fix_safe else "unsafe"} if self.fix else None
+        return {**data, "name": self.name, "fix": fix}
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"

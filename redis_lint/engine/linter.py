@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
 
 from redis_lint.config import Config
 from redis_lint.engine.discovery import discover
 from redis_lint.engine.noqa import is_silenced, noqa_map
 from redis_lint.engine.source import SourceError, decode_source
 from redis_lint.findings import Finding
-from redis_lint.rules import ALL_RULES, RuleContext
+from redis_lint.rules import ALL_RULES, RuleContext, Violation
 from redis_lint.semantics.project import ProjectIndex
 
 PARSE_ERROR = "RDS000"
@@ -71,27 +71,36 @@ def lint_source(source: str, *, path: Path, display: str, config: Config, apply_
         return _parse_error(source, error, display, enabled)
     except RecursionError:
         return _finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply")
-
     try:
-        project = project or project_index(config)
-        model = project.model_for(path, module, replace=True)
-        context = RuleContext(model, config.policy, relative)
-        violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
-        if not violations:
-            return []
-        positions = model.index.wrapper.resolve(PositionProvider)
+        located = check_module(module, source, path=path, config=config, project=project, apply_noqa=apply_noqa)
     except Exception as error:  # a bug in redis-lint must cost one file, not the run
         return _finding_if(enabled, display, 1, 1,
                            f"internal error while checking this file ({type(error).__name__}): please report it")
-    silenced = noqa_map(source) if apply_noqa else {}
-    findings = set()
-    for code, violation in violations:
-        where = positions[violation.node]
-        if is_silenced(code, where.start.line, silenced):
-            continue
-        findings.add(Finding(display, where.start.line, where.start.column + 1, code, violation.message,
-                             where.end.line, where.end.column + 1))
+    findings = {
+        Finding(display, where.start.line, where.start.column + 1, code, violation.message,
+                where.end.line, where.end.column + 1,
+                fix=violation.fix.description if violation.fix else None,
+                fix_safe=bool(violation.fix and violation.fix.safe))
+        for code, violation, where in located
+    }
     return sorted(findings, key=Finding.sort_key)
+
+
+def check_module(module: cst.Module, source: str, *, path: Path, config: Config,
+                 project: ProjectIndex | None = None, apply_noqa: bool = True) -> list[tuple[str, Violation, CodeRange]]:
+    """(code, violation, position) for every enabled rule's violation not silenced by noqa.
+    Shared by linting and fixing, so that both see exactly the same violations."""
+    relative = config.relative(path)
+    enabled = config.enabled_codes(relative)
+    model = (project or project_index(config)).model_for(path, module, replace=True)
+    context = RuleContext(model, config.policy, relative)
+    violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
+    if not violations:
+        return []
+    positions = model.index.wrapper.resolve(PositionProvider)
+    silenced = noqa_map(source) if apply_noqa else {}
+    return [(code, violation, positions[violation.node]) for code, violation in violations
+            if not is_silenced(code, positions[violation.node].start.line, silenced)]
 
 
 def display_path(path: Path) -> str:

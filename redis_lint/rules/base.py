@@ -14,9 +14,22 @@ from redis_lint.semantics.model import KeyArg, ModuleModel
 
 
 @dataclass(frozen=True)
+class Fix:
+    """Replace one node of the module with another (a libcst node: formatting and comments
+    elsewhere are untouched).  Unsafe fixes change what the program does; --fix alone does not
+    apply them."""
+
+    description: str
+    node: cst.CSTNode
+    replacement: cst.CSTNode
+    safe: bool = False
+
+
+@dataclass(frozen=True)
 class Violation:
     node: cst.CSTNode  # where the finding points
     message: str
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True)
@@ -48,3 +61,21 @@ def prefix_segments(template: KeyTemplate | None) -> list[str]:
 
 def seconds(value: float) -> str:
     return f"{value:g} s" if value != int(value) else f"{int(value)} s"
+
+
+def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """`call` with one more keyword argument, following the call's own comma style."""
+    args = list(call.args)
+    new = cst.Arg(value=value, keyword=cst.Name(name),
+                  equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                        whitespace_after=cst.SimpleWhitespace("")))
+    if args and isinstance(args[-1].comma, cst.Comma):
+        # one argument a line, with a trailing comma: the new one takes the last line's comma, and
+        # the old last argument takes the comma that separates arguments
+        closing = args[-1].comma
+        between = args[-2].comma if len(args) > 1 and isinstance(args[-2].comma, cst.Comma) else closing
+        args[-1] = args[-1].with_changes(comma=between)
+        new = new.with_changes(comma=closing)
+    elif args:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return call.with_changes(args=[*args, new])

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import libcst as cst
+
 from redis_lint.config import Policy
-from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.rules.base import Fix, Rule, RuleContext, Violation
 from redis_lint.semantics.keys import KeyTemplate
 from redis_lint.semantics.model import KeyArg
 
@@ -68,11 +70,14 @@ class KeyRule(Rule):
     def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         raise NotImplementedError
 
+    def fix(self, key: KeyArg) -> Fix | None:
+        return None
+
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for key, template in checkable_keys(context):
             message = self.message(template, context.policy)
             if message is not None:
-                yield Violation(key.expr, message)
+                yield Violation(key.expr, message, self.fix(key))
 
 
 class KeyShape(KeyRule):
@@ -87,6 +92,16 @@ class KeyCase(KeyRule):
 
     def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         return case_message(template)
+
+    def fix(self, key: KeyArg) -> Fix | None:
+        """Lower-case a plain string literal key (renames the key: existing data stays under the old name)."""
+        node = key.expr
+        if not isinstance(node, cst.SimpleString) or "\\" in node.value:
+            return None
+        prefix_length = len(node.prefix) + len(node.quote)
+        body = node.value[prefix_length : len(node.value) - len(node.quote)]
+        lowered = node.with_changes(value=node.value[:prefix_length] + body.lower() + node.quote)
+        return Fix(f"rename the key to {lowered.value}", node, lowered)
 
 
 class KeyNamespace(KeyRule):

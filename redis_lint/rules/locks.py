@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from redis_lint.rules.base import Rule, RuleContext, Violation, describe_key, prefix_segments
+from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, with_keyword
 from redis_lint.semantics.model import CommandCall, KeyArg, ModuleModel
 from redis_lint.semantics.references import single_value
 
@@ -57,14 +57,34 @@ class LockWithoutExpiry(Rule):
             if call.spec is None or call.opaque_arguments:
                 continue
             if is_lock_acquisition(call) and not any(_given(call, p) for p in _EXPIRY):
+                ms = _lock_seconds(context, call) * 1000
                 yield Violation(call.node, f"lock {describe_key(call.key_for('name'))} is taken with SET NX and no "
-                                           "expiry: pass px= (e.g. px=30000) so a crashed holder cannot block it forever")
+                                           "expiry: pass px= (e.g. px=30000) so a crashed holder cannot block it forever",
+                                _keyword_fix(call, "px", ms, f"pass px={ms}"))
             elif call.method == "setnx" and in_lock_namespace(call.key_for("name")):
                 yield Violation(call.node, f"setnx() takes lock {describe_key(call.key_for('name'))} with no expiry: "
                                            "use set(key, token, nx=True, px=30000)")
+            elif call.method == "lock" and not _given(call, "timeout") and call.argument("timeout") is None:
+                seconds = _lock_seconds(context, call)
+                yield Violation(call.node, f"lock() on {describe_key(call.key_for('name'))} has no timeout, and "
+                                           "redis-py's default never expires: pass timeout= (seconds)",
+                                _keyword_fix(call, "timeout", seconds, f"pass timeout={seconds}"))
             elif call.method == "lock" and not _given(call, "timeout"):
                 yield Violation(call.node, f"lock() on {describe_key(call.key_for('name'))} has no timeout, and "
                                            "redis-py's default never expires: pass timeout= (seconds)")
+
+
+def _lock_seconds(context: RuleContext, call: CommandCall) -> int:
+    """The expiry a fix gives a lock: the policy maximum for its key, else for `lock`, else 30 s."""
+    limit = context.policy.max_ttl_for(prefix_segments(call.key_for("name").template if call.key_for("name") else None))
+    limit = limit or context.policy.max_ttl_for([LOCK_NAMESPACE])
+    return limit[1] if limit else 30
+
+
+def _keyword_fix(call: CommandCall, name: str, value: int, description: str) -> Fix | None:
+    if not isinstance(call.node, cst.Call) or any(a.star for a in call.node.args):
+        return None
+    return Fix(description, call.node, with_keyword(call.node, name, cst.Integer(str(value))))
 
 
 class LockUnsafeRelease(Rule):

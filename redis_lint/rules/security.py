@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 
-from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.rules.base import Fix, Rule, RuleContext, Violation
 from redis_lint.semantics.model import Construction, ModuleModel
 
 _CREDENTIALS = ("password", "username")
@@ -74,8 +74,11 @@ class PlaintextRemote(Rule):
             if url is not None and text:
                 parts = urlsplit(text)
                 if parts.scheme == "redis" and parts.hostname and not is_loopback(parts.hostname):
+                    fix = None
+                    if isinstance(url, cst.SimpleString) and "redis://" in url.value:
+                        fix = Fix("use rediss://", url, url.with_changes(value=url.value.replace("redis://", "rediss://", 1)))
                     yield Violation(url, f"redis:// to {parts.hostname} sends data and passwords unencrypted: "
-                                         "use rediss:// (TLS)")
+                                         "use rediss:// (TLS)", fix)
             host = _keyword(construction, "host")
             name = _literal(model, host)
             if host is not None and name and not is_loopback(name) and not _tls_on(construction):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from redis_lint.rules.base import Rule, RuleContext, Violation, describe_key, prefix_segments, seconds
+from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, seconds, with_keyword
 from redis_lint.semantics.commands import TtlUnit
 from redis_lint.semantics.constants import Duration
 from redis_lint.semantics.model import CommandCall, KeyArg, ModuleModel
@@ -88,8 +88,10 @@ class MissingTtl(Rule):
     code = "RDS101"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        yield from self._writes_without_ttl(context)
-        yield from self._ttl_cleared(context)
+        cleared = list(self._ttl_cleared(context))
+        yield from cleared
+        reported = {id(v.node) for v in cleared}
+        yield from (v for v in self._writes_without_ttl(context) if id(v.node) not in reported)
 
     @staticmethod
     def _ttl_cleared(context: RuleContext) -> Iterator[Violation]:
@@ -109,8 +111,11 @@ class MissingTtl(Rule):
                 pending.append((call, key))
         for call, key in pending:
             name = "client[key] = value" if call.method == "__setitem__" else f"{call.method}()"
+            fix = None
+            if isinstance(call.node, cst.Call) and call.argument("keepttl") is None:
+                fix = Fix("pass keepttl=True", call.node, with_keyword(call.node, "keepttl", cst.Name("True")))
             yield Violation(call.node, f"{name} on {describe_key(key)} drops the TTL it was given earlier: "
-                                       "pass ex= again, or keepttl=True")
+                                       "pass ex= again, or keepttl=True", fix)
 
     @staticmethod
     def _writes_without_ttl(context: RuleContext) -> Iterator[Violation]:

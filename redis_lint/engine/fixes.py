@@ -1,0 +1,98 @@
+"""Applying the rules' fixes: libcst replaces the nodes, so everything else in the
+file (formatting, comments) stays as it was.  Fixes are applied in passes, as a
+fix may let another apply, and nested fixes wait for the next pass."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst as cst
+
+from redis_lint.config import Config
+from redis_lint.engine.linter import check_module, display_path
+from redis_lint.rules.base import Fix
+from redis_lint.semantics.project import ProjectIndex
+
+_MAX_PASSES = 5
+
+
+@dataclass
+class FixedFile:
+    path: Path
+    before: str
+    after: str
+    applied: int
+    encoding: str
+
+    def diff(self) -> str:
+        name = display_path(self.path)
+        return "".join(difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                                            fromfile=f"a/{name}", tofile=f"b/{name}"))
+
+    def write(self) -> None:
+        self.path.write_bytes(self.after.encode(self.encoding))
+
+
+def fix_file(path: Path, config: Config, *, unsafe: bool, project: ProjectIndex | None = None) -> FixedFile | None:
+    """The file with its fixes applied, or None when it cannot be read or parsed (check reports why)."""
+    try:
+        data = path.read_bytes()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        source = data.decode(encoding)  # newlines as they are: libcst keeps them
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    after, applied = fix_source(source, path=path, config=config, unsafe=unsafe, project=project)
+    return FixedFile(path, source, after, applied, encoding)
+
+
+def fix_source(source: str, *, path: Path, config: Config, unsafe: bool,
+               project: ProjectIndex | None = None) -> tuple[str, int]:
+    applied = 0
+    for _ in range(_MAX_PASSES):
+        try:
+            module = cst.parse_module(source)
+            located = check_module(module, source, path=path, config=config, project=project)
+        except (cst.ParserSyntaxError, RecursionError):
+            break
+        fixes = [v.fix for _, v, _ in located if v.fix is not None and (v.fix.safe or unsafe)]
+        chosen = _outermost(module, fixes)
+        if not chosen:
+            break
+        source = module.visit(_Replace({id(f.node): f.replacement for f in chosen})).code
+        applied += len(chosen)
+    return source, applied
+
+
+def _outermost(module: cst.Module, fixes: list[Fix]) -> list[Fix]:
+    """One fix per node, none inside another's node (that one waits for the next pass)."""
+    targets = {id(f.node): f for f in fixes}
+    inside: set[int] = set()
+
+    class Nesting(cst.CSTVisitor):
+        depth = 0
+
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            if id(node) in targets:
+                if self.depth:
+                    inside.add(id(node))
+                self.depth += 1
+            return True
+
+        def on_leave(self, original_node: cst.CSTNode) -> None:
+            if id(original_node) in targets:
+                self.depth -= 1
+
+    module.visit(Nesting())
+    return [f for key, f in targets.items() if key not in inside]
+
+
+class _Replace(cst.CSTTransformer):
+    def __init__(self, replacements: dict[int, cst.CSTNode]) -> None:
+        self.replacements = replacements
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
+        return self.replacements.get(id(original_node), updated_node)  # type: ignore[return-value]

@@ -1,0 +1,118 @@
+"""`redis-lint check --fix / --unsafe-fixes / --diff`: libcst replacements that keep
+everything else in the file as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from redis_lint.cli import cli
+
+BEFORE = '''import redis
+
+
+def work(r: redis.Redis, token: str) -> None:
+    # take the broadcast lock
+    r.set("lock:broadcast:1", token, nx=True)  # keep this comment
+    with r.lock("lock:broadcast:2"):
+        pass
+    r.set("cache:user:1:p", "v", ex=60)
+    r.set(
+        "cache:user:1:p",
+        "w",
+    )
+    r.get("Cache:User:1:p")
+    r.get("Cache:User:2:p")  # noqa: RDS202
+
+
+def connect() -> redis.Redis:
+    return redis.Redis.from_url("redis://cache.internal:6379/0")
+'''
+
+AFTER = '''import redis
+
+
+def work(r: redis.Redis, token: str) -> None:
+    # take the broadcast lock
+    r.set("lock:broadcast:1", token, nx=True, px=30000)  # keep this comment
+    with r.lock("lock:broadcast:2", timeout=30):
+        pass
+    r.set("cache:user:1:p", "v", ex=60)
+    r.set(
+        "cache:user:1:p",
+        "w",
+        keepttl=True,
+    )
+    r.get("cache:user:1:p")
+    r.get("Cache:User:2:p")  # noqa: RDS202
+
+
+def connect() -> redis.Redis:
+    return redis.Redis.from_url("rediss://cache.internal:6379/0")
+'''
+
+
+@pytest.fixture
+def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "app" / "redis" / "client.py"  # an injection point: only the fixable rules speak
+    path.parent.mkdir(parents=True)
+    path.write_text(BEFORE)
+    return path
+
+
+def check(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
+
+
+def test_fixes_that_change_behaviour_need_unsafe_fixes(service: Path) -> None:
+    result = check("--fix")
+    assert service.read_text() == BEFORE
+    assert "Fixed 0 findings." in result.stderr
+    assert "5 fixable with --fix --unsafe-fixes" in result.stderr
+    assert result.exit_code == 1
+
+
+def test_unsafe_fixes_rewrite_only_what_they_fix(service: Path) -> None:
+    result = check("--fix", "--unsafe-fixes")
+    assert service.read_text() == AFTER
+    assert "Fixed 5 findings." in result.stderr
+    assert result.exit_code == 0, result.stdout  # nothing left
+    again = check("--fix", "--unsafe-fixes")
+    assert service.read_text() == AFTER and "Fixed 0 findings." in again.stderr  # idempotent
+
+
+def test_diff_shows_and_writes_nothing(service: Path) -> None:
+    result = check("--diff", "--unsafe-fixes", "-q")
+    assert service.read_text() == BEFORE
+    assert result.exit_code == 1
+    assert result.stdout.startswith("--- a/app/redis/client.py\n+++ b/app/redis/client.py\n")
+    assert '-    return redis.Redis.from_url("redis://cache.internal:6379/0")' in result.stdout
+    assert '+    return redis.Redis.from_url("rediss://cache.internal:6379/0")' in result.stdout
+
+
+def test_json_says_which_findings_have_a_fix(service: Path) -> None:
+    import json
+
+    findings = json.loads(check("--format", "json").stdout)
+    fixes = {(f["line"], f["code"]): f["fix"] for f in findings}
+    assert fixes[(7, "RDS501")] == {"description": "pass timeout=30", "applicability": "unsafe"}
+    assert fixes[(14, "RDS202")] == {"description": 'rename the key to "cache:user:1:p"', "applicability": "unsafe"}
+
+
+@pytest.mark.parametrize(("encoding", "newline", "bom"), [("utf-8", "\r\n", False), ("latin-1", "\n", False),
+                                                         ("utf-8", "\n", True)])
+def test_encoding_newlines_and_bom_are_kept(service: Path, encoding: str, newline: str, bom: bool) -> None:
+    text = BEFORE.replace("# take the broadcast lock", "# take the broadcast lock (caf\xe9)")
+    if encoding == "latin-1":
+        text = "# -*- coding: latin-1 -*-\n" + text
+    data = text.replace("\n", newline).encode(encoding)
+    service.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    check("--fix", "--unsafe-fixes")
+    written = service.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf") is bom
+    decoded = written.decode("utf-8-sig" if bom else encoding)
+    assert "caf\xe9" in decoded and "px=30000" in decoded
+    assert decoded.count("\r\n") == (decoded.count("\n") if newline == "\r\n" else 0)
