@@ -85,3 +85,29 @@ def test_audit_after_the_violating_driver(server: RedisServer, tmp_path: Path) -
     assert {"auth_token:{uuid}", "cache:user.avatar:{n}", "cache:user:{n}:notificationSettings",
             "inbox:user:{n}", "users.leaderboard"} <= misnamed
     assert templates["queue:notification:dead"]["problems"] == []  # persistent prefix
+
+
+def test_fixed_copy_of_the_violating_service_still_runs(server: RedisServer, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "violating_service"
+    shutil.copytree(REPO / "fixtures" / "violating_service", copy)
+    fixed = subprocess.run([sys.executable, "-m", "redis_lint", "check", "--fix", "--unsafe-fixes", "-q", "."],
+                           cwd=copy, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in fixed.stderr
+    remaining = subprocess.run([sys.executable, "-m", "redis_lint", "check", "--format", "json", "."],
+                               cwd=copy, capture_output=True, text=True, timeout=300)
+    findings = json.loads(remaining.stdout)
+    assert findings and all(f["fix"] is None for f in findings)  # only findings without a fix are left
+    before = lint_paths([REPO / "fixtures" / "violating_service"], load_config(start=REPO)).findings
+    assert len(findings) < len(before)
+
+    import os
+
+    import redis
+
+    redis.Redis(port=server.port).flushall()
+    env = {**os.environ, "VIOLATING_SERVICE_DIR": str(copy)}
+    driven = subprocess.run([sys.executable, str(DRIVERS / "violating_service.py"), "--url", server.url],
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert driven.returncode == 0, driven.stdout[-2000:] + driven.stderr[-2000:]

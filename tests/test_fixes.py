@@ -71,7 +71,7 @@ def test_fixes_that_change_behaviour_need_unsafe_fixes(service: Path) -> None:
     result = check("--fix")
     assert service.read_text() == BEFORE
     assert "Fixed 0 findings." in result.stderr
-    assert "5 fixable with --fix --unsafe-fixes" in result.stderr
+    assert "6 fixable with --fix --unsafe-fixes" in result.stderr
     assert result.exit_code == 1
 
 
@@ -116,3 +116,46 @@ def test_encoding_newlines_and_bom_are_kept(service: Path, encoding: str, newlin
     decoded = written.decode("utf-8-sig" if bom else encoding)
     assert "caf\xe9" in decoded and "px=30000" in decoded
     assert decoded.count("\r\n") == (decoded.count("\n") if newline == "\r\n" else 0)
+
+
+# -- every fix, one at a time: the properties a fix must have ----------------------------------
+
+HEAD = "import redis\n\nOWNER = 'me'\n\n\ndef f(r: redis.Redis, token: str) -> None:\n    keep = 1\n"
+TAIL = "    keep = 2\n"
+ONE_FIX = {
+    "RDS101 ex=": ("RDS101", '    r.set("cache:user:1:p", "v")\n'),
+    "RDS101 keepttl": ("RDS101", '    r.set("cache:user:1:p", "v", ex=5)\n    r.set("cache:user:1:p", "w")\n'),
+    "RDS202": ("RDS202", '    r.get("Cache:user:1:p")\n'),
+    "RDS501 set nx": ("RDS501", '    r.set("lock:broadcast:1", token, nx=True)\n'),
+    "RDS501 setnx": ("RDS501", '    r.setnx("lock:broadcast:1", token)\n'),
+    "RDS501 lock": ("RDS501", '    r.lock("lock:broadcast:1").acquire()\n'),
+    "RDS503": ("RDS503", '    r.set("lock:broadcast:1", OWNER, nx=True, px=30000)\n'),
+    "RDS702": ("RDS702", '    redis.from_url("redis://cache.internal:6379/0")\n'),
+}
+
+
+@pytest.mark.parametrize(("code", "line"), ONE_FIX.values(), ids=ONE_FIX.keys())
+def test_each_fix_parses_resolves_its_finding_is_idempotent_and_touches_nothing_else(code: str, line: str) -> None:
+    import difflib
+
+    import libcst
+
+    from redis_lint.config import Config
+    from redis_lint.engine.fixes import fix_source
+    from tests.conftest import lint
+
+    path = Path("/project/app/redis/client.py")
+    config = Config(root=Path("/project"))
+    before = HEAD + line + TAIL
+    assert code in {f.code for f in lint(before, "app/redis/client.py")}
+    after, applied = fix_source(before, path=path, config=config, unsafe=True)
+    assert applied >= 1
+    libcst.parse_module(after)  # it parses
+    assert code not in {f.code for f in lint(after, "app/redis/client.py")}
+    assert fix_source(after, path=path, config=config, unsafe=True) == (after, 0)  # a second --fix changes nothing
+    assert fix_source(before, path=path, config=config, unsafe=False) == (before, 0)  # all unsafe
+    changes = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines()).get_opcodes()
+    touched = [(tag, before.splitlines()[i1:i2]) for tag, i1, i2, _, _ in changes if tag != "equal"]
+    fixed_lines = set(line.splitlines())
+    for tag, old in touched:  # only the fixed statement changed (and an import may have been added)
+        assert tag in ("replace", "insert") and set(old) <= fixed_lines, (tag, old)

@@ -141,3 +141,36 @@ def test_messages_never_echo_the_secret() -> None:
                     'other = redis.Redis(host="h.example", password="s3cr3t")\n', "app/redis/client.py")
     assert {f.code for f in findings} == {"RDS701", "RDS702"}
     assert all("hunter2" not in f.message and "s3cr3t" not in f.message for f in findings)
+
+
+ASYNC = "import redis.asyncio\nimport os\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "code"),
+    [
+        ('await r.set("lock:broadcast:1", token, nx=True)', "RDS501"),
+        ('await r.setnx("lock:broadcast:1", token)', "RDS501"),
+        ('async with r.lock("lock:broadcast:1"):\n    pass', "RDS501"),
+        ('await r.delete("lock:broadcast:1")', "RDS502"),
+        ('await r.set("lock:broadcast:1", "me", nx=True, px=30000)', "RDS503"),
+        ("for item in items:\n    await r.get(item)", "RDS601"),
+        ("async with r.pipeline() as p:\n    p.set(k, v, ex=5)", "RDS602"),
+    ],
+)
+def test_asyncio_clients(lines: str, code: str) -> None:
+    source = ASYNC + "async def f(r: redis.asyncio.Redis, k, v, items, token):\n" + "".join(
+        f"    {line}\n" for line in lines.splitlines())
+    assert code in {f.code for f in lint(source)}
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ('redis.asyncio.from_url("redis://:pw@cache.internal:6379")', "RDS701"),
+        ('redis.asyncio.from_url("redis://cache.internal:6379")', "RDS702"),
+        ('redis.asyncio.Redis(host="cache.internal", password="pw")', "RDS701"),
+    ],
+)
+def test_asyncio_constructions(line: str, code: str) -> None:
+    assert code in {f.code for f in lint(ASYNC + f"client = {line}\n", "app/redis/client.py")}

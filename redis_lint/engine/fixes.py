@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
 
 from redis_lint.config import Config
 from redis_lint.engine.linter import check_module, display_path
@@ -62,7 +64,14 @@ def fix_source(source: str, *, path: Path, config: Config, unsafe: bool,
         chosen = _outermost(module, fixes)
         if not chosen:
             break
-        source = module.visit(_Replace({id(f.node): f.replacement for f in chosen})).code
+        fixed = module.visit(_Replace({id(f.node): f.replacement for f in chosen}))
+        needed = sorted({name for f in chosen for name in f.imports})
+        if needed:
+            context = CodemodContext()
+            for name in needed:
+                AddImportsVisitor.add_needed_import(context, name)
+            fixed = AddImportsVisitor(context).transform_module(fixed)
+        source = fixed.code
         applied += len(chosen)
     return source, applied
 

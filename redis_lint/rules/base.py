@@ -23,6 +23,7 @@ class Fix:
     node: cst.CSTNode
     replacement: cst.CSTNode
     safe: bool = False
+    imports: tuple[str, ...] = ()  # modules the replacement needs imported ("uuid")
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ class LockWithoutExpiry(Rule):
                                 _keyword_fix(call, "px", ms, f"pass px={ms}"))
             elif call.method == "setnx" and in_lock_namespace(call.key_for("name")):
                 yield Violation(call.node, f"setnx() takes lock {describe_key(call.key_for('name'))} with no expiry: "
-                                           "use set(key, token, nx=True, px=30000)")
+                                           "use set(key, token, nx=True, px=30000)", _setnx_fix(context, call))
             elif call.method == "lock" and not _given(call, "timeout") and call.argument("timeout") is None:
                 seconds = _lock_seconds(context, call)
                 yield Violation(call.node, f"lock() on {describe_key(call.key_for('name'))} has no timeout, and "
@@ -79,6 +79,17 @@ def _lock_seconds(context: RuleContext, call: CommandCall) -> int:
     limit = context.policy.max_ttl_for(prefix_segments(call.key_for("name").template if call.key_for("name") else None))
     limit = limit or context.policy.max_ttl_for([LOCK_NAMESPACE])
     return limit[1] if limit else 30
+
+
+def _setnx_fix(context: RuleContext, call: CommandCall) -> Fix | None:
+    """setnx(k, v) -> set(k, v, nx=True, px=<policy ms>)."""
+    node = call.node
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute) or any(a.star for a in node.args):
+        return None
+    ms = _lock_seconds(context, call) * 1000
+    renamed = node.with_changes(func=node.func.with_changes(attr=cst.Name("set")))
+    replacement = with_keyword(with_keyword(renamed, "nx", cst.Name("True")), "px", cst.Integer(str(ms)))
+    return Fix(f"use set(..., nx=True, px={ms})", node, replacement)
 
 
 def _keyword_fix(call: CommandCall, name: str, value: int, description: str) -> Fix | None:
@@ -112,8 +123,11 @@ class LockConstantToken(Rule):
                 continue
             value = call.argument("value")
             if value is not None and _is_constant(context.model, value):
+                token = cst.parse_expression("uuid.uuid4().hex")
+                fix = Fix("use a random token, uuid.uuid4().hex (release code comparing with the constant must "
+                          "compare with the token instead)", value, token, imports=("uuid",))
                 yield Violation(value, f"lock {describe_key(call.key_for('name'))} is taken with a constant token: "
-                                       "use a unique random one (secrets.token_hex(16)) and release only your own")
+                                       "use a unique random one (secrets.token_hex(16)) and release only your own", fix)
 
 
 def _is_constant(model: ModuleModel, expr: cst.BaseExpression, depth: int = 0) -> bool:

@@ -143,7 +143,12 @@ class MissingTtl(Rule):
             target = f" on {describe_key(key)}" if key is not None else ""
             verb = "cannot set a TTL" if call.method in ("setnx", "msetnx", "mset") else "has no TTL"
             advice = "use set(key, value, ex=...)" if call.method == "__setitem__" else advice_for(call.command)
-            yield Violation(call.node, f"{name}{target} {verb}: {advice}{policy_cap(limit)}")
+            fix = None
+            if limit is not None and call.method == "set" and isinstance(call.node, cst.Call) and not any(
+                    a.star for a in call.node.args):
+                fix = Fix(f"pass ex={limit[1]}, the policy maximum for {limit[0]}", call.node,
+                          with_keyword(call.node, "ex", cst.Integer(str(limit[1]))))
+            yield Violation(call.node, f"{name}{target} {verb}: {advice}{policy_cap(limit)}", fix)
 
 
 class TtlOverPolicy(Rule):
