@@ -188,3 +188,34 @@ def test_valkey_is_watched_too(redis_url: str) -> None:
         (line_of("at: valkey client"), "RDS401"), (line_of("at: valkey keys"), "RDS301"),
         (line_of("at: valkey pipeline"), "RDS102")]
     assert session.findings[0].message.startswith("valkey.Valkey.from_url() builds a client")
+
+
+def test_locks_without_expiry_at_run_time(r: redis.Redis) -> None:
+    r.set("lock:broadcast:1", "tok", nx=True)  # at: set nx
+    r.set("lock:broadcast:2", "tok", nx=True, px=30000)
+    r.setnx("lock:broadcast:3", "tok")  # at: setnx
+    lock = r.lock("lock:broadcast:4")  # at: lock without timeout
+    lock.acquire()
+    lock.release()
+    assert found([f for f in stop(r) if f.code == "RDS501"]) == [
+        (line_of("at: set nx"), "RDS501"), (line_of("at: setnx"), "RDS501"),
+        (line_of("at: lock without timeout"), "RDS501")]
+
+
+def test_round_trips_from_one_site_in_one_call(r: redis.Redis) -> None:
+    def one_by_one(keys: list[str]) -> None:
+        for key in keys:
+            r.get(key)  # at: loop
+
+    def once(key: str) -> None:
+        r.get(key)  # at: once
+
+    one_by_one([f"cache:user:{i}:p" for i in range(5)])
+    for i in range(5):
+        once(f"cache:user:{i}:p")  # five calls of a function: no loop inside it
+    with r.pipeline() as pipe:
+        for i in range(5):
+            pipe.get(f"cache:user:{i}:p")
+        pipe.execute()
+    loops = [f for f in stop(r) if f.code == "RDS601"]
+    assert [(f.line, f.count) for f in loops] == [(line_of("at: loop"), 4)]

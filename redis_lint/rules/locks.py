@@ -58,8 +58,7 @@ class LockWithoutExpiry(Rule):
                 continue
             if is_lock_acquisition(call) and not any(_given(call, p) for p in _EXPIRY):
                 ms = _lock_seconds(context, call) * 1000
-                yield Violation(call.node, f"lock {describe_key(call.key_for('name'))} is taken with SET NX and no "
-                                           "expiry: pass px= (e.g. px=30000) so a crashed holder cannot block it forever",
+                yield Violation(call.node, set_nx_message(describe_key(call.key_for("name"))),
                                 _keyword_fix(call, "px", ms, f"pass px={ms}"))
             elif call.method == "setnx" and in_lock_namespace(call.key_for("name")):
                 yield Violation(call.node, f"setnx() takes lock {describe_key(call.key_for('name'))} with no expiry: "
@@ -72,6 +71,12 @@ class LockWithoutExpiry(Rule):
             elif call.method == "lock" and not _given(call, "timeout"):
                 yield Violation(call.node, f"lock() on {describe_key(call.key_for('name'))} has no timeout, and "
                                            "redis-py's default never expires: pass timeout= (seconds)")
+
+
+def set_nx_message(key: str) -> str:
+    """Shared with the runtime, which sees SET ... NX sent without an expiry."""
+    return (f"lock {key} is taken with SET NX and no expiry: pass px= (e.g. px=30000) so a crashed holder "
+            "cannot block it forever")
 
 
 def _lock_seconds(context: RuleContext, call: CommandCall) -> int:

@@ -11,7 +11,7 @@ from redis_lint.semantics.libraries import Kind
 from redis_lint.semantics.model import CommandCall, ModuleModel
 
 # Blocking reads: a consumer loop waits on them; one round trip per message is the point.
-_BLOCKING = frozenset({"blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "bzmpop", "blmpop",
+BLOCKING_METHODS = frozenset({"blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "bzmpop", "blmpop",
                        "xread", "xreadgroup", "wait", "pubsub", "get_message", "listen"})
 _NOT_ROUND_TRIPS = frozenset({"pipeline", "lock", "register_script", "json", "pubsub"})
 _SMALL_LOOP = 3
@@ -27,11 +27,16 @@ class CommandInLoop(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
-            if (call.loop is None or call.receiver.kind is not Kind.CLIENT or call.method in _BLOCKING
+            if (call.loop is None or call.receiver.kind is not Kind.CLIENT or call.method in BLOCKING_METHODS
                     or call.method in _NOT_ROUND_TRIPS or _small_literal_loop(call.loop.iterable)):
                 continue
-            yield Violation(call.node, f"{call.method}() in a loop costs one round trip per iteration: queue the "
-                                       "commands on a pipeline and execute it once (or use a multi-key command)")
+            yield Violation(call.node, loop_message(f"{call.method}()"))
+
+
+def loop_message(what: str) -> str:
+    """Shared with the runtime, which sees one call site send command after command."""
+    return (f"{what} in a loop costs one round trip per iteration: queue the commands on a pipeline and "
+            "execute it once (or use a multi-key command)")
 
 
 class PipelineNotExecuted(Rule):

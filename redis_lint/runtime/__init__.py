@@ -47,6 +47,7 @@ class RuntimeSession:
         if self.running:
             self._hooks.uninstall()
             self.running = False
+            self.checker.forget_frames()
             self.findings = self.recorder.findings(check_ttls=check_ttls)
         if _active is self:
             _active = None

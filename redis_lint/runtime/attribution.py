@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per call site (Attributor caches them): identity is equality
 class Site:
     path: str  # absolute
     line: int
@@ -54,11 +54,19 @@ class Attributor:
 
     def site(self, frame: types.FrameType | None) -> Site | None:
         """The first frame at or above `frame` that is the application's, or None."""
+        located = self.locate(frame)
+        return located[1] if located is not None else None
+
+    def locate(self, frame: types.FrameType | None) -> tuple[types.FrameType, Site, str] | None:
+        """The application's frame (one run of one of its functions), the call site in it, and the
+        name of the library function the application called there (`get`, `scan_iter`, ...)."""
+        entry = ""
         while frame is not None and self.is_internal(frame.f_code):
+            entry = frame.f_code.co_name
             frame = frame.f_back
         if frame is None:
             return None
-        return self._site_of(frame)
+        return frame, self._site_of(frame), entry
 
     def chain(self, frame: types.FrameType | None) -> tuple[list[str], Site | None]:
         """Names of the internal functions between `frame` and the application's frame, and that frame."""

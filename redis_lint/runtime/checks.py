@@ -15,15 +15,18 @@ from redis_lint.config import Config
 from redis_lint.rules.clients import outside_message
 from redis_lint.rules.commands import family_rule
 from redis_lint.rules.keys import key_messages
+from redis_lint.rules.locks import LOCK_NAMESPACE, set_nx_message
+from redis_lint.rules.pipelines import BLOCKING_METHODS, loop_message
 from redis_lint.rules.ttl import over_policy_message, policy_cap
 from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
 from redis_lint.runtime.recorder import Recorder
-from redis_lint.semantics.commands import TtlUnit
+from redis_lint.semantics.commands import COMMANDS, TtlUnit
 from redis_lint.semantics.keys import KeyTemplate
 from redis_lint.semantics.lua import lua_commands
 from redis_lint.semantics.wire import EXPIRE_COMMANDS, WIRE, command_name, expiries, text
 
+_BLOCKING = frozenset(method.upper() for method in BLOCKING_METHODS)
 _SCRIPT_COMMANDS = {"EVAL": 1, "EVAL_RO": 1, "SCRIPT LOAD": -1}
 _SHA_COMMANDS = {"EVALSHA", "EVALSHA_RO"}
 
@@ -46,9 +49,16 @@ class CommandChecker:
         self.recorder = recorder
         self.scripts: dict[str, str] = {}  # sha1 -> Lua source, from Script objects
         self._verdicts: dict[KeyTemplate, _KeyVerdict] = {}
+        # per call site: the frame (one run of its function) that last sent from it, and how often;
+        # one frame per site is kept alive at most, and all are let go when the session stops
+        self._last_frames: dict[Site, tuple[object, int]] = {}
 
-    def command(self, args: tuple, site: Site, server_id: int) -> None:
+    def command(self, args: tuple, site: Site, server_id: int, frame: object = None, entry: str = "") -> None:
+        """Judge one command sent from `site`; `frame` and `entry` (the application's running
+        function and the library function it called) let RDS601 tell a loop from a second call."""
         name = command_name(args)
+        if frame is not None:
+            self.round_trip(name, site, frame, entry)
         rule = family_rule(name)
         if rule is not None:
             self.recorder.add(site, rule.code, rule.message(f"{name} was sent"))
@@ -58,6 +68,9 @@ class CommandChecker:
                 rule = family_rule(called)
                 if rule is not None:
                     self.recorder.add(site, rule.code, rule.message(f"a Lua script sent with {name} calls {called}"))
+        given = expiries(name, args)
+        if name == "SETNX" or name == "SET" and any(a == "NX" or a == b"NX" for a in args[3:]):
+            self._lock(name, args, site, given)
         wire = WIRE.get(name)
         if wire is None:
             return
@@ -66,7 +79,7 @@ class CommandChecker:
             verdict = verdicts[key] = self._verdict(templatize(text(key)))
             for code, message in verdict.naming:
                 self.recorder.add(site, code, message, verdict.template)
-        self._expiry(name, args, site, server_id, wire.created_keys(args), verdicts)
+        self._expiry(name, args, site, server_id, wire.created_keys(args), verdicts, given)
 
     def _verdict(self, template: KeyTemplate) -> _KeyVerdict:
         """What the policy says about a key template; computed once per template, as templates repeat."""
@@ -88,8 +101,7 @@ class CommandChecker:
         return verdict if verdict is not None else self._verdict(templatize(text(key)))
 
     def _expiry(self, name: str, args: tuple, site: Site, server_id: int, created: list,
-                verdicts: dict[object, _KeyVerdict]) -> None:
-        given = expiries(name, args)
+                verdicts: dict[object, _KeyVerdict], given: list) -> None:
         if given and len(args) > 1:
             verdict = self._judged(args[1], verdicts)
             limit = verdict.limit
@@ -107,6 +119,35 @@ class CommandChecker:
                 continue
             raw = key if isinstance(key, bytes) else text(key).encode()
             self.recorder.unexpired_write(site, name, server_id, raw, verdict.template, policy_cap(verdict.limit))
+
+    def _lock(self, name: str, args: tuple, site: Site, given: list) -> None:
+        """RDS501: SET key token NX without an expiry (what lock() without timeout sends too), SETNX on a lock key."""
+        if len(args) < 2:
+            return
+        verdict = self._verdict(templatize(text(args[1])))
+        if name == "SET":
+            if not any(unit is not TtlUnit.KEEP for unit, _ in given):
+                self.recorder.add(site, "RDS501", set_nx_message(f'"{verdict.template}"'), verdict.template)
+        elif verdict.template.split(":", 1)[0] == LOCK_NAMESPACE:
+            self.recorder.add(site, "RDS501", set_nx_message(f'"{verdict.template}"'), verdict.template)
+
+    def round_trip(self, name: str, site: Site, frame: object, entry: str) -> None:
+        """RDS601: the same call site sending command after command within one run of its function.
+
+        Only a command the application asked for by name counts (`get()` sending GET): the many
+        SCANs of one `scan_iter()` or the EVALSHA retry of a Script are one call of the application."""
+        spec = COMMANDS.get(entry)
+        if name in _BLOCKING or not (entry == "execute_command" or spec is not None and spec.command == name):
+            return
+        last = self._last_frames.get(site)
+        if last is not None and last[0] is frame:
+            self._last_frames[site] = (frame, last[1] + 1)
+            self.recorder.add(site, "RDS601", loop_message(name))
+        else:
+            self._last_frames[site] = (frame, 1)
+
+    def forget_frames(self) -> None:
+        self._last_frames.clear()
 
     def construction(self, constructor: str, kind: str, site: Site) -> None:
         if not self.policy.is_injection_point(self.config.relative(Path(site.path))):

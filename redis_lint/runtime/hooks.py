@@ -221,9 +221,15 @@ class Hooks:
         return self._site_override.get() or self.attributor.site(frame)
 
     def _observe(self, client: Any, args: tuple, frame: Any) -> None:
-        site = self._site(frame)
-        if site is not None:
-            self.checker.command(args, site, self._server_id(client))
+        override = self._site_override.get()
+        located = None if override is not None else self.attributor.locate(frame)
+        site = override or (located[1] if located is not None else None)
+        if site is None:
+            return
+        frame, entry = (located[0], located[2]) if located is not None else (None, "")
+        if "Pipeline" in type(client).__name__:
+            frame = None  # commands of a pipeline in WATCH mode are not the application's loop
+        self.checker.command(args, site, self._server_id(client), frame, entry)
 
     def _queue(self, pipe: Any, args: tuple, frame: Any) -> None:
         site = self._site(frame)

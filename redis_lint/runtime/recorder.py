@@ -35,21 +35,20 @@ class _Unexpired:
 class Recorder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._findings: dict[tuple[str, int, int, str], RuntimeFinding] = {}
+        self._findings: dict[tuple[Site, str], RuntimeFinding] = {}
         self._unexpired: dict[Site, _Unexpired] = {}
         self.servers: dict[int, Server] = {}  # how to reach each server for the PTTL check
         self._warned = False
 
     def add(self, site: Site, code: str, message: str, example_key: str | None = None) -> None:
-        path = relative_display(site.path)
-        identity = (path, site.line, site.column, code)
+        identity = (site, code)  # a Site is one object per call site: cheap to hash
         with self._lock:
             known = self._findings.get(identity)
             if known is not None:
                 known.count += 1
             else:
-                self._findings[identity] = RuntimeFinding(
-                    path, site.line, site.column, code, message, site.end_line, site.end_column, 1, example_key)
+                self._findings[identity] = RuntimeFinding(relative_display(site.path), site.line, site.column, code,
+                                                          message, site.end_line, site.end_column, 1, example_key)
 
     def unexpired_write(self, site: Site, command: str, server_id: int, key: bytes, redacted: str, cap: str) -> None:
         with self._lock:
