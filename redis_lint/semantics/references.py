@@ -275,15 +275,25 @@ def _decorator(decorator: cst.Decorator) -> str | None:
 
 
 def returned_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
-    """The expressions a function returns (nested functions and lambdas excluded)."""
-    collector = _ReturnCollector()
+    """The expressions a function returns (nested functions, lambdas and classes excluded)."""
+    return _body_of(function).returns
+
+
+def yielded_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
+    """The expressions a generator function yields."""
+    return _body_of(function).yields
+
+
+def _body_of(function: cst.FunctionDef) -> _FunctionBody:
+    collector = _FunctionBody()
     function.body.visit(collector)
-    return collector.values
+    return collector
 
 
-class _ReturnCollector(cst.CSTVisitor):
+class _FunctionBody(cst.CSTVisitor):
     def __init__(self) -> None:
-        self.values: list[cst.BaseExpression] = []
+        self.returns: list[cst.BaseExpression] = []
+        self.yields: list[cst.BaseExpression] = []
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
@@ -296,4 +306,8 @@ class _ReturnCollector(cst.CSTVisitor):
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None:
-            self.values.append(node.value)
+            self.returns.append(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self.yields.append(node.value)

@@ -22,7 +22,7 @@ from libcst.helpers import get_full_name_for_node
 from redis_lint.semantics.commands import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
-from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values
+from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values, yielded_values
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -239,9 +239,8 @@ class ValueResolver:
                 value = self._type_value(first.value, function.returns)  # type: ignore[arg-type]
                 if value is not None:
                     return value
-        collector = _YieldCollector()
-        function.body.visit(collector)
-        return _merge({self.resolve(v) for v in collector.values}) if collector.values else None
+        yielded = yielded_values(function)
+        return _merge({self.resolve(v) for v in yielded}) if yielded else None
 
     def class_value(self, ref: ClassRef) -> RedisValue | None:
         """A project class that subclasses a client (or pipeline, pool) builds one; others build OBJECTs."""
@@ -412,18 +411,6 @@ def _argument_for(call: cst.Call, name: str, position: int | None) -> cst.BaseEx
 
 _YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterable", "ContextManager",
              "AsyncContextManager")
-
-
-class _YieldCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.values: list[cst.BaseExpression] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        if isinstance(node.value, cst.BaseExpression):
-            self.values.append(node.value)
 
 
 class _IsinstanceCollector(cst.CSTVisitor):
