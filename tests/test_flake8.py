@@ -85,3 +85,23 @@ def test_syntax_errors_are_flake8s_e999(project: Path) -> None:
     assert "broken.py:1:8: E999" in result.stdout
     assert "RDS000" not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_lock_loop_and_security_rules_agree_under_flake8(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "jobs.py").write_text(
+        "import redis\n"
+        "def run(r: redis.Redis, keys: list[str]) -> None:\n"
+        "    r.set('lock:jobs:run', 'me', nx=True)\n"
+        "    for key in keys:\n"
+        "        r.delete(key)\n"
+        "    p = r.pipeline()\n"
+        "    p.set('cache:user:1:p', 1, ex=5)\n"
+        "    r.delete('lock:jobs:run')\n"
+        "def connect() -> redis.Redis:\n"
+        "    return redis.from_url('redis://:secret@cache.internal:6379/0')\n"
+    )
+    by_flake8 = locations(flake8("--select", "RDS", ".", cwd=tmp_path).stdout)
+    by_cli = locations(redis_lint(".", cwd=tmp_path).stdout)
+    assert by_flake8 == by_cli
+    assert {line.split()[-1] for line in by_cli} >= {"RDS501", "RDS502", "RDS503", "RDS601", "RDS602", "RDS701", "RDS702"}
