@@ -93,3 +93,30 @@ def test_not_clients(source: str) -> None:
 def test_every_constructor_counts_for_injection_points(source: str) -> None:
     assert codes(source, path="services/user.py") == ["RDS401"]
     assert codes(source, path="app/redis/client.py") == []
+
+
+CONTAINERS = {
+    "for over a list literal": "import redis\ndef f(a: redis.Redis, b: redis.Redis):\n    for r in [a, b]:\n        r.keys()\n",
+    "for over an annotated iterable": (
+        "from collections.abc import Iterable\nimport redis\n"
+        "def f(masters: Iterable[redis.Redis]):\n    for m in masters:\n        m.keys()\n"),
+    "attribute copy of an iterable": (
+        "from typing import Iterable\nimport redis\nclass L:\n"
+        "    def __init__(self, masters: Iterable[redis.Redis]):\n        self.masters = frozenset(masters)\n"
+        "    def f(self):\n        for m in self.masters:\n            m.keys()\n"),
+    "dict values": (
+        "import redis\nclass S:\n    def __init__(self):\n        self._servers: dict[str, redis.Redis] = {}\n"
+        "    def f(self):\n        for c in self._servers.values():\n            c.keys()\n"),
+    "dict item": (
+        "import redis\nclass S:\n    def __init__(self):\n        self._servers = {'a': redis.Redis()}\n"
+        "    def f(self, name):\n        self._servers[name].keys()\n"),
+}
+
+
+@pytest.mark.parametrize("source", CONTAINERS.values(), ids=CONTAINERS.keys())
+def test_clients_in_containers(source: str) -> None:
+    assert "RDS301" in codes(source, path="main.py")
+
+
+def test_a_mixed_container_is_not_a_client() -> None:
+    assert codes("import redis\ndef f(a: redis.Redis):\n    for r in [a, {}]:\n        r.keys()\n", path="main.py") == []

@@ -36,6 +36,7 @@ class BindingKind(Enum):
     IMPORT = "import"
     DEFINITION = "definition"  # def name / class name
     BUILTIN = "builtin"  # a name Python provides (int, len, ...)
+    ITERATION = "iteration"  # for name in <iterable> (node: the iterable)
     UNKNOWN = "unknown"  # for-loop targets, unpacking, augmented assignment, ...
 
 
@@ -126,6 +127,8 @@ class ModuleIndex:
             item = self.parent(parent)
             if isinstance(item, cst.WithItem):
                 return Binding(BindingKind.CONTEXT, item.item)
+        elif isinstance(parent, (cst.For, cst.CompFor)) and parent.target is target:
+            return Binding(BindingKind.ITERATION, parent.iter)
         return Binding(BindingKind.UNKNOWN, target)
 
     def qualified_names(self, expr: cst.CSTNode, *, scope_of: cst.CSTNode | None = None) -> set[str]:

@@ -79,6 +79,8 @@ class ValueResolver:
             return self._resolve_attribute(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
             return self._either([expr.left, expr.right])
+        if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
+            return self.element_value(expr.value, mapping=True)  # self._servers[name]
         if isinstance(expr, cst.IfExp):
             return self._either([expr.body, expr.orelse])
         return None
@@ -230,6 +232,67 @@ class ValueResolver:
             self._in_progress.discard(key)
         return _merge(values)  # every return agrees (a None return aside)
 
+    # -- containers of clients -------------------------------------------------------
+
+    def element_value(self, container: cst.BaseExpression, *, mapping: bool = False, depth: int = 0) -> RedisValue | None:
+        """What the elements of a container are (its values, for a mapping): `for master in self.masters`,
+        `self._servers[name]`, `for c in self._servers.values()`."""
+        if depth > 6:
+            return None
+        depth += 1
+        if isinstance(container, (cst.List, cst.Tuple, cst.Set)) and not mapping:
+            return _merge({self.resolve(e.value) for e in container.elements if isinstance(e, cst.Element)})
+        if isinstance(container, cst.Dict) and mapping:
+            return _merge({self.resolve(e.value) for e in container.elements if isinstance(e, cst.DictElement)})
+        if isinstance(container, (cst.ListComp, cst.SetComp, cst.GeneratorExp)) and not mapping:
+            return self.resolve(container.elt)
+        if isinstance(container, cst.DictComp) and mapping:
+            return self.resolve(container.value)
+        if isinstance(container, cst.Call):
+            func = container.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "values" and not container.args and not mapping:
+                return self.element_value(func.value, mapping=True, depth=depth)
+            if (isinstance(func, cst.Name) and func.value in _COPIES and len(container.args) == 1
+                    and self.index.is_builtin(func)):
+                return self.element_value(container.args[0].value, mapping=mapping, depth=depth)
+            target = self.refs.function_for_call(container)
+            if target is not None:
+                values = target.model.values
+                if target.node.returns is not None:
+                    return values._element_of_annotation(target.node.returns.annotation, target.node.returns, mapping)
+                returns = returned_values(target.node)
+                return _merge({values.element_value(r, mapping=mapping, depth=depth) for r in returns}) if returns else None
+            return None
+        if isinstance(container, (cst.Name, cst.Attribute)):
+            located = self.refs.bindings(container) if isinstance(container, cst.Name) else \
+                self.refs.attribute_bindings(container)
+            declared = {m.values._element_of_annotation(b.annotation.annotation, b.annotation, mapping)
+                        for m, b in located if b.annotation is not None}
+            declared.discard(None)
+            if declared:
+                return _merge(declared)
+            values = {m.values.element_value(b.node, mapping=mapping, depth=depth)  # type: ignore[arg-type]
+                      for m, b in located if b.kind is BindingKind.VALUE and b.node is not None and not b.is_none}
+            return _merge(values) if values else None
+        return None
+
+    def _element_of_annotation(self, annotation: cst.BaseExpression, anchor: cst.CSTNode, mapping: bool) -> RedisValue | None:
+        """`Iterable[Redis]` -> Redis; with `mapping`, `dict[str, Redis]` -> Redis."""
+        if isinstance(annotation, cst.SimpleString):
+            try:
+                annotation = cst.parse_expression(annotation.evaluated_value)  # type: ignore[arg-type]
+            except Exception:
+                return None
+        if not isinstance(annotation, cst.Subscript):
+            return None
+        name = (get_full_name_for_node(annotation.value) or "").rsplit(".", 1)[-1]
+        elements = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+        if mapping and name in _MAPPINGS and len(elements) == 2:
+            return self._type_value(elements[1], anchor)
+        if not mapping and name in _COLLECTIONS and elements:
+            return self._type_value(elements[0], anchor)
+        return None
+
     def yielded_value(self, function: cst.FunctionDef) -> RedisValue | None:
         """What a @contextmanager function yields: from `-> Iterator[Pipeline]`, else its yields."""
         returns = function.returns.annotation if function.returns is not None else None
@@ -263,6 +326,8 @@ class ValueResolver:
                 return target.model.values.yielded_value(target.node)  # `with self._watch() as pipe:`
         if binding.kind in (BindingKind.VALUE, BindingKind.CONTEXT) and binding.node is not None:
             return self.resolve(binding.node)
+        if binding.kind is BindingKind.ITERATION and binding.node is not None:
+            return self.element_value(binding.node)  # type: ignore[arg-type]
         if binding.kind is BindingKind.PARAM:
             owner = self.index.self_class(binding.node)  # type: ignore[arg-type]
             if owner is not None:  # `self`: an instance of its class
@@ -409,6 +474,10 @@ def _argument_for(call: cst.Call, name: str, position: int | None) -> cst.BaseEx
     return None
 
 
+_COPIES = frozenset({"set", "frozenset", "list", "tuple", "sorted", "iter", "dict"})
+_COLLECTIONS = frozenset({"Iterable", "Iterator", "Collection", "Sequence", "MutableSequence", "AbstractSet", "Set",
+                          "MutableSet", "List", "list", "set", "frozenset", "FrozenSet", "tuple", "Tuple"})
+_MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping", "OrderedDict", "DefaultDict", "defaultdict"})
 _YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterable", "ContextManager",
              "AsyncContextManager")
 
