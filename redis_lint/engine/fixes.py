@@ -15,7 +15,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from redis_lint.config import Config
-from redis_lint.engine.linter import check_module, display_path
+from redis_lint.engine.linter import check_module, display_path, project_index
 from redis_lint.rules.base import Fix
 from redis_lint.semantics.project import ProjectIndex
 
@@ -57,7 +57,8 @@ def fix_source(source: str, *, path: Path, config: Config, unsafe: bool,
     for _ in range(_MAX_PASSES):
         try:
             module = cst.parse_module(source)
-            located = check_module(module, source, path=path, config=config, project=project)
+            model = (project or project_index(config)).model_for(path, module, source=source, replace=True)
+            located = check_module(model, source, path=path, config=config) if model is not None else []
         except (cst.ParserSyntaxError, RecursionError):
             break
         fixes = [v.fix for _, v, _ in located if v.fix is not None and (v.fix.safe or unsafe)]

@@ -18,6 +18,7 @@ from redis_lint.engine.noqa import is_silenced, noqa_map
 from redis_lint.engine.source import SourceError, decode_source
 from redis_lint.findings import Finding
 from redis_lint.rules import ALL_RULES, RuleContext, Violation
+from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.project import ProjectIndex
 
 PARSE_ERROR = "RDS000"
@@ -65,14 +66,19 @@ def lint_source(source: str, *, path: Path, display: str, config: Config, apply_
     """Findings for one module's text; `path` places it in the project (policy globs, imports)."""
     relative = config.relative(path)
     enabled = config.enabled_codes(relative)
+    project = project or project_index(config)
+    model = project.cached_model(path, source)
+    if model is None:
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError as error:
+            return _parse_error(source, error, display, enabled)
+        except RecursionError:
+            return _finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply")
     try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as error:
-        return _parse_error(source, error, display, enabled)
-    except RecursionError:
-        return _finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply")
-    try:
-        located = check_module(module, source, path=path, config=config, project=project, apply_noqa=apply_noqa)
+        if model is None:
+            model = project.model_for(path, module, source=source, replace=True)
+        located = check_module(model, source, path=path, config=config, apply_noqa=apply_noqa)
     except Exception as error:  # a bug in redis-lint must cost one file, not the run
         return _finding_if(enabled, display, 1, 1,
                            f"internal error while checking this file ({type(error).__name__}): please report it")
@@ -86,13 +92,12 @@ def lint_source(source: str, *, path: Path, display: str, config: Config, apply_
     return sorted(findings, key=Finding.sort_key)
 
 
-def check_module(module: cst.Module, source: str, *, path: Path, config: Config,
-                 project: ProjectIndex | None = None, apply_noqa: bool = True) -> list[tuple[str, Violation, CodeRange]]:
+def check_module(model: ModuleModel, source: str, *, path: Path, config: Config,
+                 apply_noqa: bool = True) -> list[tuple[str, Violation, CodeRange]]:
     """(code, violation, position) for every enabled rule's violation not silenced by noqa.
     Shared by linting and fixing, so that both see exactly the same violations."""
     relative = config.relative(path)
     enabled = config.enabled_codes(relative)
-    model = (project or project_index(config)).model_for(path, module, replace=True)
     context = RuleContext(model, config.policy, relative)
     violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
     if not violations:

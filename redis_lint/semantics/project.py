@@ -40,6 +40,7 @@ class ProjectIndex:
         self._roots: list[Path] = [r.absolute() for r in roots]
         self._models: OrderedDict[Path, ModuleModel | None] = OrderedDict()
         self._found: dict[str, Path | None] = {}
+        self._sources: dict[Path, str | None] = {}  # the text each model was parsed from
         self._calls_by_name: dict[str, list[Path]] | None = None
 
     def add_root(self, root: Path) -> None:
@@ -48,8 +49,10 @@ class ProjectIndex:
             self._roots.append(root)
             self._found = {k: v for k, v in self._found.items() if v is not None}  # misses may now be found
 
-    def model_for(self, path: Path, module: cst.Module | None = None, *, replace: bool = False) -> ModuleModel | None:
-        """The model of a project file (parsed now unless `module` is given), remembered for the run.
+    def model_for(self, path: Path, module: cst.Module | None = None, *, source: str | None = None,
+                  replace: bool = False) -> ModuleModel | None:
+        """The model of a project file (parsed now unless `module`, parsed from `source`, is given),
+        remembered for the run.
 
         `replace`: `module` is the text being linted right now (an editor's unsaved buffer,
         flake8's lines), which wins over whatever was read from disk before."""
@@ -63,13 +66,22 @@ class ProjectIndex:
         self.add_root(root)
         model = None
         if module is None:
-            module = _parse(path)
+            source, module = _parse(path)
         if module is not None:
             model = ModuleModel(module, project=self, name=name, is_package=path.name == "__init__.py")
         self._models[path] = model
+        self._sources[path] = source
         if len(self._models) > _MAX_MODELS:
-            self._models.popitem(last=False)
+            evicted, _ = self._models.popitem(last=False)
+            self._sources.pop(evicted, None)
         return model
+
+    def cached_model(self, path: Path, source: str) -> ModuleModel | None:
+        """The model already built from exactly this text (a module imported earlier in the run is
+        not parsed a second time when its own turn to be linted comes)."""
+        path = path.absolute()
+        model = self._models.get(path)
+        return model if model is not None and self._sources.get(path) == source else None
 
     def find(self, dotted: str) -> Path | None:
         if dotted not in self._found:
@@ -130,10 +142,11 @@ _CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _MAX_FILES = 20_000
 
 
-def _parse(path: Path) -> cst.Module | None:
+def _parse(path: Path) -> tuple[str | None, cst.Module | None]:
     from redis_lint.engine.source import SourceError, decode_source
 
     try:
-        return cst.parse_module(decode_source(path.read_bytes()))
+        source = decode_source(path.read_bytes())
+        return source, cst.parse_module(source)
     except (OSError, SourceError, cst.ParserSyntaxError, RecursionError):
-        return None
+        return None, None
