@@ -16,6 +16,7 @@ from redis_lint.findings import Finding
 from redis_lint.pages import read_page
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ("text", "full", "json", "json-lines", "sarif", "github", "gitlab")  # redis_lint.formats.FORMATS
 
 
 class CommandAfterDashes(click.Command):
@@ -73,14 +74,20 @@ def main() -> None:
 @click.option("--ignore", metavar="CODES", help="Codes or prefixes not to check.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="A TOML file to read instead of the nearest pyproject.toml's [tool.redis-lint].")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(list(FORMAT_NAMES)), default="text", show_default=True,
+              help="text (concise), full (with the source), json, json-lines, sarif, github (annotations), "
+                   "gitlab (Code Quality).")
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to this file instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary.")
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes that change behaviour too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file.")
 def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None, ignore: str | None,
-          config_path: Path | None, output_format: str, quiet: bool, fix: bool, unsafe_fixes: bool,
-          diff: bool) -> None:
+          config_path: Path | None, output_format: str, output_file: Path | None, statistics: bool,
+          exit_zero: bool, quiet: bool, fix: bool, unsafe_fixes: bool, diff: bool) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     from redis_lint.engine.linter import lint_paths  # keeps `rules` and `explain` light
 
@@ -93,16 +100,24 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
 
-    if output_format == "json":
-        click.echo(json.dumps([f.as_dict() for f in run.findings], indent=2))
+    from redis_lint import formats
+
+    if statistics:
+        report = formats.statistics(run.findings)
+    elif output_format in formats.COLORED:
+        color = output_file is None and formats.use_color(sys.stdout.isatty())
+        report = formats.FORMATS[output_format](run.findings, color=color)
     else:
-        for finding in run.findings:
-            click.echo(str(finding))
-        if not quiet:
-            _summary(run.findings, run.files)
+        report = formats.FORMATS[output_format](run.findings)
+    if output_file is not None:
+        output_file.write_text(report, encoding="utf-8")
+    else:
+        click.echo(report, nl=False)
+    if not quiet and output_format in formats.COLORED:
+        _summary(run.findings, run.files)
     if run.problems:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if run.findings else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if run.findings and not exit_zero else EXIT_CLEAN)
 
 
 def _apply_fixes(paths: tuple[Path, ...], config: Config, *, unsafe: bool, diff: bool, quiet: bool) -> None:
