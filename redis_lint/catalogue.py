@@ -33,6 +33,7 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo("RDS602", "pipeline-not-executed", "A pipeline that queues commands and is never executed."),
     RuleInfo("RDS701", "hardcoded-credentials", "A password or credential-bearing URL written in the code."),
     RuleInfo("RDS702", "plaintext-remote", "A non-loopback host reached without TLS."),
+    RuleInfo("RDS900", "unused-noqa", "A `# noqa: RDSnnn` that silences nothing (opt-in).", default=False),
 )
 
 BY_CODE: dict[str, RuleInfo] = {rule.code: rule for rule in RULES}

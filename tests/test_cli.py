@@ -69,11 +69,11 @@ def test_configuration_is_read(project: Path) -> None:
 
 
 def test_broken_configuration_is_one_line_and_exit_2(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.redis-lint]\nselect = ['RDS9']\n")
+    (project / "pyproject.toml").write_text("[tool.redis-lint]\nselect = ['RDS99']\n")
     result = invoke("check")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"redis-lint: error: {project / 'pyproject.toml'}: [tool.redis-lint] select: unknown rule code 'RDS9'"
+        f"redis-lint: error: {project / 'pyproject.toml'}: [tool.redis-lint] select: unknown rule code 'RDS99'"
     )
 
 

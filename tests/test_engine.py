@@ -147,3 +147,24 @@ def test_output_is_sorted_and_deterministic(tmp_path: Path) -> None:
     assert [(Path(f.path).name, f.line) for f in first] == [
         ("a.py", 3), ("a.py", 4), ("b.py", 3), ("b.py", 4), ("d.py", 3), ("d.py", 4)]
     assert first == lint_paths([tmp_path], Config(root=tmp_path)).findings
+
+
+def test_skip_file() -> None:
+    source = "# redis-lint: skip-file\n" + FLUSH.format(comment="")
+    assert codes(source) == []
+    assert codes(FLUSH.format(comment="  # redis-lint: skip-file")) == []  # anywhere in the file
+
+
+def test_unused_noqa_is_opt_in_and_names_the_idle_codes() -> None:
+    from redis_lint.config import Config
+
+    source = FLUSH.format(comment="  # noqa: RDS302, RDS101, E501") + "x = 1  # noqa: RDS301\ny = 2  # noqa\n"
+    assert codes(source) == []
+    config = Config(root=Path("/project"), extend_select=("RDS900",))
+    findings = lint(source, config=config)
+    assert [(f.line, f.code, f.message) for f in findings] == [
+        (3, "RDS900", "# noqa: RDS101 silences nothing here: remove it"),
+        (4, "RDS900", "# noqa: RDS301 silences nothing here: remove it"),
+    ]
+    assert Config(select=("RDS",)).enabled_codes("x.py") >= {"RDS101"}
+    assert "RDS900" not in Config(select=("RDS",)).enabled_codes("x.py")  # a prefix does not turn it on

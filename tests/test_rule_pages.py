@@ -4,10 +4,12 @@ the Example is flagged with the page's code, the Use-instead block is clean."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from redis_lint.catalogue import ALL_CODES, BY_CODE
+from redis_lint.config import Config
 from redis_lint.pages import read_page
 from tests.conftest import REPO, lint
 
@@ -32,16 +34,21 @@ def test_page_exists_with_title_and_sections(code: str) -> None:
         assert f"\n## {heading}\n" in page, heading
 
 
+def config_for(code: str) -> Config:
+    """Default settings, with the page's rule switched on when it is opt-in."""
+    return Config(root=Path("/project"), extend_select=() if BY_CODE[code].default else (code,))
+
+
 @pytest.mark.parametrize("code", ALL_CODES)
 def test_bad_example_is_flagged(code: str) -> None:
     source, path = example((REPO / "rules" / f"{code}.md").read_text(encoding="utf-8"), "Example")
-    assert code in {f.code for f in lint(source, path)}
+    assert code in {f.code for f in lint(source, path, config_for(code))}
 
 
 @pytest.mark.parametrize("code", ALL_CODES)
 def test_good_example_is_clean(code: str) -> None:
     source, path = example((REPO / "rules" / f"{code}.md").read_text(encoding="utf-8"), "Use instead")
-    assert [str(f) for f in lint(source, path)] == []
+    assert [str(f) for f in lint(source, path, config_for(code))] == []
 
 
 def test_index_lists_every_rule() -> None:

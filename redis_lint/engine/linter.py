@@ -14,7 +14,7 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from redis_lint.config import Config
 from redis_lint.engine.discovery import discover
-from redis_lint.engine.noqa import is_silenced, noqa_map
+from redis_lint.engine.noqa import ALL, Suppressions, is_silenced, suppressions
 from redis_lint.engine.source import SourceError, decode_source
 from redis_lint.findings import Finding
 from redis_lint.rules import ALL_RULES, RuleContext, Violation
@@ -22,6 +22,7 @@ from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.project import ProjectIndex
 
 PARSE_ERROR = "RDS000"
+UNUSED_NOQA = "RDS900"
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -99,13 +100,35 @@ def check_module(model: ModuleModel, source: str, *, path: Path, config: Config,
     relative = config.relative(path)
     enabled = config.enabled_codes(relative)
     context = RuleContext(model, config.policy, relative)
+    found = suppressions(source) if apply_noqa else Suppressions()
+    if found.skip_file:
+        return []
     violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
-    if not violations:
+    if not violations and UNUSED_NOQA not in enabled:
         return []
     positions = model.index.wrapper.resolve(PositionProvider)
-    silenced = noqa_map(source) if apply_noqa else {}
-    return [(code, violation, positions[violation.node]) for code, violation in violations
-            if not is_silenced(code, positions[violation.node].start.line, silenced)]
+    silenced = found.silenced()
+    located = [(code, violation, positions[violation.node]) for code, violation in violations]
+    kept = [item for item in located if not is_silenced(item[0], item[2].start.line, silenced)]
+    if UNUSED_NOQA in enabled:
+        kept.extend(_unused_noqa(found, located, model))
+    return kept
+
+
+def _unused_noqa(found: Suppressions, located: list[tuple[str, Violation, CodeRange]],
+                 model: ModuleModel) -> list[tuple[str, Violation, CodeRange]]:
+    """RDS900: codes of ours in a `# noqa: ...` that silence nothing on the lines it covers."""
+    unused = []
+    for comment in found.comments:
+        if comment.codes is ALL:
+            continue
+        reported = {code for code, _, where in located if where.start.line in comment.covers}
+        idle = sorted(c for c in comment.codes if c.startswith("RDS") and not any(r.startswith(c) for r in reported))
+        if idle:
+            where = CodeRange((comment.line, comment.column - 1), (comment.line, comment.column - 1))
+            message = f"# noqa: {', '.join(idle)} silences nothing here: remove {'them' if len(idle) > 1 else 'it'}"
+            unused.append((UNUSED_NOQA, Violation(model.module, message), where))
+    return unused
 
 
 def display_path(path: Path) -> str:

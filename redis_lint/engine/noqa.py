@@ -1,9 +1,10 @@
-"""`# noqa` and `# noqa: RDS101,RDS203`, with flake8's semantics.
+"""`# noqa` and `# noqa: RDS101,RDS203`, with flake8's semantics, and the file-level
+`# redis-lint: skip-file`.
 
-As in flake8, a comment anywhere on a multi-line statement applies to every
-line of it, a bare `# noqa` silences everything, and listed codes also match
-as prefixes (`# noqa: RDS2` silences RDS201-RDS203).  Only comments count:
-the file is tokenized, not searched as text.
+As in flake8, a comment anywhere on a multi-line string applies to every line of
+it, a bare `# noqa` silences everything, and listed codes also match as prefixes
+(`# noqa: RDS2` silences RDS201-RDS203).  Only comments count: the file is
+tokenized, not searched as text.
 """
 
 from __future__ import annotations
@@ -11,19 +12,43 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from dataclasses import dataclass
 
 # flake8's own pattern (flake8/defaults.py), applied to comment tokens.
 _NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+_SKIP_FILE = re.compile(r"#\s*redis-lint:\s*skip-file\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,\s]+")
 
 ALL = frozenset({"*"})  # a bare noqa
 
 
-def noqa_map(source: str) -> dict[int, frozenset[str]]:
-    """Line number -> codes silenced on it (ALL for a bare noqa)."""
-    result: dict[int, frozenset[str]] = {}
+@dataclass(frozen=True)
+class NoqaComment:
+    line: int
+    column: int  # 1-based
+    codes: frozenset[str]  # ALL for a bare noqa
+    covers: range  # the lines it silences (a multi-line string's, or its own)
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    comments: tuple[NoqaComment, ...] = ()
+    skip_file: bool = False
+
+    def silenced(self) -> dict[int, frozenset[str]]:
+        """Line number -> codes silenced on it."""
+        result: dict[int, frozenset[str]] = {}
+        for comment in self.comments:
+            for line in comment.covers:
+                result[line] = comment.codes
+        return result
+
+
+def suppressions(source: str) -> Suppressions:
+    comments: list[NoqaComment] = []
+    skip = False
     first, last = None, -1
-    comments: list[str] = []
+    pending: list[tokenize.TokenInfo] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
@@ -31,28 +56,31 @@ def noqa_map(source: str) -> dict[int, frozenset[str]]:
             first = token.start[0] if first is None else min(first, token.start[0])
             last = max(last, token.end[0])
             if token.type == tokenize.COMMENT:
-                comments.append(token.string)
+                pending.append(token)
+                skip = skip or bool(_SKIP_FILE.match(token.string))
             if token.type in (tokenize.NL, tokenize.NEWLINE):
-                codes = _codes(comments)
-                if codes and first is not None:
-                    for line in range(first, last + 1):
-                        result[line] = codes
-                first, last, comments = None, -1, []
+                for comment in pending:
+                    codes = _codes(comment.string)
+                    if codes is not None and first is not None:
+                        comments.append(NoqaComment(comment.start[0], comment.start[1] + 1, codes,
+                                                    range(first, last + 1)))
+                first, last, pending = None, -1, []
     except (tokenize.TokenError, SyntaxError):
         pass  # flake8 gives up on noqa for such a file too; whatever was mapped stays
-    return result
+    return Suppressions(tuple(comments), skip)
 
 
-def _codes(comments: list[str]) -> frozenset[str] | None:
-    found: set[str] = set()
-    for comment in comments:
-        match = _NOQA.search(comment)
-        if match is None:
-            continue
-        if match["codes"] is None:
-            return ALL
-        found.update(c for c in _SEPARATORS.split(match["codes"].strip()) if c)
-    return frozenset(found) or None
+def noqa_map(source: str) -> dict[int, frozenset[str]]:
+    return suppressions(source).silenced()
+
+
+def _codes(comment: str) -> frozenset[str] | None:
+    match = _NOQA.search(comment)
+    if match is None:
+        return None
+    if match["codes"] is None:
+        return ALL
+    return frozenset(c for c in _SEPARATORS.split(match["codes"].strip()) if c)
 
 
 def is_silenced(code: str, line: int, silenced: dict[int, frozenset[str]]) -> bool:
