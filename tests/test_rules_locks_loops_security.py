@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import codes, lint
+from tests.conftest import lint
 
 HEAD = "import redis\nimport secrets\nimport os\n"
 

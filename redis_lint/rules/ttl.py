@@ -51,15 +51,15 @@ def expiries_in(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
             key = call.key_for(call.spec.sets_expiry_on or "name")
             if key is not None:
                 expired[call.function].add(key.identity)
-    for call, function in model.calls:
-        target = model.refs.function_for_call(call)
+    for node, function in model.calls:
+        target = model.refs.function_for_call(node)
         if target is None:
             continue
         params = expiring_parameters(target.model).get(target.node)
         if not params:
             continue
         positional = list(target.node.params.params)[1 if target.bound else 0:]
-        for index, arg in enumerate(call.args):
+        for index, arg in enumerate(node.args):
             name = arg.keyword.value if arg.keyword is not None else (
                 positional[index].name.value if index < len(positional) and not arg.star else None)
             if name in params:

@@ -72,8 +72,8 @@ class Recorder:
 
     def _still_without_ttl(self, pending: dict[Site, tuple[_Unexpired, dict[tuple[int, bytes], str]]]) -> list[RuntimeFinding]:
         by_server: dict[int, set[bytes]] = {}
-        for _, keys in pending.values():
-            for server_id, key in keys:
+        for _, written in pending.values():
+            for server_id, key in written:
                 by_server.setdefault(server_id, set()).add(key)
         ttls: dict[tuple[int, bytes], int] = {}
         for server_id, keys in by_server.items():

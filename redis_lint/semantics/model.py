@@ -88,7 +88,7 @@ class ModuleModel:
         self.values = ValueResolver(self)
         self.keys = KeyResolver(self)
         self.constants = ConstantEvaluator(self)
-        self.derived: dict[str, object] = {}  # facts rules derive once per module and share
+        self.derived: dict[object, object] = {}  # facts rules and resolvers derive once per module and share
         self._collected = _Collector()
         module.visit(self._collected)
 

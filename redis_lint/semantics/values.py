@@ -257,11 +257,11 @@ class ValueResolver:
                 return self.element_value(container.args[0].value, mapping=mapping, depth=depth)
             target = self.refs.function_for_call(container)
             if target is not None:
-                values = target.model.values
+                resolver = target.model.values
                 if target.node.returns is not None:
-                    return values._element_of_annotation(target.node.returns.annotation, target.node.returns, mapping)
+                    return resolver._element_of_annotation(target.node.returns.annotation, target.node.returns, mapping)
                 returns = returned_values(target.node)
-                return _merge({values.element_value(r, mapping=mapping, depth=depth) for r in returns}) if returns else None
+                return _merge({resolver.element_value(r, mapping=mapping, depth=depth) for r in returns}) if returns else None
             return None
         if isinstance(container, (cst.Name, cst.Attribute)):
             located = self.refs.bindings(container) if isinstance(container, cst.Name) else \
@@ -271,9 +271,9 @@ class ValueResolver:
             declared.discard(None)
             if declared:
                 return _merge(declared)
-            values = {m.values.element_value(b.node, mapping=mapping, depth=depth)  # type: ignore[arg-type]
-                      for m, b in located if b.kind is BindingKind.VALUE and b.node is not None and not b.is_none}
-            return _merge(values) if values else None
+            elements = {m.values.element_value(b.node, mapping=mapping, depth=depth)  # type: ignore[arg-type]
+                        for m, b in located if b.kind is BindingKind.VALUE and b.node is not None and not b.is_none}
+            return _merge(elements) if elements else None
         return None
 
     def _element_of_annotation(self, annotation: cst.BaseExpression, anchor: cst.CSTNode, mapping: bool) -> RedisValue | None:
