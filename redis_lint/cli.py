@@ -183,6 +183,14 @@ def _summary(findings: list[Finding], files: int) -> None:
                    "see --diff first).", err=True)
 
 
+@cli.command("server")
+def language_server() -> None:
+    """Run the language server (LSP over stdio) for editors."""
+    from redis_lint.server import serve
+
+    serve()
+
+
 @cli.command()
 def rules() -> None:
     """List every rule: code, name and summary."""

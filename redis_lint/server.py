@@ -1,0 +1,128 @@
+"""`redis-lint server`: the language server (LSP over stdio, with pygls), a thin
+adapter over the same engine as the CLI and the flake8 plugin.
+
+Diagnostics on open, change and save; code actions to add `# noqa: CODE` and to
+apply the fixes; configuration found from each file's folder.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from redis_lint import __version__
+from redis_lint.config import Config, ConfigError, load_config
+from redis_lint.engine.fixes import fix_source
+from redis_lint.engine.linter import lint_source, project_index
+from redis_lint.findings import Finding
+from redis_lint.pages import page_path
+from redis_lint.semantics.project import ProjectIndex
+
+server = LanguageServer("redis-lint", __version__)
+
+
+@lru_cache(maxsize=16)
+def _config(folder: Path) -> Config | ConfigError:
+    try:
+        return load_config(start=folder)
+    except ConfigError as error:
+        return error
+
+
+@lru_cache(maxsize=4)
+def _project(config: Config) -> ProjectIndex:
+    return project_index(config)
+
+
+def _findings(uri: str) -> list[Finding]:
+    document = server.workspace.get_text_document(uri)
+    path = Path(document.path)
+    config = _config(path.parent)
+    if isinstance(config, ConfigError):
+        return [Finding(str(path), 1, 1, "RDS000", f"cannot use the redis-lint configuration: {config}", 1, 1)]
+    # the buffer, not the file on disk: a fresh index per version of it keeps imports of it honest
+    return lint_source(document.source, path=path, display=str(path), config=config, project=_project(config))
+
+
+def _diagnostic(finding: Finding) -> types.Diagnostic:
+    page = page_path(finding.code)
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=finding.line - 1, character=finding.column - 1),
+                          end=types.Position(line=finding.end_line - 1, character=finding.end_column - 1)),
+        message=finding.message,
+        severity=types.DiagnosticSeverity.Warning,
+        code=finding.code,
+        code_description=types.CodeDescription(href=page.as_uri()) if page is not None else None,
+        source="redis-lint",
+        data={"fix": finding.fix},
+    )
+
+
+def _publish(uri: str) -> None:
+    document = server.workspace.get_text_document(uri)
+    diagnostics = [_diagnostic(f) for f in _findings(uri)]
+    server.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(params: types.DidOpenTextDocumentParams) -> None:
+    _publish(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(params: types.DidChangeTextDocumentParams) -> None:
+    _publish(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(params: types.DidSaveTextDocumentParams) -> None:
+    _publish(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(params: types.DidCloseTextDocumentParams) -> None:
+    server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    document = server.workspace.get_text_document(uri)
+    lines = document.lines
+    actions = []
+    ours = [d for d in params.context.diagnostics if d.source == "redis-lint" and d.code]
+    for diagnostic in ours:
+        line = diagnostic.range.start.line
+        text = lines[line].rstrip("\r\n") if line < len(lines) else ""
+        end = types.Position(line=line, character=len(text))
+        actions.append(types.CodeAction(
+            title=f"Silence {diagnostic.code} on this line (# noqa)",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
+                range=types.Range(start=end, end=end), new_text=f"  # noqa: {diagnostic.code}")]}),
+        ))
+    if any(isinstance(d.data, dict) and d.data.get("fix") for d in ours):
+        path = Path(document.path)
+        config = _config(path.parent)
+        if not isinstance(config, ConfigError):
+            fixed, applied = fix_source(document.source, path=path, config=config, unsafe=True,
+                                        project=_project(config))
+            if applied:
+                whole = types.Range(start=types.Position(line=0, character=0),
+                                    end=types.Position(line=len(lines), character=0))
+                actions.append(types.CodeAction(
+                    title=f"Apply redis-lint's fixes ({applied}; they change behaviour: review them)",
+                    kind=types.CodeActionKind.QuickFix,
+                    edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(range=whole, new_text=fixed)]}),
+                ))
+    return actions
+
+
+def serve() -> None:
+    server.start_io()
