@@ -11,28 +11,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from redis_lint import __version__
-from redis_lint.config import Config, ConfigError, load_config
-from redis_lint.semantics.project import ProjectIndex
-
-
-@lru_cache(maxsize=64)
-def _config_for(directory: Path) -> Config | ConfigError:
-    try:
-        return load_config(start=directory)
-    except ConfigError as error:
-        return error
-
-
-@lru_cache(maxsize=8)
-def _project_for(config: Config) -> ProjectIndex:
-    """One index of the project's modules per configuration, for every file this process checks."""
-    from redis_lint.engine.linter import project_index
-
-    return project_index(config)
+from redis_lint.config import ConfigError
+from redis_lint.engine.session import config_for, config_problem, project_for
 
 
 class RedisLintPlugin:
@@ -47,14 +30,13 @@ class RedisLintPlugin:
         from redis_lint.engine.linter import lint_source
 
         path = Path(self.filename)
-        config = _config_for(path.absolute().parent)
+        config = config_for(path.absolute().parent)
         if isinstance(config, ConfigError):
-            yield 1, 0, f"RDS000 cannot use the redis-lint configuration: {config}", type(self)
+            findings = [config_problem(self.filename, config)]
+        elif config.is_excluded(config.relative(path)):
             return
-        if config.is_excluded(config.relative(path)):
-            return
-        source = "".join(self.lines)
-        project = _project_for(config)
-        for finding in lint_source(source, path=path, display=self.filename, config=config, apply_noqa=False,
-                                   project=project):
+        else:
+            findings = lint_source("".join(self.lines), path=path, display=self.filename, config=config,
+                                   apply_noqa=False, project=project_for(config))
+        for finding in findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)

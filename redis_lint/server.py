@@ -7,44 +7,30 @@ apply the fixes; configuration found from each file's folder.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from redis_lint import __version__
-from redis_lint.config import Config, ConfigError, load_config
+from redis_lint.config import ConfigError
 from redis_lint.engine.fixes import fix_source
-from redis_lint.engine.linter import lint_source, project_index
+from redis_lint.engine.linter import lint_source
+from redis_lint.engine.session import config_for, config_problem, project_for
 from redis_lint.findings import Finding
 from redis_lint.pages import page_path
-from redis_lint.semantics.project import ProjectIndex
 
 server = LanguageServer("redis-lint", __version__)
-
-
-@lru_cache(maxsize=16)
-def _config(folder: Path) -> Config | ConfigError:
-    try:
-        return load_config(start=folder)
-    except ConfigError as error:
-        return error
-
-
-@lru_cache(maxsize=4)
-def _project(config: Config) -> ProjectIndex:
-    return project_index(config)
 
 
 def _findings(uri: str) -> list[Finding]:
     document = server.workspace.get_text_document(uri)
     path = Path(document.path)
-    config = _config(path.parent)
+    config = config_for(path.parent)
     if isinstance(config, ConfigError):
-        return [Finding(str(path), 1, 1, "RDS000", f"cannot use the redis-lint configuration: {config}", 1, 1)]
-    # the buffer, not the file on disk: a fresh index per version of it keeps imports of it honest
-    return lint_source(document.source, path=path, display=str(path), config=config, project=_project(config))
+        return [config_problem(str(path), config)]
+    # the buffer, not the file on disk, is linted: the index takes it in place of what it read before
+    return lint_source(document.source, path=path, display=str(path), config=config, project=project_for(config))
 
 
 def _diagnostic(finding: Finding) -> types.Diagnostic:
@@ -109,10 +95,10 @@ def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
         ))
     if any(isinstance(d.data, dict) and d.data.get("fix") for d in ours):
         path = Path(document.path)
-        config = _config(path.parent)
+        config = config_for(path.parent)
         if not isinstance(config, ConfigError):
             fixed, applied = fix_source(document.source, path=path, config=config, unsafe=True,
-                                        project=_project(config))
+                                        project=project_for(config))
             if applied:
                 whole = types.Range(start=types.Position(line=0, character=0),
                                     end=types.Position(line=len(lines), character=0))
