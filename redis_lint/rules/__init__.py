@@ -1,6 +1,6 @@
 """The rules, one class each, grouped by family; `ALL_RULES` is the registry."""
 
-from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.rules.base import Fact, LocatedFact, ProjectRule, Rule, RuleContext, Violation
 from redis_lint.rules.clients import ClientOutsideInjectionPoint
 from redis_lint.rules.commands import AdminCommand, FlushCommand, KeysCommand, ScanCommand
 from redis_lint.rules.keys import KeyCase, KeyNamespace, KeyShape
@@ -29,4 +29,7 @@ ALL_RULES: tuple[Rule, ...] = (
     PlaintextRemote(),
 )
 
-__all__ = ["ALL_RULES", "Rule", "RuleContext", "Violation"]
+# Rules that need the whole project in one run (see ProjectRule).
+PROJECT_RULES: tuple[ProjectRule, ...] = ()
+
+__all__ = ["ALL_RULES", "PROJECT_RULES", "Fact", "LocatedFact", "ProjectRule", "Rule", "RuleContext", "Violation"]

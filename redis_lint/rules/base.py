@@ -80,3 +80,46 @@ def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Ca
     elif args:
         args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     return call.with_changes(args=[*args, new])
+
+
+# -- project-level rules ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something one file contributes to a project-level rule: a client built here, `ping()`
+    called here.  The engine turns it into a `LocatedFact`, which is plain data, so that it can be
+    cached with the file's findings and sent between worker processes."""
+
+    kind: str  # the rule's own vocabulary ("client", "ping", "close", ...)
+    node: cst.CSTNode  # where a finding about it would point
+    detail: str = ""  # anything the rule needs later (a qualified name, a variable name)
+
+
+@dataclass(frozen=True)
+class LocatedFact:
+    path: str  # display path of the file
+    line: int
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    kind: str
+    detail: str = ""
+
+
+class ProjectRule:
+    """A rule that can only be decided with the whole project in view (RDS403, RDS404).
+
+    Each file contributes facts (`facts`, called with the same context as `Rule.check`); once
+    every file of the run is checked, `check_project` sees all of them and says which facts to
+    report, with what message.  The engine runs it only when the run covers the project (folders
+    given on the command line), never for a single file in the editor or a list of files from
+    flake8 or pre-commit, and applies noqa and per-file-ignores at the reported fact's line."""
+
+    code: ClassVar[str]
+
+    def facts(self, context: RuleContext) -> Iterator[Fact]:
+        raise NotImplementedError
+
+    def check_project(self, facts: list[LocatedFact], policy: Policy) -> Iterator[tuple[LocatedFact, str]]:
+        raise NotImplementedError
