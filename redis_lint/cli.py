@@ -12,6 +12,7 @@ from redis_lint import __version__
 from redis_lint.catalogue import BY_CODE, RULES
 from redis_lint.config import Config, ConfigError, load_config
 from redis_lint.config.loader import check_code
+from redis_lint.engine.cache import DEFAULT_FOLDER as DEFAULT_CACHE_FOLDER
 from redis_lint.findings import Finding
 from redis_lint.pages import read_page
 
@@ -85,18 +86,26 @@ def main() -> None:
 @click.option("--fix", is_flag=True, help="Apply the safe fixes, then report what remains.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: apply the fixes that change behaviour too.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and change no file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes for the files to analyse  [default: the number of cores]")
+@click.option("--no-cache", is_flag=True, help="Analyse every file, and keep no results for the next run.")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), envvar="REDIS_LINT_CACHE_DIR",
+              help=f"Where results are kept between runs  [default: {DEFAULT_CACHE_FOLDER} in the project root; "
+                   "env: REDIS_LINT_CACHE_DIR]")
 def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None, ignore: str | None,
           config_path: Path | None, output_format: str, output_file: Path | None, statistics: bool,
-          exit_zero: bool, quiet: bool, fix: bool, unsafe_fixes: bool, diff: bool) -> None:
+          exit_zero: bool, quiet: bool, fix: bool, unsafe_fixes: bool, diff: bool, jobs: int | None,
+          no_cache: bool, cache_dir: Path | None) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
-    from redis_lint.engine.linter import lint_paths  # keeps `rules` and `explain` light
+    from redis_lint.engine.run import default_jobs, lint_paths  # keeps `rules` and `explain` light
 
     paths = paths or (Path("."),)
     config = _load(config_path, paths[0])
     config = _with_overrides(config, select, extend_select, ignore)
     if fix or diff:
         _apply_fixes(paths, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
-    run = lint_paths(paths, config)
+    cache_folder = None if no_cache else (cache_dir or config.root / DEFAULT_CACHE_FOLDER)
+    run = lint_paths(paths, config, jobs=jobs or default_jobs(), cache_folder=cache_folder)
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
 
@@ -263,7 +272,7 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
     redis-lint compare PATHS --runtime rt.json, or redis-lint compare PATHS -- COMMAND to run
     COMMAND first. Exits 1 when the runtime saw something the static analysis did not.
     """
-    from redis_lint.engine.linter import lint_paths
+    from redis_lint.engine.run import lint_paths
     from redis_lint.runtime.compare import compare as compare_findings
     from redis_lint.runtime.compare import report
     from redis_lint.runtime.runner import load_runtime_file, run_instrumented

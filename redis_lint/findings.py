@@ -33,3 +33,17 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+
+
+@dataclass(frozen=True)
+class LocatedFact:
+    """A project-level rule's fact (redis_lint.rules.base.Fact) placed in its file: plain data,
+    cached with the file's findings and sent between worker processes."""
+
+    path: str  # display path of the file
+    line: int
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    kind: str
+    detail: str = ""

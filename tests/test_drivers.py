@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from redis_lint.config import load_config
-from redis_lint.engine.linter import lint_paths
+from redis_lint.engine.run import lint_paths
 from redis_lint.runtime.compare import compare
 from redis_lint.runtime.runner import load_runtime_file
 from tests.conftest import REPO, RedisServer, running_redis_server

@@ -9,7 +9,8 @@ import pytest
 from redis_lint.config import Config
 from redis_lint.engine import linter
 from redis_lint.engine.discovery import discover
-from redis_lint.engine.linter import lint_file, lint_paths
+from redis_lint.engine.linter import lint_file
+from redis_lint.engine.run import lint_paths
 from redis_lint.engine.noqa import noqa_map
 from redis_lint.engine.source import SourceError, decode_source
 from tests.conftest import codes, lint
@@ -52,15 +53,25 @@ def test_crlf_and_lone_cr_line_endings(tmp_path: Path) -> None:
 def test_unreadable_undecodable_and_unparsable_files_are_rds000(tmp_path: Path) -> None:
     (tmp_path / "bad_encoding.py").write_bytes(b"x = '\xff'\n")
     (tmp_path / "syntax.py").write_text("import redis\ndef f(:\n")
-    (tmp_path / "py2.py").write_text('print "hello"\n')
+    (tmp_path / "py2.py").write_text('import redis\nprint "hello"\n')
     (tmp_path / "good.py").write_text(FLUSH.format(comment=""))
     run = lint_paths([tmp_path], Config(root=tmp_path))
     assert [(Path(f.path).name, f.line, f.code) for f in run.findings] == [
         ("bad_encoding.py", 1, "RDS000"),
         ("good.py", 3, "RDS302"),
-        ("py2.py", 1, "RDS000"),
+        ("py2.py", 2, "RDS000"),
         ("syntax.py", 2, "RDS000"),
     ]
+
+
+def test_syntax_errors_are_reported_only_where_redis_code_can_be(tmp_path: Path) -> None:
+    """The prefilter does not parse files that cannot hold a Redis value (ruff and flake8 report
+    their syntax errors); undecodable files are reported whatever they hold."""
+    (tmp_path / "unrelated.py").write_text("def f(:\n")
+    (tmp_path / "undecodable.py").write_bytes(b"x = '\xff'\n")
+    assert [f.path for f in lint_paths([tmp_path], Config(root=tmp_path)).findings] == [
+        (tmp_path / "undecodable.py").as_posix()]
+    assert len(lint_paths([tmp_path], Config(root=tmp_path), prefilter=False).findings) == 2
 
 
 def test_rds000_can_be_ignored(tmp_path: Path) -> None:

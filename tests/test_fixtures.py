@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from redis_lint.config import load_config
-from redis_lint.engine.linter import lint_paths
+from redis_lint.engine.run import lint_paths
 from tests.conftest import REPO
 
 VIOLATING = REPO / "fixtures" / "violating_service"

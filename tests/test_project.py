@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from redis_lint.config import Config, Policy
-from redis_lint.engine.linter import lint_paths
+from redis_lint.engine.run import lint_paths
 
 FILES = {
     "app/__init__.py": "",

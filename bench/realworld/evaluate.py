@@ -34,7 +34,8 @@ from libcst.metadata import PositionProvider  # noqa: E402
 
 from redis_lint.catalogue import ALL_CODES  # noqa: E402
 from redis_lint.config import Config  # noqa: E402
-from redis_lint.engine.linter import lint_paths, project_index  # noqa: E402
+from redis_lint.engine.linter import project_index  # noqa: E402
+from redis_lint.engine.run import lint_paths  # noqa: E402
 
 # The labels cover the rules that existed when they were written (RDS101-RDS401); findings of
 # later rules are not scored until the labels cover them too.

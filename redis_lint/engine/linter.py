@@ -1,5 +1,5 @@
-"""Lint a source text, a file or a set of paths: parse once, build the module's
-model once, run the enabled rules over it, map positions, apply noqa, sort."""
+"""Lint one module: parse once, build the module's model once, run the enabled rules over it,
+map positions, apply noqa, sort.  Runs over many files are redis_lint.engine.run's job."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from redis_lint.config import Config
-from redis_lint.engine.discovery import discover
+from redis_lint.engine.run import display_path
 from redis_lint.engine.noqa import ALL, Suppressions, is_silenced, suppressions
 from redis_lint.engine.source import SourceError, decode_source
-from redis_lint.findings import Finding
-from redis_lint.rules import ALL_RULES, RuleContext, Violation
+from redis_lint.findings import Finding, LocatedFact
+from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.project import ProjectIndex
 
@@ -27,44 +27,54 @@ _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
 @dataclass
-class LintRun:
+class FileResult:
+    """Everything a run keeps of one file: its findings, its facts for the project-level rules,
+    the noqa comments on the lines of those facts, and what the analysis read of the project."""
+
     findings: list[Finding] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # paths that could not be linted at all
-    files: int = 0
+    facts: list[LocatedFact] = field(default_factory=list)
+    noqa: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> codes silenced (ALL: every code)
+    read_modules: set[Path] = field(default_factory=set)
+    read_callers: set[str] = field(default_factory=set)
 
 
-def project_index(config: Config) -> ProjectIndex:
-    """The index of the project's modules for one run: imports resolve from the project root
-    (and its src/ folder) and from each linted file's own import root."""
-    return ProjectIndex((config.root, config.root / "src"), client_factories=config.policy.client_factories)
-
-
-def lint_paths(paths: Iterable[Path], config: Config) -> LintRun:
-    found = discover(paths, config)
-    run = LintRun(problems=found.problems, files=len(found.files))
-    project = project_index(config)
-    for path in found.files:
-        run.findings.extend(lint_file(path, config, project))
-    run.findings.sort(key=Finding.sort_key)
-    return run
+def project_index(config: Config, roots: list[Path] | None = None) -> ProjectIndex:
+    """The index of the project's modules for one run: imports resolve from the project's roots
+    (default: the configuration's folder and its src/ folder) and from each linted file's own
+    import root."""
+    roots = roots if roots is not None else [config.root, config.root / "src"]
+    return ProjectIndex(tuple(roots), client_factories=config.policy.client_factories)
 
 
 def lint_file(path: Path, config: Config, project: ProjectIndex | None = None) -> list[Finding]:
+    return analyse_file(path, config, project).findings
+
+
+def analyse_file(path: Path, config: Config, project: ProjectIndex | None = None, *,
+                 data: bytes | None = None, facts: bool = False) -> FileResult:
+    """A file's result; `data`: its bytes, when the caller has read them already; `facts`: collect
+    the facts of the project-level rules too."""
     display = display_path(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as error:
-        return _file_error(display, f"cannot read: {error.strerror or error}", config, path)
+        return FileResult(_file_error(display, f"cannot read: {error.strerror or error}", config, path))
     try:
         source = decode_source(data)
     except SourceError as error:
-        return _file_error(display, str(error), config, path)
-    return lint_source(source, path=path, display=display, config=config, project=project)
+        return FileResult(_file_error(display, str(error), config, path))
+    return analyse_source(source, path=path, display=display, config=config, project=project, facts=facts)
 
 
 def lint_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True,
                 project: ProjectIndex | None = None) -> list[Finding]:
     """Findings for one module's text; `path` places it in the project (policy globs, imports)."""
+    return analyse_source(source, path=path, display=display, config=config, apply_noqa=apply_noqa,
+                          project=project).findings
+
+
+def analyse_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True,
+                   project: ProjectIndex | None = None, facts: bool = False) -> FileResult:
     relative = config.relative(path)
     enabled = config.enabled_codes(relative)
     project = project or project_index(config)
@@ -73,24 +83,43 @@ def lint_source(source: str, *, path: Path, display: str, config: Config, apply_
         try:
             module = cst.parse_module(source)
         except cst.ParserSyntaxError as error:
-            return _parse_error(source, error, display, enabled)
+            return FileResult(_parse_error(source, error, display, enabled))
         except RecursionError:
-            return _finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply")
+            return FileResult(_finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply"))
     try:
         if model is None:
             model = project.model_for(path, module, source=source, replace=True)
         located = check_module(model, source, path=path, config=config, apply_noqa=apply_noqa)
+        result = FileResult(facts=_facts(model, source, path, display, config) if facts else [])
     except Exception as error:  # a bug in redis-lint must cost one file, not the run
-        return _finding_if(enabled, display, 1, 1,
-                           f"internal error while checking this file ({type(error).__name__}): please report it")
-    findings = {
+        return FileResult(_finding_if(enabled, display, 1, 1,
+                          f"internal error while checking this file ({type(error).__name__}): please report it"))
+    result.read_modules, result.read_callers = project.dependencies(path)
+    if result.facts:
+        silenced = suppressions(source)
+        by_line = silenced.silenced()
+        lines = {fact.line for fact in result.facts}
+        result.noqa = {line: ALL for line in lines} if silenced.skip_file else {
+            line: by_line[line] for line in lines if line in by_line}
+    result.findings = sorted({
         Finding(display, where.start.line, where.start.column + 1, code, violation.message,
                 where.end.line, where.end.column + 1,
                 fix=violation.fix.description if violation.fix else None,
                 fix_safe=bool(violation.fix and violation.fix.safe))
         for code, violation, where in located
-    }
-    return sorted(findings, key=Finding.sort_key)
+    }, key=Finding.sort_key)
+    return result
+
+
+def _facts(model: ModuleModel, source: str, path: Path, display: str, config: Config) -> list[LocatedFact]:
+    """The facts this module contributes to the project-level rules, placed in the file."""
+    context = RuleContext(model, config.policy, config.relative(path))
+    found = [fact for rule in PROJECT_RULES for fact in rule.facts(context)]
+    if not found:
+        return []
+    positions = model.index.wrapper.resolve(PositionProvider)
+    return [LocatedFact(display, (where := positions[fact.node]).start.line, where.start.column + 1,
+                        where.end.line, where.end.column + 1, fact.kind, fact.detail) for fact in found]
 
 
 def check_module(model: ModuleModel, source: str, *, path: Path, config: Config,
@@ -129,16 +158,6 @@ def _unused_noqa(found: Suppressions, located: list[tuple[str, Violation, CodeRa
             message = f"# noqa: {', '.join(idle)} silences nothing here: remove {'them' if len(idle) > 1 else 'it'}"
             unused.append((UNUSED_NOQA, Violation(model.module, message), where))
     return unused
-
-
-def display_path(path: Path) -> str:
-    """The path as the user gave it, without "./", or relative to the working directory when below it."""
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
 
 
 def _parse_error(source: str, error: cst.ParserSyntaxError, display: str, enabled: frozenset[str]) -> list[Finding]:

@@ -9,6 +9,7 @@ from typing import ClassVar
 import libcst as cst
 
 from redis_lint.config import Policy
+from redis_lint.findings import LocatedFact
 from redis_lint.semantics.keys import KeyTemplate
 from redis_lint.semantics.model import KeyArg, ModuleModel
 
@@ -94,17 +95,6 @@ class Fact:
     kind: str  # the rule's own vocabulary ("client", "ping", "close", ...)
     node: cst.CSTNode  # where a finding about it would point
     detail: str = ""  # anything the rule needs later (a qualified name, a variable name)
-
-
-@dataclass(frozen=True)
-class LocatedFact:
-    path: str  # display path of the file
-    line: int
-    column: int  # 1-based
-    end_line: int
-    end_column: int
-    kind: str
-    detail: str = ""
 
 
 class ProjectRule:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -78,8 +79,9 @@ class Construction:
 
 class ModuleModel:
     def __init__(self, module: cst.Module, *, project: ProjectIndex | None = None, name: str = "",
-                 is_package: bool = False) -> None:
+                 is_package: bool = False, path: Path | None = None) -> None:
         self.module = module
+        self.path = path  # the file, for a module of the project
         self.project = project  # the linted project's other modules, when known
         self.name = name  # dotted module name ("app.redis.client"), for relative imports
         self.package = name if is_package else name.rpartition(".")[0]

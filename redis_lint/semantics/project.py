@@ -17,21 +17,12 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from redis_lint.semantics.layout import module_name, project_files
+
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
 
 _MAX_MODELS = 256  # parsed modules kept; beyond that the least recently used are parsed again if needed
-
-
-def module_name(path: Path) -> tuple[str, Path]:
-    """(dotted module name, import root) of a Python file: `root/pkg/sub/mod.py` -> ("pkg.sub.mod", root)."""
-    path = path.absolute()
-    parts = [] if path.name == "__init__.py" else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return ".".join(parts), folder
 
 
 class ProjectIndex:
@@ -42,6 +33,10 @@ class ProjectIndex:
         self._found: dict[str, Path | None] = {}
         self._sources: dict[Path, str | None] = {}  # the text each model was parsed from
         self._calls_by_name: dict[str, list[Path]] | None = None
+        # What each module's analysis read of the rest of the project, for the cache: the module
+        # files it looked into, and the names whose callers it searched for.
+        self.read_modules: dict[Path, set[Path]] = {}
+        self.read_callers: dict[Path, set[str]] = {}
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -50,7 +45,7 @@ class ProjectIndex:
             self._found = {k: v for k, v in self._found.items() if v is not None}  # misses may now be found
 
     def model_for(self, path: Path, module: cst.Module | None = None, *, source: str | None = None,
-                  replace: bool = False) -> ModuleModel | None:
+                  replace: bool = False, by: ModuleModel | None = None) -> ModuleModel | None:
         """The model of a project file (parsed now unless `module`, parsed from `source`, is given),
         remembered for the run.
 
@@ -59,6 +54,8 @@ class ProjectIndex:
         from redis_lint.semantics.model import ModuleModel
 
         path = path.absolute()
+        if by is not None and by.path is not None:
+            self.read_modules.setdefault(by.path, set()).add(path)
         if path in self._models and not (replace and module is not None):
             self._models.move_to_end(path)
             return self._models[path]
@@ -68,7 +65,9 @@ class ProjectIndex:
         if module is None:
             source, module = _parse(path)
         if module is not None:
-            model = ModuleModel(module, project=self, name=name, is_package=path.name == "__init__.py")
+            model = ModuleModel(module, project=self, name=name, is_package=path.name == "__init__.py", path=path)
+        self.read_modules[path] = set()
+        self.read_callers[path] = set()
         self._models[path] = model
         self._sources[path] = source
         if len(self._models) > _MAX_MODELS:
@@ -96,23 +95,40 @@ class ProjectIndex:
                     return candidate
         return None
 
-    def lookup(self, qualified: str) -> tuple[ModuleModel, str] | None:
-        """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a project module."""
+    def lookup(self, qualified: str, *, by: ModuleModel) -> tuple[ModuleModel, str] | None:
+        """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a
+        project module; `by` is the module whose analysis asks."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             path = self.find(".".join(parts[:cut]))
             if path is not None:
-                model = self.model_for(path)
+                model = self.model_for(path, by=by)
                 return (model, ".".join(parts[cut:])) if model is not None else None
         return None
 
+    def dependencies(self, path: Path) -> tuple[set[Path], set[str]]:
+        """Every module file the analysis of `path` read, directly or through the modules it read,
+        and every name whose callers it searched for: what its findings depend on."""
+        modules: set[Path] = set()
+        callers: set[str] = set()
+        pending = [path.absolute()]
+        while pending:
+            current = pending.pop()
+            if current in modules:
+                continue
+            modules.add(current)
+            callers |= self.read_callers.get(current, set())
+            pending.extend(self.read_modules.get(current, ()))
+        return modules, callers
 
-    def files_calling(self, name: str) -> list[Path]:
+    def files_calling(self, name: str, *, by: ModuleModel) -> list[Path]:
         """Project files whose text calls something named `name` (`name(` or `.name(`): the only
         ones worth parsing when looking for the callers of a function or class."""
+        if by.path is not None:
+            self.read_callers.setdefault(by.path, set()).add(name)
         if self._calls_by_name is None:
             self._calls_by_name = {}
-            for path in self._project_files():
+            for path in project_files(self._roots, _MAX_FILES) or []:
                 try:
                     text = path.read_bytes()
                 except OSError:
@@ -120,22 +136,6 @@ class ProjectIndex:
                 for called in set(_CALLED.findall(text)):
                     self._calls_by_name.setdefault(called.decode("ascii", "replace"), []).append(path)
         return self._calls_by_name.get(name, [])
-
-    def _project_files(self) -> list[Path]:
-        import os
-
-        from redis_lint.engine.discovery import DEFAULT_EXCLUDED_DIRS
-
-        files: set[Path] = set()
-        for root in self._roots:
-            for directory, dirnames, filenames in os.walk(root):
-                dirnames[:] = [d for d in dirnames if d not in DEFAULT_EXCLUDED_DIRS and not d.startswith(".")
-                               and not os.path.exists(os.path.join(directory, d, "pyvenv.cfg"))]
-                files.update(Path(directory, f) for f in filenames if f.endswith(".py"))
-                if len(files) > _MAX_FILES:
-                    return sorted(files)
-        return sorted(files)
-
 
 # A byte-level prefilter, never the analysis: the files it picks are parsed with libcst.
 _CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")

@@ -96,7 +96,7 @@ class References:
         if project is None:
             return None
         for qualified in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
-            target = project.lookup(qualified)
+            target = project.lookup(qualified, by=self.model)
             if target is not None:
                 return target
         return None
@@ -134,7 +134,7 @@ class References:
         project = self.model.project
         if project is None or hops >= _MAX_HOPS or qualified.split(".", 1)[0] in _LIBRARIES:
             return qualified
-        target = project.lookup(qualified)
+        target = project.lookup(qualified, by=self.model)
         if target is None:
             return qualified
         model, attribute = target
@@ -175,7 +175,7 @@ class References:
             return self.class_ref(expr)
         if isinstance(expr, cst.Attribute) and self.model.project is not None:
             for qualified in self.qualified_names(expr):
-                target = self.model.project.lookup(qualified)
+                target = self.model.project.lookup(qualified, by=self.model)
                 if target is not None:
                     found = target[0].refs.global_bindings(target[1])
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
@@ -216,7 +216,7 @@ class References:
             return self.class_attribute(owner, attribute.attr.value)
         if self.model.project is not None:
             for qualified in self.qualified_names(attribute):
-                target = self.model.project.lookup(qualified)
+                target = self.model.project.lookup(qualified, by=self.model)
                 if target is not None:
                     return target[0].refs.global_bindings(target[1]) or []
         return []

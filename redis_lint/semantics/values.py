@@ -359,8 +359,8 @@ class ValueResolver:
         params = list(function.params.params)[1:]
         position = next((i for i, p in enumerate(params) if p is param), None)
         values: set[RedisValue | None] = set()
-        for path in project.files_calling(callee):
-            model = project.model_for(path)
+        for path in project.files_calling(callee, by=self.model):
+            model = project.model_for(path, by=self.model)
             if model is None:
                 continue
             for call, _ in model.calls:
@@ -419,7 +419,7 @@ class ValueResolver:
             project = self.model.project
             if project is not None:
                 for name in sorted(names):
-                    target = project.lookup(name)
+                    target = project.lookup(name, by=self.model)
                     found = target[0].refs.global_bindings(target[1]) if target is not None else None
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
                         value = found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))

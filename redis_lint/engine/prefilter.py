@@ -1,0 +1,225 @@
+"""Which files can produce a finding, decided from their bytes before anything is parsed.
+
+Only a handful of files in a project touch Redis, and parsing with libcst is
+the expensive part of a run, so a run first reads every file of the project
+and keeps for analysis only the files that can hold a Redis value:
+
+- a file that imports a client library (`redis`, `valkey`) or the module of a
+  configured client factory;
+- a file that imports a project module that can hold one (transitively: a
+  module that re-exports a client, a factory or a client subclass);
+- a file that defines a class that such a file instantiates: its constructor
+  may be handed a client (the dependency-injection pattern the analysis follows
+  back to the callers).
+
+This is a conservative reading of the bytes, never the analysis: a pattern
+that looks like an import inside a string only makes a file be parsed for
+nothing. Files it drops are still decoded, so that undecodable files are
+reported as RDS000 whatever they contain; a syntax error is only reported in
+files that can matter to Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis_lint.engine.cache import digest
+from redis_lint.semantics.layout import module_name, project_files
+
+CLIENT_LIBRARIES = (b"redis", b"valkey")  # redis_lint.semantics.libraries.CLIENT_LIBRARIES, as bytes
+_MAX_PROJECT_FILES = 50_000  # beyond this, the project is not scanned and every file is analysed
+
+# An import statement: `import a.b as c, d` or `from .pkg import (x, y)`; the names of a
+# from-import may span lines inside parentheses.  Statements after `;` are rare: a second, slower
+# pattern reads them only in files that have one.
+_IMPORT_BODY = (
+    rb"(?:from[ \t]+(?P<source>\.*[\w.]*)[ \t]+import[ \t]*(?P<names>\([^)]*\)|(?:[^\n;\\]|\\\r?\n)*)"
+    rb"|import[ \t]+(?P<modules>(?:[^\n;\\]|\\\r?\n)+))"
+)
+_IMPORT = re.compile(rb"^[ \t]*" + _IMPORT_BODY, re.MULTILINE)
+_IMPORT_AFTER_SEMICOLON = re.compile(rb";[ \t]*" + _IMPORT_BODY)
+_CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+_INIT_WITH_PARAMETERS = re.compile(rb"def[ \t]+__init__[ \t]*\([ \t\r\n]*self[ \t\r\n]*,[ \t\r\n]*[\w*]")
+
+
+@dataclass
+class FileFacts:
+    """What the prefilter reads from one file's bytes."""
+
+    imports: set[str] = field(default_factory=set)  # absolute dotted module names
+    from_imports: set[tuple[str, str]] = field(default_factory=set)  # (absolute module, imported name)
+    imports_library: bool = False
+    injectable_classes: set[bytes] = field(default_factory=set)  # classes, when one has an __init__ with parameters
+    text: bytes = b""
+
+
+class Prefilter:
+    """One project's import graph, read from bytes; `may_find(path)` says whether to analyse a file."""
+
+    def __init__(self, roots: Iterable[Path], *, client_factories: tuple[str, ...] = ()) -> None:
+        self._factory_modules = {f.rpartition(".")[0] for f in client_factories if "." in f}
+        self.roots = sorted({r.absolute() for r in roots})
+        files = project_files(self.roots, _MAX_PROJECT_FILES)
+        self.complete = files is not None  # False: too many files to scan, keep everything
+        self._facts: dict[Path, FileFacts] = {}
+        self._module_files: dict[str, Path] = {}
+        for path in files or ():
+            self._add(path)
+        self.relevant = self._relevant() if self.complete else set()
+
+    @property
+    def fingerprint(self) -> str:
+        """Which files the project has: a module that appears or disappears changes what imports find."""
+        return digest(*(os.fsencode(p) for p in sorted(self._facts)))
+
+    def text(self, path: Path) -> bytes | None:
+        facts = self._facts.get(path.absolute())
+        return facts.text if facts is not None else None
+
+    def digest(self, path: Path | str) -> str:
+        """The digest of a file's bytes ("" when it cannot be read)."""
+        path = Path(path)
+        data = self.text(path)
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return ""
+        return digest(data)
+
+    def files_calling(self, name: str) -> list[Path]:
+        """The project's files that call `name` (`name(` or `.name(`), as ProjectIndex.files_calling finds them."""
+        called = _called({name.encode()})
+        return sorted(path for path, facts in self._facts.items() if called.search(facts.text))
+
+    def may_find(self, path: Path) -> bool:
+        """False only for a file of the scanned project that cannot hold a Redis value.  A file
+        whose modules live outside the project root is always analysed: its imports were not read."""
+        path = path.absolute()
+        if not self.complete or path in self.relevant:
+            return True
+        return path not in self._facts or not any(module_name(path)[1].is_relative_to(r) for r in self.roots)
+
+    # -- reading -------------------------------------------------------------
+
+    def _add(self, path: Path) -> None:
+        try:
+            text = path.read_bytes()
+        except OSError:
+            return  # the linter reports it when it reads the file itself
+        name, _ = module_name(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        if name:
+            self._module_files.setdefault(name, path)
+        facts = FileFacts(text=text)
+        if _INIT_WITH_PARAMETERS.search(text):
+            facts.injectable_classes = set(_CLASS.findall(text))
+        matches = list(_IMPORT.finditer(text))
+        if b";" in text:
+            matches.extend(_IMPORT_AFTER_SEMICOLON.finditer(text))
+        for match in matches:
+            if match["modules"] is not None:
+                facts.imports.update(_split_names(match["modules"]))
+                continue
+            source = _absolute(match["source"].decode("ascii", "replace"), package)
+            if source is not None:
+                facts.imports.add(source)
+                facts.from_imports.update((source, n) for n in _split_names(match["names"]))
+        facts.imports_library = any(
+            m.split(".", 1)[0].encode() in CLIENT_LIBRARIES
+            or any(f == m or f.startswith(f"{m}.") or m.startswith(f"{f}.") for f in self._factory_modules)
+            for m in facts.imports
+        )
+        self._facts[path] = facts
+
+    # -- deciding ------------------------------------------------------------
+
+    def _relevant(self) -> set[Path]:
+        importers: dict[Path, set[Path]] = {}  # module file -> files that import it
+        imported: dict[Path, set[Path]] = {}  # file -> project module files it imports
+        for path, facts in self._facts.items():
+            targets = self._imported_files(facts)
+            imported[path] = targets
+            for target in targets:
+                importers.setdefault(target, set()).add(path)
+        holders: set[Path] = set()  # files that can hold a client and hand it to their importers
+        pending = [p for p, f in self._facts.items() if f.imports_library]
+        while pending:
+            path = pending.pop()
+            if path not in holders:
+                holders.add(path)
+                pending.extend(importers.get(path, ()))
+        # The classes a holder instantiates from project modules it imports may be handed a client
+        # through their constructors: those modules are analysed too.  (Their importers are not:
+        # a client reaches them only through an instance, from a holder they import.)
+        injected = set()
+        for path in holders:
+            candidates = {t: self._facts[t].injectable_classes for t in imported[path] - holders - injected}
+            names = set().union(*candidates.values())
+            if names:
+                called = set(_called(names).findall(self._facts[path].text))
+                injected.update(t for t, classes in candidates.items() if classes & called)
+        return holders | injected
+
+    def _imported_files(self, facts: FileFacts) -> set[Path]:
+        """The project files whose names a file's imports bind: for `import a.b` the module a.b,
+        for `from a import b` the module a.b if there is one, else a (where b is defined)."""
+        files = {self._longest_module(name) for name in facts.imports - {m for m, _ in facts.from_imports}}
+        for source, name in facts.from_imports:
+            files.add(self._module_files.get(f"{source}.{name}" if source else name) or self._longest_module(source))
+        files.discard(None)
+        return files  # type: ignore[return-value]
+
+    def _longest_module(self, dotted: str) -> Path | None:
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            path = self._module_files.get(".".join(parts[:cut]))
+            if path is not None:
+                return path
+        return None
+
+
+def project_roots(paths: Iterable[Path], configured_root: Path | None) -> list[Path]:
+    """The folders whose files make up the project: the configuration's folder when there is a
+    configuration file, else the import root of each linted path (not the working directory,
+    which may hold anything)."""
+    if configured_root is not None:
+        return [configured_root]
+    roots = set()
+    for path in paths:
+        if path.is_dir():
+            roots.add(module_name(path / "__init__.py")[1] if (path / "__init__.py").is_file() else path.absolute())
+        else:
+            roots.add(module_name(path)[1])
+    return sorted(roots)
+
+
+def _called(names: set[bytes]) -> re.Pattern[bytes]:
+    """A pattern for calls of any of `names` (`Name(` or `.Name(`)."""
+    return re.compile(rb"\b(" + b"|".join(re.escape(n) for n in sorted(names)) + rb")\s*\(")
+
+
+def _split_names(raw: bytes) -> Iterable[str]:
+    """`a.b as c, d` or `(x,\\n y as z)` -> "a.b", "d" / "x", "y"."""
+    text = raw.decode("ascii", "replace").replace("\\", " ").strip("() \t\r\n")
+    for part in text.split(","):
+        words = part.split("#", 1)[0].split()
+        if words and words[0] != "*" and all(c.isidentifier() for c in words[0].split(".")):
+            yield words[0]
+
+
+def _absolute(source: str, package: str) -> str | None:
+    """A from-import's module as an absolute name (`..keys` in `app.sub` -> `app.keys`)."""
+    dots = len(source) - len(source.lstrip("."))
+    if not dots:
+        return source
+    base = package.split(".") if package else []
+    if dots - 1 > len(base):
+        return None
+    base = base[: len(base) - (dots - 1)]
+    rest = source[dots:]
+    return ".".join([*base, rest] if rest else base)

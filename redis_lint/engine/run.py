@@ -1,0 +1,201 @@
+"""A run over paths: find the files, skip those that cannot hold Redis code (the
+prefilter), take unchanged ones from the cache, analyse the rest (in worker
+processes when there are several), then decide the project-level rules once
+every file is seen.
+
+Nothing here imports libcst: a run where every file is filtered out or cached
+never pays for it.  The analysis itself is redis_lint.engine.linter.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from redis_lint.config import Config
+from redis_lint.engine import cache as caching
+from redis_lint.engine.discovery import discover
+from redis_lint.engine.noqa import is_silenced
+from redis_lint.engine.prefilter import Prefilter, project_roots
+from redis_lint.engine.source import SourceError, decode_source
+from redis_lint.findings import Finding, LocatedFact
+
+if TYPE_CHECKING:
+    from redis_lint.engine.linter import FileResult
+    from redis_lint.semantics.project import ProjectIndex
+
+PARSE_ERROR = "RDS000"
+
+
+@dataclass
+class LintRun:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # paths that could not be linted at all
+    files: int = 0
+    analysed: int = 0  # files parsed in this run (the others were filtered out or cached)
+
+
+@dataclass
+class _Kept:
+    """One file's result as the run keeps it (analysed now or read from the cache)."""
+
+    findings: list[Finding]
+    facts: list[LocatedFact] = field(default_factory=list)
+    noqa: dict[int, frozenset[str]] = field(default_factory=dict)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_folder: Path | None = None,
+               prefilter: bool = True) -> LintRun:
+    """Lint files and folders.  `jobs`: worker processes; `cache_folder`: where results are kept
+    between runs (None: no cache); `prefilter`: False analyses every file (for tests).
+
+    The project-level rules run only when every path is a folder: a list of files (pre-commit,
+    an editor) does not show the whole project."""
+    paths = list(paths)
+    found = discover(paths, config)
+    run = LintRun(problems=found.problems, files=len(found.files))
+    roots = project_roots(paths, config.root if config.source is not None else None)
+    if config.source is not None:
+        roots.append(config.root / "src")
+    scan = Prefilter(roots, client_factories=config.policy.client_factories)
+    whole_project = bool(paths) and all(p.is_dir() for p in paths)
+    cache = (caching.Cache(cache_folder, salt=f"{config!r}|{scan.fingerprint}|{whole_project}")
+             if cache_folder is not None and scan.complete else None)
+
+    kept: dict[str, _Kept] = {}
+    to_analyse: list[tuple[Path, bytes | None, str | None]] = []  # path, bytes, cache key
+    for path in found.files:
+        data = scan.text(path)
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                to_analyse.append((path, None, None))  # the analysis reports why it cannot be read
+                continue
+        if prefilter and not scan.may_find(path):
+            kept[display_path(path)] = _Kept(_decoding_problem(path, data, config))
+            continue
+        key = cache.key(path, data) if cache is not None else None
+        entry = cache.get(key) if cache is not None and key is not None else None
+        if entry is not None and caching.still_valid(entry, scan.digest, scan.files_calling):
+            kept[display_path(path)] = _Kept(*caching.from_entry(entry))
+        else:
+            to_analyse.append((path, data, key))
+
+    for (path, _, key), result in zip(to_analyse, _analyse(to_analyse, config, roots, jobs, facts=whole_project)):
+        kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
+        if cache is not None and key is not None:
+            modules = {p.as_posix(): scan.digest(p) for p in sorted(result.read_modules)}
+            callers = {name: sorted(p.as_posix() for p in scan.files_calling(name))
+                       for name in sorted(result.read_callers)}
+            cache.put(key, caching.to_entry(result.findings, result.facts, result.noqa, modules, callers))
+    run.analysed = len(to_analyse)
+
+    for result in kept.values():
+        run.findings.extend(result.findings)
+    if whole_project:
+        run.findings.extend(_project_findings(kept, config, cache))
+    run.findings.sort(key=Finding.sort_key)
+    if cache is not None:
+        cache.prune()
+    return run
+
+
+# -- analysis -----------------------------------------------------------------
+
+_worker: tuple[Config, ProjectIndex] | None = None  # in a worker process: the run's configuration and index
+
+
+def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config, roots: list[Path], jobs: int, *,
+             facts: bool) -> list[FileResult]:
+    if not files:
+        return []  # without importing libcst
+    from redis_lint.engine.linter import analyse_file, project_index
+
+    if jobs <= 1 or len(files) <= 1:
+        project = project_index(config, roots)
+        return [analyse_file(path, config, project, data=data, facts=facts) for path, data, _ in files]
+    # fork where there is one: the workers start with everything this process imported
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context,
+                             initializer=_start_worker, initargs=(config, roots)) as pool:
+        return list(pool.map(_analyse_in_worker, [(path, data, facts) for path, data, _ in files]))
+
+
+def _start_worker(config: Config, roots: list[Path]) -> None:
+    global _worker
+    from redis_lint.engine.linter import project_index
+
+    _worker = (config, project_index(config, roots))  # one index a worker: modules parsed once per process
+
+
+def _analyse_in_worker(job: tuple[Path, bytes | None, bool]) -> FileResult:
+    from redis_lint.engine.linter import analyse_file
+
+    assert _worker is not None
+    path, data, facts = job
+    config, project = _worker
+    return analyse_file(path, config, project, data=data, facts=facts)
+
+
+# -- files that are not analysed ----------------------------------------------
+
+
+def _decoding_problem(path: Path, data: bytes, config: Config) -> list[Finding]:
+    """A file the prefilter skips is still decoded: an undecodable file is reported whatever it holds."""
+    try:
+        decode_source(data)
+    except SourceError as error:
+        if PARSE_ERROR in config.enabled_codes(config.relative(path)):
+            return [Finding(display_path(path), 1, 1, PARSE_ERROR, str(error), 1, 1)]
+    return []
+
+
+def display_path(path: Path) -> str:
+    """The path as the user gave it, without "./", or relative to the working directory when below it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+# -- project-level rules ------------------------------------------------------
+
+
+def _project_findings(kept: dict[str, _Kept], config: Config, cache: caching.Cache | None) -> list[Finding]:
+    """The project-level rules' findings, from every file's facts; noqa and per-file-ignores apply
+    at the reported line.  The decision is cached under the facts it was made from."""
+    facts = sorted((fact for result in kept.values() for fact in result.facts),
+                   key=lambda f: (f.path, f.line, f.column, f.kind, f.detail))
+    if not facts:
+        return []
+    key = caching.digest(json.dumps([list(vars(f).values()) for f in facts]).encode(), repr(config).encode())
+    entry = cache.get(key) if cache is not None else None
+    if entry is not None and "findings" in entry:
+        reported = caching.from_entry(entry)[0]
+    else:
+        from redis_lint.rules import PROJECT_RULES
+
+        reported = [Finding(fact.path, fact.line, fact.column, rule.code, message, fact.end_line, fact.end_column)
+                    for rule in PROJECT_RULES for fact, message in rule.check_project(facts, config.policy)]
+        if cache is not None:
+            cache.put(key, caching.to_entry(reported, [], {}, {}, {}))
+    return [f for f in reported
+            if f.code in config.enabled_codes(config.relative(Path(f.path)))
+            and not is_silenced(f.code, f.line, kept[f.path].noqa if f.path in kept else {})]
