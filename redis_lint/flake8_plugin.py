@@ -5,6 +5,8 @@ flake8 hands over the file's lines; configuration comes from the same
 applies `# noqa` itself, so the engine's own noqa pass is skipped here and
 `--disable-noqa` keeps working.  A broken configuration cannot stop flake8
 cleanly from inside a plugin, so it is reported as RDS000 on each file.
+The plugin skips the files the prefilter rules out and keeps results in the
+same cache folder as the CLI (under a key of its own).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from redis_lint import __version__
-from redis_lint.config import ConfigError
-from redis_lint.engine.session import config_for, config_problem, project_for
+from redis_lint.config import Config, ConfigError
+from redis_lint.engine.run import cached, store
+from redis_lint.engine.session import cache_for, config_for, config_problem, prefilter_for, project_for
+from redis_lint.findings import Finding
 
 
 class RedisLintPlugin:
@@ -27,16 +31,29 @@ class RedisLintPlugin:
         self.lines = lines
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from redis_lint.engine.linter import lint_source
-
         path = Path(self.filename)
         config = config_for(path.absolute().parent)
         if isinstance(config, ConfigError):
             findings = [config_problem(self.filename, config)]
-        elif config.is_excluded(config.relative(path)):
+        elif config.is_excluded(config.relative(path)) or not prefilter_for(config).may_find(path):
             return
         else:
-            findings = lint_source("".join(self.lines), path=path, display=self.filename, config=config,
-                                   apply_noqa=False, project=project_for(config))
+            findings = self._findings(path, config)
         for finding in findings:
             yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+
+    def _findings(self, path: Path, config: Config) -> list[Finding]:
+        """From the cache when this text was checked before and what it read is unchanged."""
+        source = "".join(self.lines)
+        scan = prefilter_for(config)
+        cache = cache_for(config, "flake8")
+        key = cache.key(path, source.encode("utf-8", "surrogatepass")) if cache is not None else None
+        hit = cached(cache, key, scan)
+        if hit is not None:
+            return hit.findings
+        from redis_lint.engine.linter import analyse_source
+
+        result = analyse_source(source, path=path, display=self.filename, config=config, apply_noqa=False,
+                                project=project_for(config))
+        store(cache, key, result, scan)
+        return result.findings

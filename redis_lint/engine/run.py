@@ -90,19 +90,15 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
             kept[display_path(path)] = _Kept(_decoding_problem(path, data, config))
             continue
         key = cache.key(path, data) if cache is not None else None
-        entry = cache.get(key) if cache is not None and key is not None else None
-        if entry is not None and caching.still_valid(entry, scan.digest, scan.files_calling):
-            kept[display_path(path)] = _Kept(*caching.from_entry(entry))
+        hit = cached(cache, key, scan)
+        if hit is not None:
+            kept[display_path(path)] = hit
         else:
             to_analyse.append((path, data, key))
 
     for (path, _, key), result in zip(to_analyse, _analyse(to_analyse, config, roots, jobs, facts=whole_project)):
         kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
-        if cache is not None and key is not None:
-            modules = {p.as_posix(): scan.digest(p) for p in sorted(result.read_modules)}
-            callers = {name: sorted(p.as_posix() for p in scan.files_calling(name))
-                       for name in sorted(result.read_callers)}
-            cache.put(key, caching.to_entry(result.findings, result.facts, result.noqa, modules, callers))
+        store(cache, key, result, scan)
     run.analysed = len(to_analyse)
 
     for result in kept.values():
@@ -113,6 +109,22 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
     if cache is not None:
         cache.prune()
     return run
+
+
+def cached(cache: caching.Cache | None, key: str | None, scan: Prefilter) -> _Kept | None:
+    """The file's result kept by an earlier run, if what its analysis read is unchanged."""
+    entry = cache.get(key) if cache is not None and key is not None else None
+    if entry is not None and caching.still_valid(entry, scan.digest, scan.files_calling):
+        return _Kept(*caching.from_entry(entry))
+    return None
+
+
+def store(cache: caching.Cache | None, key: str | None, result: FileResult, scan: Prefilter) -> None:
+    if cache is None or key is None:
+        return
+    modules = {p.as_posix(): scan.digest(p) for p in sorted(result.read_modules)}
+    callers = {name: sorted(p.as_posix() for p in scan.files_calling(name)) for name in sorted(result.read_callers)}
+    cache.put(key, caching.to_entry(result.findings, result.facts, result.noqa, modules, callers))
 
 
 # -- analysis -----------------------------------------------------------------

@@ -1,15 +1,21 @@
 """What an adapter that is handed one file at a time (the flake8 plugin, the
 language server) needs across files: each folder's configuration, one project
-index per configuration, and how a broken configuration is reported."""
+index, prefilter and cache per configuration, and how a broken configuration
+is reported."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redis_lint.config import Config, ConfigError, load_config
+from redis_lint.engine.cache import DEFAULT_FOLDER, Cache
+from redis_lint.engine.prefilter import Prefilter
 from redis_lint.findings import Finding
-from redis_lint.semantics.project import ProjectIndex
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.project import ProjectIndex
 
 
 @lru_cache(maxsize=64)
@@ -27,6 +33,22 @@ def project_for(config: Config) -> ProjectIndex:
     from redis_lint.engine.linter import project_index
 
     return project_index(config)
+
+
+@lru_cache(maxsize=8)
+def prefilter_for(config: Config) -> Prefilter:
+    """The project's import graph, read once per process: which files can hold Redis code."""
+    return Prefilter([config.root], client_factories=config.policy.client_factories)
+
+
+@lru_cache(maxsize=8)
+def cache_for(config: Config, adapter: str) -> Cache | None:
+    """The cache in the project root, for results of one adapter (flake8 applies noqa itself, so its
+    results are not the CLI's).  None when the project is too large to scan."""
+    scan = prefilter_for(config)
+    if not scan.complete:
+        return None
+    return Cache(config.root / DEFAULT_FOLDER, salt=f"{adapter}|{config!r}|{scan.fingerprint}")
 
 
 def config_problem(display: str, error: ConfigError) -> Finding:
