@@ -18,11 +18,8 @@ labels/README.md says how.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import tomllib
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +29,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from libcst.metadata import PositionProvider  # noqa: E402
 
+from bench.corpus import Package, fetch, label_files  # noqa: E402
 from redis_lint.catalogue import ALL_CODES  # noqa: E402
 from redis_lint.config import Config  # noqa: E402
 from redis_lint.engine.linter import project_index  # noqa: E402
@@ -40,19 +38,6 @@ from redis_lint.engine.run import lint_paths  # noqa: E402
 # The labels cover the rules that existed when they were written (RDS101-RDS401); findings of
 # later rules are not scored until the labels cover them too.
 SCORED_CODES = tuple(c for c in ALL_CODES if "RDS101" <= c <= "RDS499")
-
-
-@dataclass
-class Package:
-    name: str
-    version: str
-    files: list[str]
-    sites: list[dict]
-
-    @classmethod
-    def load(cls, path: Path) -> Package:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls(data["package"], data["version"], data["files"], data.get("site", []))
 
 
 @dataclass
@@ -65,32 +50,6 @@ class Score:
     sites: int = 0
     errors: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
-
-
-def fetch(package: Package, cache: Path) -> Path:
-    """The unpacked wheel (or sdist) of the pinned version."""
-    target = cache / f"{package.name}-{package.version}"
-    if target.is_dir():
-        return target
-    download = cache / "downloads"
-    download.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(download),
-                    f"{package.name}=={package.version}"], check=True)
-    normal = package.name.replace("-", "_").replace(".", "_").lower()
-    [archive] = [p for p in download.iterdir()
-                 if p.name.lower().replace("-", "_").replace(".", "_").startswith(f"{normal}_{package.version}".replace(".", "_"))]
-    if archive.suffix == ".whl":
-        zipfile.ZipFile(archive).extractall(target)
-    else:
-        import tarfile
-
-        with tarfile.open(archive) as tar:
-            tar.extractall(target, filter="data")
-        [inner] = list(target.iterdir())
-        inner.rename(target.with_name(target.name + ".tmp"))
-        target.rmdir()
-        target.with_name(target.name + ".tmp").rename(target)
-    return target
 
 
 def evaluate(package: Package, root: Path, score: Score) -> None:
@@ -191,7 +150,7 @@ def main() -> None:
     parser.add_argument("--details", action="store_true", help="list every false positive, miss and unresolved key")
     parser.add_argument("--cache", type=Path, help="keep downloads here between runs")
     options = parser.parse_args()
-    packages = [Package.load(p) for p in sorted((HERE / "labels").glob("*.toml"))]
+    packages = [Package.load(p) for p in label_files()]
     score = Score()
     with tempfile.TemporaryDirectory(prefix="redis-lint-realworld-") as temporary:
         cache = options.cache or Path(temporary)
