@@ -253,7 +253,9 @@ def _write_runtime(findings: list, output: Path | None, quiet: bool) -> None:  #
     for finding in findings:
         click.echo(str(finding))
     if output is not None:
-        output.write_text(json.dumps([f.as_dict() for f in findings], indent=2) + "\n", encoding="utf-8")
+        from redis_lint.runtime.files import write_atomically
+
+        write_atomically(output, json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
     if not quiet:
         total = sum(f.count for f in findings)
         click.echo(f"Runtime: {len(findings)} finding{'s' if len(findings) != 1 else ''} "

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +37,12 @@ def repo() -> Path:
     return REPO
 
 
+def marked_lines(test_file: str) -> dict[str, int]:
+    """The lines of a test file that carry `# at: <marker>`, by marker: where runtime findings belong."""
+    lines = Path(test_file).read_text().splitlines()
+    return {line.rsplit("# at: ", 1)[1].strip(): number for number, line in enumerate(lines, 1) if "# at: " in line}
+
+
 # -- a real redis-server for the runtime tests ------------------------------------
 
 @dataclass(frozen=True)
@@ -55,7 +63,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_redis_server(folder: Path, *extra: str, password: str | None = None) -> RedisServer:
+def start_redis_server(folder: Path, *extra: str, password: str | None = None, port: int | None = None) -> RedisServer:
+    """A redis-server on a free loopback port, or on `port` (to restart one where its clients expect it)."""
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("REDIS_LINT_REQUIRE_SERVER"):
@@ -63,8 +72,9 @@ def start_redis_server(folder: Path, *extra: str, password: str | None = None) -
         pytest.skip("redis-server is not installed")
     import redis
 
+    wanted = port
     for _ in range(5):  # another process may take the port between probe and bind
-        port = _free_port()
+        port = wanted or _free_port()
         args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", str(folder), *extra]
         if password:
@@ -110,3 +120,113 @@ def redis_url(redis_server: RedisServer) -> str:
     client.flushall()
     client.close()
     return redis_server.url
+
+
+class FaultyServer:
+    """A redis-server of the test's own that the test can kill, restart on the same port (so that
+    clients and error messages stay the same), pause with SIGSTOP and slow down with DEBUG SLEEP."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._server = start_redis_server(folder, "--enable-debug-command", "local")
+        self.port = self._server.port
+        self.url = self._server.url
+
+    @property
+    def pid(self) -> int:
+        return self._server.process.pid
+
+    def admin(self, **options: object):  # type: ignore[no-untyped-def]
+        """A client of the test's own (never instrumented code of the application)."""
+        import redis
+
+        return redis.Redis(port=self.port, **{"socket_timeout": 5, **options})  # type: ignore[arg-type]
+
+    def kill(self) -> None:
+        self._server.process.kill()
+        self._server.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Kill and start again, empty (no persistence), on the same port."""
+        if self._server.process.poll() is None:
+            self.kill()
+        self._server = start_redis_server(self._folder, "--enable-debug-command", "local", port=self.port)
+
+    def fresh(self) -> None:
+        """Running and empty, as at the start of a test."""
+        self.resume()
+        if self._server.process.poll() is not None:
+            self.restart()
+        with self.admin() as client:
+            client.flushall()
+
+    def pause(self) -> None:
+        os.kill(self.pid, signal.SIGSTOP)
+        deadline = time.monotonic() + 5
+        while _process_state(self.pid) != "T" and time.monotonic() < deadline:  # stopped for sure
+            time.sleep(0.001)
+
+    def resume(self) -> None:
+        if self._server.process.poll() is None:
+            os.kill(self.pid, signal.SIGCONT)
+
+    def sleep(self, seconds: float) -> threading.Thread:
+        """DEBUG SLEEP on a connection of its own; returns once the server is busy sleeping."""
+        import redis
+
+        def debug_sleep() -> None:
+            with self.admin() as client:
+                client.execute_command("DEBUG", "SLEEP", seconds)
+
+        thread = threading.Thread(target=debug_sleep)
+        thread.start()
+
+        probe = self.admin(socket_timeout=0.02, retry=None)
+        try:
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    probe.ping()  # answered: not asleep yet
+                    time.sleep(0.002)
+                except redis.TimeoutError:
+                    break
+        finally:
+            probe.close()
+        return thread
+
+    def reset_clients_when_blocked(self) -> threading.Thread:
+        """CLIENT KILL every normal client as soon as one is blocked in a command (BLPOP...)."""
+
+        def reset() -> None:
+            with self.admin() as client:
+                deadline = time.monotonic() + 5
+                while client.info("clients")["blocked_clients"] == 0 and time.monotonic() < deadline:
+                    time.sleep(0.002)
+                client.client_kill_filter(_type="normal", skipme=True)
+
+        thread = threading.Thread(target=reset)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self.resume()
+        if self._server.process.poll() is None:
+            self._server.process.terminate()
+            self._server.process.wait(timeout=10)
+
+
+def _process_state(pid: int) -> str:
+    """R, S, T (stopped)... from /proc; "" where there is no /proc."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+@pytest.fixture
+def faulty_server(tmp_path: Path) -> Iterator[FaultyServer]:
+    server = FaultyServer(tmp_path)
+    try:
+        yield server
+    finally:
+        server.close()

@@ -7,7 +7,10 @@ out of raw arguments: the command, its keys, its expiry, a Lua script.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +52,11 @@ class CommandChecker:
         self.recorder = recorder
         self.scripts: dict[str, str] = {}  # sha1 -> Lua source, from Script objects
         self._verdicts: dict[KeyTemplate, _KeyVerdict] = {}
-        # per call site: the frame (one run of its function) that last sent from it, and how often;
-        # one frame per site is kept alive at most, and all are let go when the session stops
-        self._last_frames: dict[Site, tuple[object, int]] = {}
+        # per thread or asyncio task, per call site: the frame (one run of its function) that last
+        # sent from it. Threads and tasks interleave their commands at the same line, each in its own
+        # run; a task's frames go with the task, and all are let go when the session stops.
+        self._last_frames: weakref.WeakKeyDictionary[object, dict[Site, object]] = weakref.WeakKeyDictionary()
+        self._frames_lock = threading.Lock()
 
     def command(self, args: tuple, site: Site, server_id: int, frame: object = None, entry: str = "") -> None:
         """Judge one command sent from `site`; `frame` and `entry` (the application's running
@@ -139,15 +144,25 @@ class CommandChecker:
         spec = COMMANDS.get(entry)
         if name in _BLOCKING or not (entry == "execute_command" or spec is not None and spec.command == name):
             return
-        last = self._last_frames.get(site)
-        if last is not None and last[0] is frame:
-            self._last_frames[site] = (frame, last[1] + 1)
+        last_frames = self._last_frames_of_this_task_or_thread()
+        if last_frames.get(site) is frame:
             self.recorder.add(site, "RDS601", loop_message(name))
         else:
-            self._last_frames[site] = (frame, 1)
+            last_frames[site] = frame
+
+    def _last_frames_of_this_task_or_thread(self) -> dict[Site, object]:
+        """The last frames of the running asyncio task, or else of the running thread."""
+        loop = asyncio._get_running_loop()  # None outside a loop, where current_task() would raise
+        running = (asyncio.current_task(loop) if loop is not None else None) or threading.current_thread()
+        frames = self._last_frames.get(running)
+        if frames is None:
+            with self._frames_lock:
+                frames = self._last_frames.setdefault(running, {})
+        return frames
 
     def forget_frames(self) -> None:
-        self._last_frames.clear()
+        with self._frames_lock:
+            self._last_frames.clear()
 
     def construction(self, constructor: str, kind: str, site: Site) -> None:
         if not self.policy.is_injection_point(self.config.relative(Path(site.path))):

@@ -262,13 +262,9 @@ class Hooks:
         pool = getattr(client, "connection_pool", None)
         if pool is None:
             return -1
-        known = self._server_ids.get(pool)  # the common case, without the lock
+        known = self._server_ids.get(pool)  # the common case: a pool seen before
         if known is None:
-            with self._lock:
-                known = self._server_ids.get(pool)
-                if known is None:
-                    known = self._server_ids[pool] = len(self.recorder.servers)
-                    self.recorder.servers[known] = Server.of_pool(pool)
+            known = self._server_ids[pool] = self.recorder.server_id(Server.of_pool(pool))
         return known
 
 

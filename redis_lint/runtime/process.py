@@ -7,11 +7,13 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import tempfile
+import secrets
+import sys
 from pathlib import Path
 
 from redis_lint.config import load_config
 from redis_lint.runtime import RuntimeSession, instrument
+from redis_lint.runtime.files import write_atomically
 
 RUNTIME_DIR = "REDIS_LINT_RUNTIME_DIR"
 CONFIG = "REDIS_LINT_CONFIG"
@@ -28,9 +30,11 @@ def start_from_environment() -> RuntimeSession:
 
 
 def _write_findings(session: RuntimeSession, folder: Path) -> None:
-    findings = session.stop()
-    data = json.dumps([{**f.as_dict(), "path": str(Path(f.path).absolute())} for f in findings])
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.getpid()}-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(data)
-    os.replace(temporary, folder / (Path(temporary).stem.lstrip(".") + ".json"))
+    try:
+        findings = session.stop()
+        data = json.dumps([{**f.as_dict(), "path": str(Path(f.path).absolute())} for f in findings])
+        # pid and a random part: a pid may come back in a long run
+        write_atomically(folder / f"{os.getpid()}-{secrets.token_hex(4)}.json", data)
+    except Exception as error:  # at exit as at any time: one line, never a traceback in the program's output
+        print(f"redis-lint runtime: the findings of this process are lost ({type(error).__name__}: {error})",
+              file=sys.stderr)

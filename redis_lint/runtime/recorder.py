@@ -38,6 +38,7 @@ class Recorder:
         self._findings: dict[tuple[Site, str], RuntimeFinding] = {}
         self._unexpired: dict[Site, _Unexpired] = {}
         self.servers: dict[int, Server] = {}  # how to reach each server for the PTTL check
+        self._server_ids: dict[tuple[str, ...], int] = {}
         self._warned = False
 
     def add(self, site: Site, code: str, message: str, example_key: str | None = None) -> None:
@@ -56,10 +57,22 @@ class Recorder:
             if len(entry.keys) < KEYS_KEPT_PER_SITE:
                 entry.keys.setdefault((server_id, key), redacted)
 
+    def server_id(self, server: Server) -> int:
+        """One id per server, however many clients and pools the application builds for it (one
+        per request, say): the servers kept stay few, and a key is one key whichever client wrote it."""
+        with self._lock:
+            known = self._server_ids.get(server.key)
+            if known is None:
+                known = self._server_ids[server.key] = len(self.servers)
+                self.servers[known] = server
+            return known
+
     def warn_once(self, message: str) -> None:
-        if not self._warned:
+        with self._lock:
+            if self._warned:
+                return
             self._warned = True
-            print(f"redis-lint runtime: {message}", file=sys.stderr)
+        print(f"redis-lint runtime: {message}", file=sys.stderr)
 
     def findings(self, check_ttls: bool = True) -> list[RuntimeFinding]:
         """Everything recorded so far, with RDS101 decided by asking the servers now."""
@@ -86,8 +99,8 @@ class Recorder:
                 print(f"redis-lint runtime: cannot check TTLs on {server}: {type(error).__name__}: {error}",
                       file=sys.stderr)
         found = []
-        for site, (entry, keys) in pending.items():
-            without = [redacted for ident, redacted in keys.items() if ttls.get(ident) == -1]
+        for site, (entry, written) in pending.items():
+            without = [redacted for ident, redacted in written.items() if ttls.get(ident) == -1]
             if without:
                 found.append(RuntimeFinding(
                     relative_display(site.path), site.line, site.column, "RDS101", entry.message(without[0]),

@@ -4,12 +4,24 @@ The check uses its own synchronous connection with the client's connection
 settings (host, port, db, credentials, TLS), so the application's
 connections and state are never touched.  Credentials stay in memory: a
 Server prints as host:port/db.
+
+The check ends the run, so it must end: a server that does not answer within
+CHECK_TIMEOUT (dead, paused, swamped) is reported and not asked again, even
+when the application's own client would wait forever or retry.
 """
 
 from __future__ import annotations
 
 import inspect
 from typing import Any
+
+CHECK_TIMEOUT = 2.0  # seconds: at most this long to connect, and for each reply
+
+# Connection settings that are the application's live objects, not settings: a maintenance
+# handler holds the application's pool (keeping it alive would keep every client it ever dropped),
+# a connect hook runs the application's code, and the check brings its own retry policy.
+_APPLICATION_STATE = frozenset({"maint_notifications_pool_handler", "oss_cluster_maint_notifications_handler",
+                                "redis_connect_func", "retry"})
 
 # Settings an asyncio connection may carry that a synchronous one does not take.
 _CLASS_BY_TRANSPORT = {"ssl": "SSLConnection", "unix": "UnixDomainSocketConnection", "tcp": "Connection"}
@@ -27,11 +39,17 @@ class Server:
         name = getattr(connection_class, "__name__", "Connection")
         transport = "ssl" if "SSL" in name else "unix" if "Unix" in name else "tcp"
         library = type(pool).__module__.split(".", 1)[0]
-        return cls(library, transport, dict(getattr(pool, "connection_kwargs", {})))
+        settings = getattr(pool, "connection_kwargs", {})
+        return cls(library, transport, {k: v for k, v in settings.items() if k not in _APPLICATION_STATE})
 
     def identity(self) -> tuple[str, str, str]:
         s = self._settings
         return (self.transport, f"{s.get('host') or s.get('path')}:{s.get('port', '')}", str(s.get("db", 0)))
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """What tells two servers apart for the check: where, which database, as which user."""
+        return (self.library, *self.identity(), str(self._settings.get("username")))
 
     def __str__(self) -> str:
         transport, address, db = self.identity()
@@ -48,6 +66,12 @@ class Server:
             if "__init__" in vars(base):
                 accepted |= set(inspect.signature(base.__init__).parameters)
         settings = {k: v for k, v in self._settings.items() if k in accepted}
+        for name in ("socket_timeout", "socket_connect_timeout"):
+            if name in accepted:
+                settings[name] = min(settings.get(name) or CHECK_TIMEOUT, CHECK_TIMEOUT)
+        retry = importlib.import_module(f"{self.library}.retry")
+        backoff = importlib.import_module(f"{self.library}.backoff")
+        settings["retry"] = retry.Retry(backoff.NoBackoff(), 0)
         pool = library.ConnectionPool(connection_class=connection_class, **settings)
         client = library.Redis(connection_pool=pool)
         try:
