@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -92,19 +93,24 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), envvar="REDIS_LINT_CACHE_DIR",
               help=f"Where results are kept between runs  [default: {DEFAULT_CACHE_FOLDER} in the project root; "
                    "env: REDIS_LINT_CACHE_DIR]")
+@click.option("--debug", is_flag=True,
+              help="Print the traceback of redis-lint's internal errors (RDS000) on stderr; implies --no-cache.")
 def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None, ignore: str | None,
           config_path: Path | None, output_format: str, output_file: Path | None, statistics: bool,
           exit_zero: bool, quiet: bool, fix: bool, unsafe_fixes: bool, diff: bool, jobs: int | None,
-          no_cache: bool, cache_dir: Path | None) -> None:
+          no_cache: bool, cache_dir: Path | None, debug: bool) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
     from redis_lint.engine.run import default_jobs, lint_paths  # keeps `rules` and `explain` light
+
+    if debug:  # read by the analysis, in this process and in the workers (they inherit it)
+        os.environ["REDIS_LINT_DEBUG"] = "1"
 
     paths = paths or (Path("."),)
     config = _load(config_path, paths[0])
     config = _with_overrides(config, select, extend_select, ignore)
     if fix or diff:
         _apply_fixes(paths, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
-    cache_folder = None if no_cache else (cache_dir or config.root / DEFAULT_CACHE_FOLDER)
+    cache_folder = None if no_cache or debug else (cache_dir or config.root / DEFAULT_CACHE_FOLDER)
     run = lint_paths(paths, config, jobs=jobs or default_jobs(), cache_folder=cache_folder)
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
@@ -306,14 +312,18 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
 @click.option("--match", default=None, help="Only keys matching this SCAN pattern.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--role", "roles", type=click.Choice(["cache", "persistent"]), multiple=True,
+              help="What the server holds: a cache must evict (RDS802), persistent data must be saved (RDS806).")
 def audit(url: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
-          config_path: Path | None, output_format: str) -> None:
-    """Audit a live keyspace, read-only: keys without TTL, TTLs over policy, naming.
+          config_path: Path | None, output_format: str, roles: tuple[str, ...]) -> None:
+    """Audit a live server, read-only: its memory, eviction, AUTH and TLS settings (RDS801-RDS806)
+    and hit ratio, then its keyspace: keys without TTL, TTLs over policy, naming.
 
-    URL is a redis:// or rediss:// URL. Exits 1 when a template breaks a rule.
+    URL is a redis:// or rediss:// URL. Exits 1 when a setting or a key template breaks a rule.
     """
     from redis_lint.runtime.audit import audit as run_audit
     from redis_lint.runtime.audit import format_text, redact_url
+    from redis_lint.runtime.server_report import format_server_text, server_report
 
     config = _load(config_path, Path("."))
     interactive = sys.stderr.isatty()
@@ -322,11 +332,15 @@ def audit(url: str, count: int, pause: float, max_keys: int | None, memory_sampl
         click.echo(f"\rscanned {scanned} keys", err=True, nl=False)
 
     try:
+        settings = server_report(url, cache="cache" in roles, persistent="persistent" in roles)
         report = run_audit(url, config.policy, count=count, pause=pause, max_keys=max_keys,
                            memory_samples=memory_samples, match=match, progress=progress if interactive else None)
     except Exception as error:  # connection refused, bad URL, auth: one line
         raise RedisLintError(f"cannot audit {redact_url(url)}: {type(error).__name__}: {error}") from None
     if interactive:
         click.echo("", err=True)
-    click.echo(json.dumps(report.as_dict(), indent=2) if output_format == "json" else format_text(report))
-    sys.exit(EXIT_FINDINGS if report.has_problems else EXIT_CLEAN)
+    if output_format == "json":
+        click.echo(json.dumps({**report.as_dict(), "server_settings": settings.as_dict()}, indent=2))
+    else:
+        click.echo(f"{format_server_text(settings)}\n\n{format_text(report)}")
+    sys.exit(EXIT_FINDINGS if report.has_problems or settings.problems else EXIT_CLEAN)

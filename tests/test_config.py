@@ -81,6 +81,13 @@ def test_more_specific_selection_wins() -> None:
         ('namespaces = ["Cache"]', "namespaces: 'Cache' is not a lowercase key prefix"),
         ("namespaces = [", "invalid TOML"),
         ('client-factories = ["get_redis"]', "client-factories: 'get_redis' is not a dotted name"),
+        ('request-path = "app/views/**"', "request-path: expected a list of strings, got str"),
+        ('extend-select = ["RDS703"]', "request-path: RDS703 is selected but no request-path is set"),
+        ('select = ["RDS703"]', "request-path: RDS703 is selected but no request-path is set"),
+        ('cache-instances = ["docker-compose.yml:"]', "cache-instances: 'docker-compose.yml:' is not a file glob"),
+        ('persistent-instances = [":queue"]', "persistent-instances: ':queue' is not a file glob"),
+        ('persistent-instances = ["a.yml:b:c"]', "persistent-instances: 'a.yml:b:c' is not a file glob"),
+        ('server-config-files = "deploy/*.conf"', "server-config-files: expected a list of strings"),
     ],
 )
 def test_errors_name_the_key_and_the_file(tmp_path: Path, body: str, message: str) -> None:
@@ -127,3 +134,18 @@ def test_durations(value: object, seconds: int | None) -> None:
 )
 def test_globs(path: str, pattern: str, matches: bool) -> None:
     assert path_matches(path, pattern) is matches
+
+
+def test_the_documented_configuration_loads(tmp_path: Path) -> None:
+    """The table rules/README.md shows, every option in it, is a configuration redis-lint accepts."""
+    from tests.conftest import REPO
+
+    readme = (REPO / "rules" / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
+    config = load_config(start=tmp_path)
+    assert "RDS703" in config.enabled_codes("app/views/x.py")
+    assert config.policy.is_request_path("app/api/users.py")
+    assert config.policy.is_cache_instance("docker-compose.yml", "cache")
+    assert config.policy.is_persistent_instance("deploy/queue.redis.conf")
+    assert config.server_config_files == ("deploy/redis/*.conf",)

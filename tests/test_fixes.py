@@ -64,7 +64,8 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def check(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(cli, ["check", *args], catch_exceptions=False)
+    # the project-level rules (no close, no health check in this one-file project) have no fixes
+    return CliRunner().invoke(cli, ["check", "--ignore", "RDS403,RDS404", *args], catch_exceptions=False)
 
 
 def test_fixes_that_change_behaviour_need_unsafe_fixes(service: Path) -> None:

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from redis_lint.rules import PROJECT_RULES
 from tests.conftest import REPO
+
+PROJECT_CODES = frozenset(rule.code for rule in PROJECT_RULES)
 
 
 def flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -26,19 +29,36 @@ def locations(output: str) -> list[str]:
     return sorted(re.sub(r"^\./", "", m) for m in re.findall(r"^(\S+:\d+:\d+: RDS\d{3})", output, re.M))
 
 
+def per_file(output: str) -> list[str]:
+    """The locations of the findings flake8 can give too: not those of the project-level rules,
+    which need the whole project in one run (the CLI on folders)."""
+    return [line for line in locations(output) if line.rsplit(" ", 1)[1] not in PROJECT_CODES]
+
+
 def test_plugin_is_registered() -> None:
     result = flake8("--version", cwd=REPO)
     assert "redis-lint" in result.stdout
 
 
 def test_same_findings_as_the_cli_on_the_fixtures() -> None:
-    by_flake8 = flake8("--select", "RDS", "fixtures/", cwd=REPO)
-    by_cli = redis_lint("fixtures/", cwd=REPO)
+    by_flake8 = flake8("--select", "RDS", "fixtures/violating_service", cwd=REPO)
+    by_cli = redis_lint("fixtures/violating_service", cwd=REPO)
     assert by_flake8.returncode == by_cli.returncode == 1
     assert locations(by_flake8.stdout) == locations(by_cli.stdout)
     assert len(locations(by_cli.stdout)) == 43
     # the messages are the same too
     assert sorted(by_flake8.stdout.splitlines()) == sorted(by_cli.stdout.splitlines())
+
+
+def test_same_per_file_findings_as_the_cli_on_the_lifecycle_fixture() -> None:
+    """RDS402 and RDS703 (selected by the fixture's own pyproject.toml) under flake8; the
+    project-level rules and the server configuration files are the CLI's alone."""
+    folder = REPO / "fixtures" / "violating_lifecycle"
+    by_flake8 = flake8("--select", "RDS", ".", cwd=folder)
+    by_cli = redis_lint("--no-cache", ".", cwd=folder)
+    python = [line for line in per_file(by_cli.stdout) if line.split(":")[0].endswith(".py")]
+    assert locations(by_flake8.stdout) == python
+    assert {line.rsplit(" ", 1)[1] for line in python} >= {"RDS402", "RDS703"}
 
 
 def test_reference_app_is_clean_under_flake8() -> None:
@@ -63,7 +83,7 @@ def test_project_configuration_and_noqa_under_flake8(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.redis-lint]\nignore = ['RDS2']\nextend-injection-points = ['services/**']\n")
     result = flake8("--select", "RDS", ".", cwd=project)
     assert locations(result.stdout) == ["services/user.py:3:1: RDS302"]
-    assert locations(result.stdout) == locations(redis_lint(".", cwd=project).stdout)
+    assert locations(result.stdout) == per_file(redis_lint(".", cwd=project).stdout)
 
 
 def test_disable_noqa_is_flake8s(project: Path) -> None:
@@ -102,6 +122,6 @@ def test_lock_loop_and_security_rules_agree_under_flake8(tmp_path: Path) -> None
         "    return redis.from_url('redis://:secret@cache.internal:6379/0')\n"
     )
     by_flake8 = locations(flake8("--select", "RDS", ".", cwd=tmp_path).stdout)
-    by_cli = locations(redis_lint(".", cwd=tmp_path).stdout)
+    by_cli = per_file(redis_lint(".", cwd=tmp_path).stdout)
     assert by_flake8 == by_cli
     assert {line.split()[-1] for line in by_cli} >= {"RDS501", "RDS502", "RDS503", "RDS601", "RDS602", "RDS701", "RDS702"}

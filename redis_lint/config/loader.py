@@ -32,6 +32,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 _QUALIFIED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _KEY_PATTERN = re.compile(r"^[a-z0-9_\-]+(?::[a-z0-9_\-]+)*$")
+_UNGUARDED_CALL = "RDS703"
 
 
 def find_config(start: Path) -> Path | None:
@@ -85,6 +86,7 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         ignore=reader.codes("ignore", ()),
         per_file_ignores=reader.per_file_ignores("per-file-ignores"),
         exclude=(*reader.strings("exclude", ()), *reader.strings("extend-exclude", ())),
+        server_config_files=reader.strings("server-config-files", ()),
     )
     policy = replace(
         policy,
@@ -94,8 +96,15 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         injection_points=(*reader.strings("injection-points", policy.injection_points),
                           *reader.strings("extend-injection-points", ())),
         client_factories=reader.qualified_names("client-factories"),
+        request_paths=reader.strings("request-path", ()),
+        cache_instances=reader.instances("cache-instances"),
+        persistent_instances=reader.instances("persistent-instances"),
     )
     reader.reject_unknown()
+    if _UNGUARDED_CALL in (*config.select, *config.extend_select) and not policy.request_paths:
+        # an opt-in rule switched on with nothing to check would pass silently forever
+        raise reader.fail("request-path", f"{_UNGUARDED_CALL} is selected but no request-path is set: list the "
+                                          "modules that serve requests, e.g. request-path = [\"app/views/**\"]")
     return replace(config, policy=policy)
 
 
@@ -103,7 +112,7 @@ class _Reader:
     KNOWN = (
         "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
         "namespaces", "max-ttl", "persistent-prefixes", "injection-points", "extend-injection-points",
-        "client-factories",
+        "client-factories", "request-path", "cache-instances", "persistent-instances", "server-config-files",
     )
 
     def __init__(self, table: dict[str, Any], where: str) -> None:
@@ -149,6 +158,15 @@ class _Reader:
             if not _KEY_PATTERN.match(value):
                 raise self.fail(key, f"{value!r} is not a lowercase key prefix such as 'cache' or 'cache:user'")
         return values
+
+    def instances(self, key: str) -> tuple[str, ...]:
+        patterns = self.strings(key, ())
+        for pattern in patterns:
+            path, colon, service = pattern.partition(":")
+            if not path.strip("/") or (colon and (not service or ":" in service)):
+                raise self.fail(key, f"{pattern!r} is not a file glob ('deploy/cache.redis.conf') or a compose "
+                                     "file glob and a service ('docker-compose.yml:cache')")
+        return patterns
 
     def per_file_ignores(self, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         value = self.table.get(key, {})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from redis_lint.catalogue import RULES
-from redis_lint.config.globs import matches_any
+from redis_lint.config.globs import matches_any, path_matches
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class Policy:
         "settings.py", "conftest.py", "container.py",
         "tests/**", "test/**", "test_*.py", "*_test.py",
     )
+    # modules that serve requests, where a Redis outage must degrade, not fail (RDS703)
+    request_paths: tuple[str, ...] = ()
+    # Redis server configurations (a file glob, or "compose-file-glob:service-glob") that hold a
+    # cache (RDS802: must evict) or data that must survive a restart (RDS806: must persist)
+    cache_instances: tuple[str, ...] = ()
+    persistent_instances: tuple[str, ...] = ()
 
     def max_ttl_for(self, segments: list[str]) -> tuple[str, int] | None:
         """The (prefix, seconds) of the longest policy prefix the key's leading segments match."""
@@ -45,6 +52,27 @@ class Policy:
     def is_injection_point(self, relative_path: str) -> bool:
         return matches_any(relative_path, self.injection_points)
 
+    def is_request_path(self, relative_path: str) -> bool:
+        return matches_any(relative_path, self.request_paths)
+
+    def is_cache_instance(self, relative_path: str, service: str | None = None) -> bool:
+        return _instance_matches(self.cache_instances, relative_path, service)
+
+    def is_persistent_instance(self, relative_path: str, service: str | None = None) -> bool:
+        return _instance_matches(self.persistent_instances, relative_path, service)
+
+
+def _instance_matches(patterns: tuple[str, ...], relative_path: str, service: str | None) -> bool:
+    """"deploy/cache.redis.conf" names a file; "docker-compose*.yml:cache*" a service of a compose
+    file (a pattern without a service names every service of the file)."""
+    for pattern in patterns:
+        path_pattern, _, service_pattern = pattern.partition(":")
+        if not path_matches(relative_path, path_pattern):
+            continue
+        if not service_pattern or (service is not None and fnmatchcase(service, service_pattern)):
+            return True
+    return False
+
 
 # Every rule that is on by default; opt-in rules need their full code in select/extend-select.
 DEFAULT_SELECT = ("RDS",)
@@ -58,6 +86,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
+    # globs of Redis server configuration files linted besides redis.conf, *.redis.conf and compose files
+    server_config_files: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)  # paths in patterns are relative to it
     source: Path | None = None  # the file the configuration came from
 

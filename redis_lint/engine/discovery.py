@@ -1,4 +1,6 @@
-"""Which files a run lints: Python files below the given paths, minus excludes."""
+"""Which files a run lints: Python files below the given paths, minus excludes, and apart from
+them the Redis server configurations (redis.conf, *.redis.conf, docker-compose files and the
+`server-config-files` globs) that `redis_lint.serverconf.lint_server_config` checks."""
 
 from __future__ import annotations
 
@@ -8,19 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.config import Config
+from redis_lint.semantics.layout import EXCLUDED_DIRS
+from redis_lint.serverconf import server_config_kind
 
-# Folders that never hold the project's own code.
-DEFAULT_EXCLUDED_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv", "venv", ".tox", ".nox", ".eggs",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".redis_lint_cache", "node_modules",
-    "site-packages", "__pypackages__", "build", "dist",
-})
+DEFAULT_EXCLUDED_DIRS = EXCLUDED_DIRS  # folders that never hold the project's own code
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 @dataclass
 class Discovery:
-    files: list[Path] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # Python files
+    server_configs: list[Path] = field(default_factory=list)  # Redis server configuration files
     problems: list[str] = field(default_factory=list)  # paths that do not exist or cannot be listed
 
 
@@ -32,7 +32,7 @@ def discover(paths: Iterable[Path], config: Config) -> Discovery:
         key = path.absolute()
         if key not in seen:
             seen.add(key)
-            result.files.append(path)
+            (result.server_configs if server_config_kind(path, config) else result.files).append(path)
 
     for path in paths:
         if path.is_dir():
@@ -40,10 +40,11 @@ def discover(paths: Iterable[Path], config: Config) -> Discovery:
                 add(file)
         elif path.exists() or path.is_symlink():
             if not config.is_excluded(config.relative(path)):
-                add(path)  # named explicitly: linted whatever its suffix
+                add(path)  # named explicitly: a server configuration by its name, else Python whatever its suffix
         else:
             result.problems.append(f"{path}: no such file or directory")
     result.files.sort(key=lambda p: p.as_posix())
+    result.server_configs.sort(key=lambda p: p.as_posix())
     return result
 
 
@@ -61,7 +62,7 @@ def _walk(root: Path, config: Config, result: Discovery) -> Iterable[Path]:
             and not config.is_excluded(config.relative(here / d))
         )
         for name in sorted(filenames):
-            if name.endswith(PYTHON_SUFFIXES):
-                file = here / name
-                if not config.is_excluded(config.relative(file)):
-                    yield file
+            file = here / name
+            wanted = name.endswith(PYTHON_SUFFIXES) or server_config_kind(file, config) is not None
+            if wanted and not config.is_excluded(config.relative(file)):
+                yield file

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 # flake8's own pattern (flake8/defaults.py), applied to comment tokens.
 _NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
-_SKIP_FILE = re.compile(r"#\s*redis-lint:\s*skip-file\b", re.IGNORECASE)
+SKIP_FILE = re.compile(r"#\s*redis-lint:\s*skip-file\b", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,\s]+")
 
 ALL = frozenset({"*"})  # a bare noqa
@@ -57,10 +57,10 @@ def suppressions(source: str) -> Suppressions:
             last = max(last, token.end[0])
             if token.type == tokenize.COMMENT:
                 pending.append(token)
-                skip = skip or bool(_SKIP_FILE.match(token.string))
+                skip = skip or bool(SKIP_FILE.match(token.string))
             if token.type in (tokenize.NL, tokenize.NEWLINE):
                 for comment in pending:
-                    codes = _codes(comment.string)
+                    codes = noqa_codes(comment.string)
                     if codes is not None and first is not None:
                         comments.append(NoqaComment(comment.start[0], comment.start[1] + 1, codes,
                                                     range(first, last + 1)))
@@ -74,7 +74,8 @@ def noqa_map(source: str) -> dict[int, frozenset[str]]:
     return suppressions(source).silenced()
 
 
-def _codes(comment: str) -> frozenset[str] | None:
+def noqa_codes(comment: str) -> frozenset[str] | None:
+    """The codes a `# noqa` comment names (ALL for a bare one); None when the text has no noqa."""
     match = _NOQA.search(comment)
     if match is None:
         return None

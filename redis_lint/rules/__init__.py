@@ -4,8 +4,10 @@ from redis_lint.rules.base import Fact, LocatedFact, ProjectRule, Rule, RuleCont
 from redis_lint.rules.clients import ClientOutsideInjectionPoint
 from redis_lint.rules.commands import AdminCommand, FlushCommand, KeysCommand, ScanCommand
 from redis_lint.rules.keys import KeyCase, KeyNamespace, KeyShape
+from redis_lint.rules.lifecycle import ClientNeverClosed, ClientPerCall, MissingHealthCheck
 from redis_lint.rules.locks import LockConstantToken, LockUnsafeRelease, LockWithoutExpiry
 from redis_lint.rules.pipelines import CommandInLoop, PipelineNotExecuted
+from redis_lint.rules.resilience import UnguardedCall
 from redis_lint.rules.security import HardcodedCredentials, PlaintextRemote
 from redis_lint.rules.ttl import MissingTtl, TtlOverPolicy
 
@@ -20,6 +22,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ScanCommand(),
     AdminCommand(),
     ClientOutsideInjectionPoint(),
+    ClientPerCall(),
     LockWithoutExpiry(),
     LockUnsafeRelease(),
     LockConstantToken(),
@@ -27,9 +30,10 @@ ALL_RULES: tuple[Rule, ...] = (
     PipelineNotExecuted(),
     HardcodedCredentials(),
     PlaintextRemote(),
+    UnguardedCall(),
 )
 
 # Rules that need the whole project in one run (see ProjectRule).
-PROJECT_RULES: tuple[ProjectRule, ...] = ()
+PROJECT_RULES: tuple[ProjectRule, ...] = (ClientNeverClosed(), MissingHealthCheck())
 
 __all__ = ["ALL_RULES", "PROJECT_RULES", "Fact", "LocatedFact", "ProjectRule", "Rule", "RuleContext", "Violation"]

@@ -92,7 +92,7 @@ class Fact:
     called here.  The engine turns it into a `LocatedFact`, which is plain data, so that it can be
     cached with the file's findings and sent between worker processes."""
 
-    kind: str  # the rule's own vocabulary ("client", "ping", "close", ...)
+    kind: str  # "RDS403:close": every project rule sees every fact, so kinds carry the rule's code
     node: cst.CSTNode  # where a finding about it would point
     detail: str = ""  # anything the rule needs later (a qualified name, a variable name)
 

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rules.base import Rule, RuleContext, Violation
+from redis_lint.semantics.commands import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
+from redis_lint.semantics.lifetimes import accesses, bound_name
 from redis_lint.semantics.model import CommandCall, ModuleModel
 
 # Blocking reads: a consumer loop waits on them; one round trip per message is the point.
 BLOCKING_METHODS = frozenset({"blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "bzmpop", "blmpop",
                        "xread", "xreadgroup", "wait", "pubsub", "get_message", "listen"})
-_NOT_ROUND_TRIPS = frozenset({"pipeline", "lock", "register_script", "json", "pubsub"})
 _SMALL_LOOP = 3
 
 
@@ -28,7 +29,7 @@ class CommandInLoop(Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if (call.loop is None or call.receiver.kind is not Kind.CLIENT or call.method in BLOCKING_METHODS
-                    or call.method in _NOT_ROUND_TRIPS or _small_literal_loop(call.loop.iterable)):
+                    or call.method in NOT_ROUND_TRIPS or _small_literal_loop(call.loop.iterable)):
                 continue
             yield Violation(call.node, loop_message(f"{call.method}()"))
 
@@ -58,11 +59,11 @@ def _executed(model: ModuleModel, creation: CommandCall) -> bool | None:
     parent = model.index.parent(creation.node)
     if isinstance(parent, cst.Attribute) and parent.value is creation.node:  # r.pipeline().set(...)...
         return _chain_executed(model, creation.node)
-    name = _bound_name(model, creation.node)
+    name = bound_name(model, creation.node)
     if name is None:
         return None  # returned, passed on, stored in an attribute: someone else may execute it
     queued = False
-    for access in _accesses(model, name):
+    for access in accesses(model, name):
         use = model.index.parent(access)
         call = model.index.parent(use) if isinstance(use, cst.Attribute) else None
         if not (isinstance(use, cst.Attribute) and isinstance(call, cst.Call) and call.func is use):
@@ -89,25 +90,3 @@ def _chain_executed(model: ModuleModel, node: cst.CSTNode) -> bool | None:
     if not isinstance(statement, cst.Expr):
         return None  # the chain's result is assigned, returned or passed on
     return False if queued else None
-
-
-def _bound_name(model: ModuleModel, creation: cst.CSTNode) -> cst.Name | None:
-    """The local name a pipeline is bound to: `p = r.pipeline()` or `with r.pipeline() as p`."""
-    parent = model.index.parent(creation)
-    if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
-        return parent.targets[0].target
-    if isinstance(parent, cst.WithItem) and parent.asname is not None and isinstance(parent.asname.name, cst.Name):
-        return parent.asname.name
-    return None
-
-
-def _accesses(model: ModuleModel, target: cst.Name) -> list[cst.CSTNode]:
-    scope = model.index.scope(target)
-    if scope is None:
-        return []
-    for assignment in scope.assignments[target.value]:
-        if getattr(assignment, "node", None) is target:
-            if len(scope.assignments[target.value]) != 1:
-                return [target]  # rebound: not followed (the caller treats an odd use as "escapes")
-            return [access.node for access in assignment.references]
-    return []

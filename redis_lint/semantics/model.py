@@ -75,6 +75,8 @@ class Construction:
     node: cst.Call
     qualified_name: str
     value: RedisValue
+    function: Scope  # innermost function (or the module) the construction is in
+    loop: Loop | None = None  # the innermost loop of its function it runs in, if any
 
 
 class ModuleModel:
@@ -97,6 +99,11 @@ class ModuleModel:
     @property
     def client_factories(self) -> tuple[str, ...]:
         return self.project.client_factories if self.project is not None else ()
+
+    @property
+    def imports_client_library(self) -> bool:
+        """`import redis`, `from valkey.asyncio import ...`: what a run's prefilter always keeps."""
+        return self._collected.imports_client_library
 
     @cached_property
     def uses_redis(self) -> bool:
@@ -122,10 +129,10 @@ class ModuleModel:
         if not self.uses_redis:
             return []
         result = []
-        for call, _ in self._collected.calls:
+        for call, function in self._collected.calls:
             constructed = self.values.constructed(call)
             if constructed is not None:
-                result.append(Construction(call, *constructed))
+                result.append(Construction(call, *constructed, function, self._collected.loops.get(call)))
         return result
 
     @cached_property
