@@ -92,11 +92,32 @@ def relint_one_file(roots: list[Path], runs: int) -> float:
     return milliseconds
 
 
+def verify_prefilter(cache: Path | None) -> None:
+    """Every Redis-heavy package, linted with and without the prefilter: the findings must be the same."""
+    from redis_lint.config import Config
+    from redis_lint.engine.run import default_jobs, lint_paths
+
+    with tempfile.TemporaryDirectory(prefix="redis-lint-bench-") as temporary:
+        for root in redis_heavy(((cache or Path(temporary)) / "corpus").absolute()):
+            config = Config(root=root)
+            filtered = lint_paths([root], config, jobs=default_jobs())
+            same = filtered.findings == lint_paths([root], config, jobs=default_jobs(), prefilter=False).findings
+            print(f"{root.name:<28} {filtered.analysed:4} of {filtered.files:4} files analysed  "
+                  f"{'same findings' if same else 'DIFFERENT FINDINGS'}", flush=True)
+            if not same:
+                sys.exit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, help="keep downloads and the peers' virtualenv here")
+    parser.add_argument("--verify", action="store_true",
+                        help="instead of timing: check that the prefilter changes no finding on the whole corpus")
     options = parser.parse_args()
+    if options.verify:
+        verify_prefilter(options.cache)
+        return
     python = Path(sys.executable)
     redis_lint = [str(python), "-m", "redis_lint", "check", "--quiet", "--exit-zero"]
     with tempfile.TemporaryDirectory(prefix="redis-lint-bench-") as temporary:

@@ -29,7 +29,7 @@ def text(findings: list[Finding], *, color: bool = False) -> str:
 def full(findings: list[Finding], *, color: bool = False) -> str:
     """Each finding with the source line and a caret under the span, and the fix if any."""
     blocks = []
-    sources = _Sources()
+    sources = _Sources(findings)
     for f in findings:
         line = sources.line(f.path, f.line)
         block = [text([f], color=color).rstrip("\n")]
@@ -64,7 +64,7 @@ def gitlab(findings: list[Finding]) -> str:
     """GitLab Code Quality report; fingerprints survive unrelated edits that move lines."""
     seen: Counter[str] = Counter()
     issues = []
-    sources = _Sources()
+    sources = _Sources(findings)
     for f in findings:
         source = (sources.line(f.path, f.line) or "").strip()
         basis = f"{f.path}\0{f.code}\0{f.message}\0{source}"
@@ -146,22 +146,39 @@ def _section(page: str, title: str) -> str | None:
     return page.split(marker, 1)[1].split("\n## ", 1)[0].strip()
 
 
-class _Sources:
-    """The linted files' lines, read once per report."""
+SECRET_CODES = frozenset({"RDS701"})  # findings whose span is a secret: a report never shows it
 
-    def __init__(self) -> None:
+
+class _Sources:
+    """The linted files' lines, read once per report, with the secrets the findings point at
+    masked (a password in a line shown under any finding)."""
+
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
         self._lines: dict[str, list[str]] = {}
+        self._secrets: dict[tuple[str, int], list[tuple[int, int | None]]] = {}  # (path, line) -> spans
+        for f in findings:
+            if f.code in SECRET_CODES:
+                for number in range(f.line, f.end_line + 1):
+                    span = (f.column - 1 if number == f.line else 0, f.end_column - 1 if number == f.end_line else None)
+                    self._secrets.setdefault((f.path, number), []).append(span)
 
     def line(self, path: str, number: int) -> str | None:
         if path not in self._lines:
             try:
-                from redis_lint.engine.source import decode_source
+                from redis_lint.engine.source import decode_source, read_source
 
-                self._lines[path] = decode_source(Path(path).read_bytes()).splitlines()
-            except Exception:  # a vanished or undecodable file: show no source line
+                # lines end at \n alone, as Python's: str.splitlines() also splits at \f, \x1c, \u2028...
+                self._lines[path] = decode_source(read_source(Path(path))).split("\n")
+            except Exception:  # a vanished, special or undecodable file: show no source line
                 self._lines[path] = []
         lines = self._lines[path]
-        return lines[number - 1] if 0 < number <= len(lines) else None
+        if not 0 < number <= len(lines):
+            return None
+        line = lines[number - 1]
+        for start, end in self._secrets.get((path, number), ()):
+            end = len(line) if end is None else end
+            line = line[:start] + "*" * max(0, end - start) + line[end:]
+        return line
 
 
 def _data(message: str) -> str:

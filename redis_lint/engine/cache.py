@@ -23,6 +23,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from redis_lint import __version__
@@ -46,7 +47,7 @@ class Cache:
         """`salt`: what every entry depends on (the configuration, the project's file list)."""
         self.folder = folder
         self._entries = folder / f"v{__version__}"
-        self._salt = salt.encode()
+        self._salt = f"{salt}|{_tool_fingerprint()}".encode()
 
     def key(self, path: Path, data: bytes) -> str:
         return digest(self._salt, os.fsencode(path.absolute()), data)
@@ -101,6 +102,14 @@ class Cache:
         if not tag.exists():
             tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# redis-lint's cache\n")
             (self.folder / ".gitignore").write_text("*\n")
+
+
+@lru_cache(maxsize=1)
+def _tool_fingerprint() -> str:
+    """redis-lint's own code: a changed rule (a development checkout, same version) is a new key."""
+    package = Path(__file__).resolve().parent.parent
+    stats = sorted((str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns) for p in package.rglob("*.py"))
+    return digest(repr(stats).encode())
 
 
 def _remove_tree(folder: Path) -> None:

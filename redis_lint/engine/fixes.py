@@ -15,7 +15,8 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor
 
 from redis_lint.config import Config
-from redis_lint.engine.linter import check_module, display_path, project_index
+from redis_lint.engine.linter import check_module, display_path, project_index, with_deep_stack
+from redis_lint.engine.source import read_source, unparsable
 from redis_lint.rules.base import Fix
 from redis_lint.semantics.project import ProjectIndex
 
@@ -42,12 +43,14 @@ class FixedFile:
 def fix_file(path: Path, config: Config, *, unsafe: bool, project: ProjectIndex | None = None) -> FixedFile | None:
     """The file with its fixes applied, or None when it cannot be read or parsed (check reports why)."""
     try:
-        data = path.read_bytes()
+        data = read_source(path)
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         source = data.decode(encoding)  # newlines as they are: libcst keeps them
-    except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+    except (OSError, SyntaxError, UnicodeError, LookupError):
         return None
-    after, applied = fix_source(source, path=path, config=config, unsafe=unsafe, project=project)
+    if unparsable(source) is not None:
+        return None  # too large or nested too deeply: check reports it
+    after, applied = with_deep_stack(fix_source, source, path=path, config=config, unsafe=unsafe, project=project)
     return FixedFile(path, source, after, applied, encoding)
 
 

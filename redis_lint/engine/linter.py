@@ -4,10 +4,15 @@ map positions, apply noqa, sort.  Runs over many files are redis_lint.engine.run
 from __future__ import annotations
 
 import ast
+import os
 import re
-from collections.abc import Iterable
+import sys
+import threading
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -15,15 +20,17 @@ from libcst.metadata import CodeRange, PositionProvider
 from redis_lint.config import Config
 from redis_lint.engine.run import display_path
 from redis_lint.engine.noqa import ALL, Suppressions, is_silenced, suppressions
-from redis_lint.engine.source import SourceError, decode_source
+from redis_lint.engine.source import SourceError, decode_source, read_source, unparsable
 from redis_lint.findings import Finding, LocatedFact
 from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.project import ProjectIndex
 
 PARSE_ERROR = "RDS000"
+T = TypeVar("T")
 UNUSED_NOQA = "RDS900"
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+DEBUG_VARIABLE = "REDIS_LINT_DEBUG"  # set (by `check --debug`): internal errors print their traceback
 
 
 @dataclass
@@ -56,7 +63,7 @@ def analyse_file(path: Path, config: Config, project: ProjectIndex | None = None
     the facts of the project-level rules too."""
     display = display_path(path)
     try:
-        data = path.read_bytes() if data is None else data
+        data = read_source(path) if data is None else data
     except OSError as error:
         return FileResult(_file_error(display, f"cannot read: {error.strerror or error}", config, path))
     try:
@@ -75,25 +82,82 @@ def lint_source(source: str, *, path: Path, display: str, config: Config, apply_
 
 def analyse_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True,
                    project: ProjectIndex | None = None, facts: bool = False) -> FileResult:
+    return with_deep_stack(_analyse_source, source, path=path, display=display, config=config,
+                           apply_noqa=apply_noqa, project=project, facts=facts)
+
+
+# libcst's visitors recurse once per level of nesting, a handful of frames each: code nested as
+# deep as redis-lint accepts (redis_lint.engine.source.MAX_DEPTH) needs more than Python's default
+# limit of 1,000 frames, and a stack to match.
+_STACK_SIZE = 256 * 1024 * 1024  # reserved address space: only the pages used are ever backed
+_RECURSION_LIMIT = 20_000
+
+
+def with_deep_stack(function: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """`function(*args, **kwargs)` in a thread with a deep stack, under a raised recursion limit."""
+    if threading.current_thread().name == _DEEP_THREAD:  # already in one
+        return function(*args, **kwargs)
+    outcome: list[object] = []
+
+    def target() -> None:
+        try:
+            outcome.append(function(*args, **kwargs))
+        except BaseException as error:  # re-raised in the caller's thread
+            outcome.append(error)
+
+    with _deep_stack_lock:
+        previous_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous_limit, _RECURSION_LIMIT))
+        try:
+            previous_size = threading.stack_size()
+            try:
+                threading.stack_size(_STACK_SIZE)  # for the threads started from now on
+                thread = threading.Thread(target=target, name=_DEEP_THREAD, daemon=True)
+                thread.start()
+            except (ValueError, RuntimeError, MemoryError):  # not allowed here: no deep stack
+                thread = None
+            finally:
+                threading.stack_size(previous_size)
+            if thread is not None:
+                thread.join()
+        finally:
+            sys.setrecursionlimit(previous_limit)
+    if not outcome:
+        return function(*args, **kwargs)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]  # type: ignore[return-value]
+
+
+_deep_stack_lock = threading.Lock()
+_DEEP_THREAD = "redis-lint-analysis"
+
+
+def _analyse_source(source: str, *, path: Path, display: str, config: Config, apply_noqa: bool = True,
+                    project: ProjectIndex | None = None, facts: bool = False) -> FileResult:
     relative = config.relative(path)
     enabled = config.enabled_codes(relative)
     project = project or project_index(config)
     model = project.cached_model(path, source)
     if model is None:
+        problem = unparsable(source)
+        if problem is not None:
+            return FileResult(_finding_if(enabled, display, 1, 1, problem))
         try:
             module = cst.parse_module(source)
         except cst.ParserSyntaxError as error:
             return FileResult(_parse_error(source, error, display, enabled))
         except RecursionError:
             return FileResult(_finding_if(enabled, display, 1, 1, "cannot parse: the code is nested too deeply"))
+        except Exception as error:  # libcst's own bug: one file, not the run
+            return FileResult(_internal_error(error, enabled, display))
     try:
         if model is None:
             model = project.model_for(path, module, source=source, replace=True)
         located = check_module(model, source, path=path, config=config, apply_noqa=apply_noqa)
         result = FileResult(facts=_facts(model, source, path, display, config) if facts else [])
     except Exception as error:  # a bug in redis-lint must cost one file, not the run
-        return FileResult(_finding_if(enabled, display, 1, 1,
-                          f"internal error while checking this file ({type(error).__name__}): please report it"))
+        return FileResult(_internal_error(error, enabled, display))
     result.read_modules, result.read_callers = project.dependencies(path)
     if result.facts:
         silenced = suppressions(source)
@@ -172,6 +236,16 @@ def _parse_error(source: str, error: cst.ParserSyntaxError, display: str, enable
     line, column = (int(match[1]), int(match[2]) + 1) if match else (error.raw_line, error.raw_column + 1)
     message = error.message.removeprefix("parser error: ")
     return _finding_if(enabled, display, line, column, f"cannot parse: {message}")
+
+
+def _internal_error(error: Exception, enabled: frozenset[str], display: str) -> list[Finding]:
+    """RDS000 for a bug of redis-lint (or libcst) met while checking a file; its traceback on stderr
+    under `check --debug`."""
+    if os.environ.get(DEBUG_VARIABLE):
+        print(f"redis-lint: internal error while checking {display}:", file=sys.stderr)
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    message = f"internal error while checking this file ({type(error).__name__}): please report it"
+    return _finding_if(enabled, display, 1, 1, message)
 
 
 def _file_error(display: str, message: str, config: Config, path: Path) -> list[Finding]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.engine.cache import digest
+from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import module_name, project_files
 
 CLIENT_LIBRARIES = (b"redis", b"valkey")  # redis_lint.semantics.libraries.CLIENT_LIBRARIES, as bytes
@@ -86,7 +87,7 @@ class Prefilter:
         data = self.text(path)
         if data is None:
             try:
-                data = path.read_bytes()
+                data = read_source(path)
             except OSError:
                 return ""
         return digest(data)
@@ -108,7 +109,7 @@ class Prefilter:
 
     def _add(self, path: Path) -> None:
         try:
-            text = path.read_bytes()
+            text = read_source(path)  # not a FIFO: it would block
         except OSError:
             return  # the linter reports it when it reads the file itself
         name, _ = module_name(path)
@@ -116,6 +117,7 @@ class Prefilter:
         if name:
             self._module_files.setdefault(name, path)
         facts = FileFacts(text=text)
+        text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))
         matches = list(_IMPORT.finditer(text))

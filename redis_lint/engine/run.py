@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import sys
+import traceback
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from redis_lint.engine import cache as caching
 from redis_lint.engine.discovery import discover
 from redis_lint.engine.noqa import is_silenced
 from redis_lint.engine.prefilter import Prefilter, project_roots
-from redis_lint.engine.source import SourceError, decode_source
+from redis_lint.engine.source import SourceError, decode_source, read_source
 from redis_lint.findings import Finding, LocatedFact
 
 if TYPE_CHECKING:
@@ -73,7 +74,8 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         roots.append(config.root / "src")
     scan = Prefilter(roots, client_factories=config.policy.client_factories)
     whole_project = bool(paths) and all(p.is_dir() for p in paths)
-    cache = (caching.Cache(cache_folder, salt=f"{config!r}|{scan.fingerprint}|{whole_project}")
+    # display paths depend on the working directory: they are part of what an entry says
+    cache = (caching.Cache(cache_folder, salt=f"{config!r}|{scan.fingerprint}|{whole_project}|{Path.cwd()}")
              if cache_folder is not None and scan.complete else None)
 
     kept: dict[str, _Kept] = {}
@@ -82,7 +84,7 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         data = scan.text(path)
         if data is None:
             try:
-                data = path.read_bytes()
+                data = read_source(path)
             except OSError:
                 to_analyse.append((path, None, None))  # the analysis reports why it cannot be read
                 continue
@@ -96,13 +98,21 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         else:
             to_analyse.append((path, data, key))
 
-    for (path, _, key), result in zip(to_analyse, _analyse(to_analyse, config, roots, jobs, facts=whole_project)):
+    holders = frozenset(scan.relevant) if scan.complete else None  # where Redis values can be
+    for (path, _, key), result in zip(to_analyse, _analyse(to_analyse, config, roots, holders, jobs,
+                                                           facts=whole_project)):
         kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
         store(cache, key, result, scan)
     run.analysed = len(to_analyse)
 
     for result in kept.values():
         run.findings.extend(result.findings)
+    if found.server_configs:  # redis.conf and compose files: read as data, no libcst
+        from redis_lint.serverconf import lint_server_config
+
+        for path in found.server_configs:
+            run.findings.extend(lint_server_config(path, display_path(path), config))
+        run.files += len(found.server_configs)
     if whole_project:
         run.findings.extend(_project_findings(kept, config, cache))
     run.findings.sort(key=Finding.sort_key)
@@ -132,27 +142,63 @@ def store(cache: caching.Cache | None, key: str | None, result: FileResult, scan
 _worker: tuple[Config, ProjectIndex] | None = None  # in a worker process: the run's configuration and index
 
 
-def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config, roots: list[Path], jobs: int, *,
-             facts: bool) -> list[FileResult]:
+def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config, roots: list[Path],
+             holders: frozenset[Path] | None, jobs: int, *, facts: bool) -> list[FileResult]:
     if not files:
         return []  # without importing libcst
-    from redis_lint.engine.linter import analyse_file, project_index
+    from redis_lint.engine.linter import FileResult, analyse_file, project_index
 
     if jobs <= 1 or len(files) <= 1:
         project = project_index(config, roots)
+        project.value_holders = holders
         return [analyse_file(path, config, project, data=data, facts=facts) for path, data, _ in files]
+    work = [(path, data, facts) for path, data, _ in files]
+    results = _in_workers(work, config, (roots, holders), min(jobs, len(files)))
+    # A worker that dies (a crash in native code, the OOM killer) breaks the pool: the files left
+    # unfinished are analysed again, each in a process of its own, so that a crash costs one file.
+    for index, result in enumerate(results):
+        if result is None:
+            [result] = _in_workers(work[index : index + 1], config, (roots, holders), 1)
+            results[index] = result or FileResult(_crashed(work[index][0], config, "its process died"))
+    return results  # type: ignore[return-value]
+
+
+def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
+                project: tuple[list[Path], frozenset[Path] | None], workers: int) -> list[FileResult | None]:
+    """Each file's result, None for those whose worker process died."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from redis_lint.engine.linter import FileResult
+
     # fork where there is one: the workers start with everything this process imported
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context,
-                             initializer=_start_worker, initargs=(config, roots)) as pool:
-        return list(pool.map(_analyse_in_worker, [(path, data, facts) for path, data, _ in files]))
+    results: list[FileResult | None] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(config, *project)) as pool:
+        for job, future in [(job, pool.submit(_analyse_in_worker, job)) for job in work]:
+            try:
+                results.append(future.result())
+            except BrokenProcessPool:
+                results.append(None)
+            except Exception as error:  # raised outside the analysis' own guard, or not picklable
+                results.append(FileResult(_crashed(job[0], config, type(error).__name__)))
+    return results
 
 
-def _start_worker(config: Config, roots: list[Path]) -> None:
+def _crashed(path: Path, config: Config, why: str) -> list[Finding]:
+    if PARSE_ERROR not in config.enabled_codes(config.relative(path)):
+        return []
+    message = f"internal error while checking this file ({why}): please report it"
+    return [Finding(display_path(path), 1, 1, PARSE_ERROR, message, 1, 1)]
+
+
+def _start_worker(config: Config, roots: list[Path], holders: frozenset[Path] | None) -> None:
     global _worker
     from redis_lint.engine.linter import project_index
 
-    _worker = (config, project_index(config, roots))  # one index a worker: modules parsed once per process
+    project = project_index(config, roots)  # one index a worker: modules parsed once per process
+    project.value_holders = holders
+    _worker = (config, project)
 
 
 def _analyse_in_worker(job: tuple[Path, bytes | None, bool]) -> FileResult:
@@ -204,8 +250,22 @@ def _project_findings(kept: dict[str, _Kept], config: Config, cache: caching.Cac
     else:
         from redis_lint.rules import PROJECT_RULES
 
-        reported = [Finding(fact.path, fact.line, fact.column, rule.code, message, fact.end_line, fact.end_column)
-                    for rule in PROJECT_RULES for fact, message in rule.check_project(facts, config.policy)]
+        reported = []
+        for rule in PROJECT_RULES:
+            try:
+                found = list(rule.check_project(facts, config.policy))
+            except Exception as error:  # a bug in one project-level rule must not cost the run
+                if os.environ.get("REDIS_LINT_DEBUG"):  # check --debug (redis_lint.engine.linter.DEBUG_VARIABLE)
+                    print(f"redis-lint: internal error in {rule.code}:", file=sys.stderr)
+                    traceback.print_exc(file=sys.stderr)
+                first = facts[0]
+                message = (f"internal error while checking the project ({rule.code}, {type(error).__name__}): "
+                           "please report it")
+                reported.append(Finding(first.path, first.line, first.column, PARSE_ERROR, message,
+                                        first.line, first.column))
+                continue
+            reported.extend(Finding(fact.path, fact.line, fact.column, rule.code, message, fact.end_line,
+                                    fact.end_column) for fact, message in found)
         if cache is not None:
             cache.put(key, caching.to_entry(reported, [], {}, {}, {}))
     return [f for f in reported

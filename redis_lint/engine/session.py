@@ -32,7 +32,10 @@ def project_for(config: Config) -> ProjectIndex:
     """One index of the project's modules per configuration, for every file this process checks."""
     from redis_lint.engine.linter import project_index
 
-    return project_index(config)
+    project = project_index(config)
+    scan = prefilter_for(config)
+    project.value_holders = frozenset(scan.relevant) if scan.complete else None
+    return project
 
 
 @lru_cache(maxsize=8)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import module_name, project_files
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ class ProjectIndex:
         # files it looked into, and the names whose callers it searched for.
         self.read_modules: dict[Path, set[Path]] = {}
         self.read_callers: dict[Path, set[str]] = {}
+        # The files that can hold a Redis value (redis_lint.engine.prefilter), when known: questions
+        # about Redis values do not enter the others, which is most of a large project.
+        self.value_holders: frozenset[Path] | None = None
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -75,6 +79,10 @@ class ProjectIndex:
             self._sources.pop(evicted, None)
         return model
 
+    def may_hold_values(self, path: Path) -> bool:
+        """Whether a file can hold a Redis value (everything can, when the prefilter did not run)."""
+        return self.value_holders is None or path.absolute() in self.value_holders
+
     def cached_model(self, path: Path, source: str) -> ModuleModel | None:
         """The model already built from exactly this text (a module imported earlier in the run is
         not parsed a second time when its own turn to be linted comes)."""
@@ -95,13 +103,16 @@ class ProjectIndex:
                     return candidate
         return None
 
-    def lookup(self, qualified: str, *, by: ModuleModel) -> tuple[ModuleModel, str] | None:
+    def lookup(self, qualified: str, *, by: ModuleModel, values: bool = False) -> tuple[ModuleModel, str] | None:
         """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a
-        project module; `by` is the module whose analysis asks."""
+        project module; `by` is the module whose analysis asks.  `values`: the question is about
+        a Redis value, which a module that cannot hold one does not have."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             path = self.find(".".join(parts[:cut]))
             if path is not None:
+                if values and not self.may_hold_values(path):
+                    return None
                 model = self.model_for(path, by=by)
                 return (model, ".".join(parts[cut:])) if model is not None else None
         return None
@@ -130,7 +141,7 @@ class ProjectIndex:
             self._calls_by_name = {}
             for path in project_files(self._roots, _MAX_FILES) or []:
                 try:
-                    text = path.read_bytes()
+                    text = read_source(path)
                 except OSError:
                     continue
                 for called in set(_CALLED.findall(text)):
@@ -143,10 +154,12 @@ _MAX_FILES = 20_000
 
 
 def _parse(path: Path) -> tuple[str | None, cst.Module | None]:
-    from redis_lint.engine.source import SourceError, decode_source
+    from redis_lint.engine.source import SourceError, decode_source, unparsable
 
     try:
-        source = decode_source(path.read_bytes())
+        source = decode_source(read_source(path))
+        if unparsable(source) is not None:
+            return None, None
         return source, cst.parse_module(source)
     except (OSError, SourceError, cst.ParserSyntaxError, RecursionError):
         return None, None

@@ -54,23 +54,27 @@ class References:
 
     # -- names -------------------------------------------------------------------
 
-    def bindings(self, name: cst.Name, hops: int = 0) -> list[Located]:
+    # `values=True` (a question about Redis values, not keys or constants): modules that cannot
+    # hold a Redis value (ProjectIndex.may_hold_values) are not entered.
+
+    def bindings(self, name: cst.Name, hops: int = 0, *, values: bool = False) -> list[Located]:
         """The bindings of a name; a name imported from a project module is followed there."""
         result: list[Located] = []
         for binding in self.index.bindings(name):
-            followed = self._follow_import(name, binding, hops) if binding.kind is BindingKind.IMPORT else None
+            followed = self._follow_import(name, binding, hops, values) if binding.kind is BindingKind.IMPORT else None
             result.extend(followed if followed is not None else [(self.model, binding)])
         return result
 
-    def global_bindings(self, attribute: str, hops: int = 0) -> list[Located] | None:
+    def global_bindings(self, attribute: str, hops: int = 0, *, values: bool = False) -> list[Located] | None:
         """Bindings of a module-level name (or `Class.attr`) of this module; None when it has none."""
         head, _, rest = attribute.partition(".")
         located: list[Located] = []
         for binding in self.index.global_bindings(head):
             if binding.kind is BindingKind.IMPORT and hops < _MAX_HOPS:
-                target = self._import_target(head, binding)
+                target = self._import_target(head, binding, values)
                 if target is not None:
-                    found = target[0].refs.global_bindings(".".join(filter(None, [target[1], rest])), hops + 1)
+                    found = target[0].refs.global_bindings(".".join(filter(None, [target[1], rest])), hops + 1,
+                                                           values=values)
                     if found is not None:
                         located.extend(found)
                         continue
@@ -80,23 +84,23 @@ class References:
                 located.append((self.model, binding))
         return located or None
 
-    def _follow_import(self, name: cst.Name, binding: Binding, hops: int) -> list[Located] | None:
+    def _follow_import(self, name: cst.Name, binding: Binding, hops: int, values: bool) -> list[Located] | None:
         if hops >= _MAX_HOPS:
             return None
-        target = self._import_target(name.value, binding)
+        target = self._import_target(name.value, binding, values)
         if target is None:
             return None
         model, attribute = target
         if not attribute:
             return None  # a whole module: not a value
-        return model.refs.global_bindings(attribute, hops + 1)
+        return model.refs.global_bindings(attribute, hops + 1, values=values)
 
-    def _import_target(self, local_name: str, binding: Binding) -> tuple[ModuleModel, str] | None:
+    def _import_target(self, local_name: str, binding: Binding, values: bool = False) -> tuple[ModuleModel, str] | None:
         project = self.model.project
         if project is None:
             return None
         for qualified in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
-            target = project.lookup(qualified, by=self.model)
+            target = project.lookup(qualified, by=self.model, values=values)
             if target is not None:
                 return target
         return None
@@ -147,11 +151,11 @@ class References:
 
     # -- classes -------------------------------------------------------------------
 
-    def class_ref(self, expr: cst.BaseExpression) -> ClassRef | None:
+    def class_ref(self, expr: cst.BaseExpression, *, values: bool = False) -> ClassRef | None:
         """The project class an expression names: `self`/`cls` in a method, or a class name (local or imported)."""
         if not isinstance(expr, cst.Name):
             return None
-        located = self.bindings(expr)
+        located = self.bindings(expr, values=values)
         if len(located) != 1:
             return None
         model, binding = located[0]
@@ -170,12 +174,12 @@ class References:
                 bases.append(target)
         return bases
 
-    def _class_of_expression(self, expr: cst.BaseExpression) -> ClassRef | None:
+    def _class_of_expression(self, expr: cst.BaseExpression, values: bool = False) -> ClassRef | None:
         if isinstance(expr, cst.Name):
-            return self.class_ref(expr)
+            return self.class_ref(expr, values=values)
         if isinstance(expr, cst.Attribute) and self.model.project is not None:
             for qualified in self.qualified_names(expr):
-                target = self.model.project.lookup(qualified, by=self.model)
+                target = self.model.project.lookup(qualified, by=self.model, values=values)
                 if target is not None:
                     found = target[0].refs.global_bindings(target[1])
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
@@ -209,21 +213,21 @@ class References:
                 return FunctionRef(cls.model, function, bound=not static)
         return None
 
-    def attribute_bindings(self, attribute: cst.Attribute) -> list[Located]:
+    def attribute_bindings(self, attribute: cst.Attribute, *, values: bool = False) -> list[Located]:
         """Bindings of `self.x`, `cls.X`, `ClassName.X` (up the class hierarchy) or `module.X`."""
-        owner = self.class_ref(attribute.value)
+        owner = self.class_ref(attribute.value, values=values)
         if owner is not None:
             return self.class_attribute(owner, attribute.attr.value)
         if self.model.project is not None:
             for qualified in self.qualified_names(attribute):
-                target = self.model.project.lookup(qualified, by=self.model)
+                target = self.model.project.lookup(qualified, by=self.model, values=values)
                 if target is not None:
-                    return target[0].refs.global_bindings(target[1]) or []
+                    return target[0].refs.global_bindings(target[1], values=values) or []
         return []
 
-    def property_getter(self, attribute: cst.Attribute) -> FunctionRef | None:
+    def property_getter(self, attribute: cst.Attribute, *, values: bool = False) -> FunctionRef | None:
         """`self.client` where `client` is a @property / @cached_property of the class."""
-        owner = self.class_ref(attribute.value)
+        owner = self.class_ref(attribute.value, values=values)
         if owner is None:
             return None
         method = self.method(owner, attribute.attr.value)
@@ -233,18 +237,18 @@ class References:
 
     # -- calls -------------------------------------------------------------------
 
-    def function_for_call(self, call: cst.Call) -> FunctionRef | None:
+    def function_for_call(self, call: cst.Call, *, values: bool = False) -> FunctionRef | None:
         """The project function or method a call invokes: `helper()`, `self.m()`, `Class.m()`, `mod.f()`."""
         func = call.func
         if isinstance(func, cst.Name):
-            located = self.bindings(func)
+            located = self.bindings(func, values=values)
             if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
                 return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
         elif isinstance(func, cst.Attribute):
-            owner = self.class_ref(func.value)
+            owner = self.class_ref(func.value, values=values)
             if owner is not None:
                 return self.method(owner, func.attr.value)
-            located = self.attribute_bindings(func)
+            located = self.attribute_bindings(func, values=values)
             if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
                 return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
         return None
@@ -257,9 +261,9 @@ class References:
         target = self.function_for_call(call)
         return target is not None and target.node is function
 
-    def class_for_call(self, call: cst.Call) -> ClassRef | None:
+    def class_for_call(self, call: cst.Call, *, values: bool = False) -> ClassRef | None:
         """The project class a call instantiates."""
-        return self._class_of_expression(call.func) if isinstance(call.func, cst.Name | cst.Attribute) else None
+        return self._class_of_expression(call.func, values) if isinstance(call.func, cst.Name | cst.Attribute) else None
 
 
 def single_value(located: list[Located]) -> tuple[ModuleModel, cst.BaseExpression] | None:

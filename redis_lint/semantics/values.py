@@ -74,7 +74,7 @@ class ValueResolver:
         if isinstance(expr, cst.Call):
             return self._resolve_call(expr)
         if isinstance(expr, cst.Name):
-            return _agree(self.refs.bindings(expr))
+            return _agree(self.refs.bindings(expr, values=True))
         if isinstance(expr, cst.Attribute):
             return self._resolve_attribute(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
@@ -92,10 +92,10 @@ class ValueResolver:
         return _merge(known)
 
     def _resolve_attribute(self, attribute: cst.Attribute) -> RedisValue | None:
-        getter = self.refs.property_getter(attribute)
+        getter = self.refs.property_getter(attribute, values=True)
         if getter is not None:
             return getter.model.values.function_value(getter.node)
-        located = self.refs.attribute_bindings(attribute)
+        located = self.refs.attribute_bindings(attribute, values=True)
         if located:
             return _agree(located)
         owner = self.resolve(attribute.value)
@@ -152,7 +152,8 @@ class ValueResolver:
         value = self._type_value(expr, expr)
         if value is not None:
             return value
-        located = self.refs.bindings(expr) if isinstance(expr, cst.Name) else self.refs.attribute_bindings(expr)
+        located = self.refs.bindings(expr, values=True) if isinstance(expr, cst.Name) else \
+            self.refs.attribute_bindings(expr, values=True)
         declared = {m.values._class_annotation(b.annotation.annotation, b.annotation)
                     for m, b in located if b.annotation is not None}
         declared.discard(None)
@@ -207,10 +208,10 @@ class ValueResolver:
                 if receiver.kind is Kind.OBJECT and receiver.owner is not None:
                     target = receiver.owner.model.refs.method(receiver.owner, method)
                     return target.model.values.function_value(target.node) if target is not None else None
-        target = self.refs.function_for_call(call)
+        target = self.refs.function_for_call(call, values=True)
         if target is not None:
             return target.model.values.function_value(target.node)
-        cls = self.refs.class_for_call(call)
+        cls = self.refs.class_for_call(call, values=True)
         if cls is not None:
             return RedisValue(Kind.OBJECT, owner=cls)
         return None
@@ -264,8 +265,8 @@ class ValueResolver:
                 return _merge({resolver.element_value(r, mapping=mapping, depth=depth) for r in returns}) if returns else None
             return None
         if isinstance(container, (cst.Name, cst.Attribute)):
-            located = self.refs.bindings(container) if isinstance(container, cst.Name) else \
-                self.refs.attribute_bindings(container)
+            located = self.refs.bindings(container, values=True) if isinstance(container, cst.Name) else \
+                self.refs.attribute_bindings(container, values=True)
             declared = {m.values._element_of_annotation(b.annotation.annotation, b.annotation, mapping)
                         for m, b in located if b.annotation is not None}
             declared.discard(None)
@@ -359,7 +360,12 @@ class ValueResolver:
         params = list(function.params.params)[1:]
         position = next((i for i, p in enumerate(params) if p is param), None)
         values: set[RedisValue | None] = set()
-        for path in project.files_calling(callee, by=self.model):
+        # Callers in files that can hold a Redis value first: when none of them passes one, the
+        # others (which cannot) need not be parsed.
+        callers = sorted(project.files_calling(callee, by=self.model), key=lambda p: not project.may_hold_values(p))
+        for path in callers:
+            if not project.may_hold_values(path) and not any(v is not None for v in values):
+                break
             model = project.model_for(path, by=self.model)
             if model is None:
                 continue
@@ -419,7 +425,7 @@ class ValueResolver:
             project = self.model.project
             if project is not None:
                 for name in sorted(names):
-                    target = project.lookup(name, by=self.model)
+                    target = project.lookup(name, by=self.model, values=True)
                     found = target[0].refs.global_bindings(target[1]) if target is not None else None
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
                         value = found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))
