@@ -59,7 +59,9 @@ async def served_by_a_task(client: redis.asyncio.Redis, task: int) -> None:
 
 
 async def tasks(url: str) -> None:
-    pool = redis.asyncio.BlockingConnectionPool.from_url(url, max_connections=32, timeout=None)
+    # generous timeouts: on a loaded CI machine a connect can take seconds, and is not what is tested
+    pool = redis.asyncio.BlockingConnectionPool.from_url(url, max_connections=32, timeout=None,
+                                                         socket_connect_timeout=60, socket_timeout=120)
     client = redis.asyncio.Redis(connection_pool=pool)
     await asyncio.gather(*(served_by_a_task(client, n) for n in range(TASKS)))
     await client.aclose()
@@ -79,7 +81,7 @@ def test_threads_and_tasks_lose_and_duplicate_nothing(redis_url: str) -> None:
     assert THREADS * THREAD_ROUNDS * commands_per_round(THREAD_PIPELINE) == 50_000
     assert TASKS * TASK_ROUNDS * commands_per_round(TASK_PIPELINE) == 50_000
     with instrument(CONFIG) as session:
-        client = redis.Redis.from_url(redis_url)
+        client = redis.Redis.from_url(redis_url, socket_connect_timeout=60, socket_timeout=120)
         threads = [threading.Thread(target=served_by_a_thread, args=(client, n)) for n in range(THREADS)]
         for thread in threads:
             thread.start()
