@@ -29,7 +29,7 @@ from pathlib import Path
 
 from redis_lint.engine.cache import digest
 from redis_lint.engine.source import read_source
-from redis_lint.semantics.layout import module_name, project_files
+from redis_lint.semantics.layout import calls_by_name, module_name, project_files
 
 CLIENT_LIBRARIES = (b"redis", b"valkey")  # redis_lint.semantics.libraries.CLIENT_LIBRARIES, as bytes
 _MAX_PROJECT_FILES = 50_000  # beyond this, the project is not scanned and every file is analysed
@@ -68,6 +68,7 @@ class Prefilter:
         self.complete = files is not None  # False: too many files to scan, keep everything
         self._facts: dict[Path, FileFacts] = {}
         self._module_files: dict[str, Path] = {}
+        self._calls_by_name: dict[str, list[Path]] | None = None
         for path in files or ():
             self._add(path)
         self.relevant = self._relevant() if self.complete else set()
@@ -93,9 +94,10 @@ class Prefilter:
         return digest(data)
 
     def files_calling(self, name: str) -> list[Path]:
-        """The project's files that call `name` (`name(` or `.name(`), as ProjectIndex.files_calling finds them."""
-        called = _called({name.encode()})
-        return sorted(path for path, facts in self._facts.items() if called.search(facts.text))
+        """The project's files that call `name`, found the way ProjectIndex.files_calling finds them."""
+        if self._calls_by_name is None:
+            self._calls_by_name = calls_by_name((path, facts.text) for path, facts in self._facts.items())
+        return sorted(self._calls_by_name.get(name, []))
 
     def may_find(self, path: Path) -> bool:
         """False only for a file of the scanned project that cannot hold a Redis value.  A file

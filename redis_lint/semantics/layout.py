@@ -5,6 +5,8 @@ Kept free of libcst: the prefilter and the cache use it before anything is parse
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,3 +51,18 @@ def project_files(roots: list[Path], limit: int) -> list[Path] | None:
             if len(files) > limit:
                 return None
     return sorted(files)
+
+
+# A byte-level prefilter, never the analysis: the files it picks are parsed with libcst.
+_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def calls_by_name(texts: Iterable[tuple[Path, bytes]]) -> dict[str, list[Path]]:
+    """For each name called in the files (`name(` or `.name(`), the files that call it, in order.
+    One definition for the analysis (which parses only those callers) and the cache (which checks
+    that they are unchanged): both must see the same files."""
+    index: dict[str, list[Path]] = {}
+    for path, text in texts:
+        for called in set(_CALLED.findall(text)):
+            index.setdefault(called.decode("ascii", "replace"), []).append(path)
+    return index

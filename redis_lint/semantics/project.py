@@ -10,15 +10,15 @@ module's package is the chain of folders holding `__init__.py`.
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from redis_lint.engine.source import read_source
-from redis_lint.semantics.layout import module_name, project_files
+from redis_lint.semantics.layout import calls_by_name, module_name, project_files
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -138,19 +138,18 @@ class ProjectIndex:
         if by.path is not None:
             self.read_callers.setdefault(by.path, set()).add(name)
         if self._calls_by_name is None:
-            self._calls_by_name = {}
-            for path in project_files(self._roots, _MAX_FILES) or []:
-                try:
-                    text = read_source(path)
-                except OSError:
-                    continue
-                for called in set(_CALLED.findall(text)):
-                    self._calls_by_name.setdefault(called.decode("ascii", "replace"), []).append(path)
+            self._calls_by_name = calls_by_name(_readable(project_files(self._roots, _MAX_FILES) or []))
         return self._calls_by_name.get(name, [])
 
-# A byte-level prefilter, never the analysis: the files it picks are parsed with libcst.
-_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _MAX_FILES = 20_000
+
+
+def _readable(paths: list[Path]) -> Iterator[tuple[Path, bytes]]:
+    for path in paths:
+        try:
+            yield path, read_source(path)
+        except OSError:
+            continue
 
 
 def _parse(path: Path) -> tuple[str | None, cst.Module | None]:
