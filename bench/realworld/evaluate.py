@@ -34,10 +34,11 @@ from redis_lint.catalogue import ALL_CODES  # noqa: E402
 from redis_lint.config import Config  # noqa: E402
 from redis_lint.engine.linter import project_index  # noqa: E402
 from redis_lint.engine.run import lint_paths  # noqa: E402
+from redis_lint.rules.locks import is_lock_acquisition  # noqa: E402
 
-# The labels cover the rules that existed when they were written (RDS101-RDS401); findings of
-# later rules are not scored until the labels cover them too.
-SCORED_CODES = tuple(c for c in ALL_CODES if "RDS101" <= c <= "RDS401")
+# The labels cover RDS101-RDS401, and RDS501 and RDS601 from a second pass (labels/README.md);
+# findings of the other rules are not scored.
+SCORED_CODES = tuple(c for c in ALL_CODES if "RDS101" <= c <= "RDS401" or c in ("RDS501", "RDS601"))
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Score:
     missed: Counter[str] = field(default_factory=Counter)
     resolvable: int = 0
     resolved: int = 0
+    locks: int = 0  # lock acquisitions in the labelled files (RDS501's ground to flag on)
     sites: int = 0
     errors: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
@@ -79,6 +81,7 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
             score.details.append(f"FN {where}")
     score.sites += len(package.sites)
     _key_coverage(package, root, config, score)
+    _count_locks(package, root, config, score)
 
 
 def _at_call_starts(found: set[tuple[str, int, str]], package: Package, root: Path,
@@ -125,6 +128,16 @@ def _key_coverage(package: Package, root: Path, config: Config, score: Score) ->
                 score.details.append(f"KEY {package.name}: {file}:{site['line']} {site['call']}  (reader: {site.get('template')})")
 
 
+def _count_locks(package: Package, root: Path, config: Config, score: Score) -> None:
+    """How many locks the labelled files take (set(..., nx=True), setnx, lock()): where RDS501 could
+    be wrong, so that a row of zeros says "nothing to find, nothing wrongly found"."""
+    project = project_index(config)
+    for file in package.files:
+        model = project.model_for(root / file)
+        if model is not None:
+            score.locks += sum(1 for c in model.commands if is_lock_acquisition(c) or c.method in ("setnx", "lock"))
+
+
 def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.3f}" if whole else "  n/a"
 
@@ -134,12 +147,13 @@ def report(score: Score, packages: list[Package]) -> str:
              "code      TP   FP   FN  precision  recall"]
     for code in SCORED_CODES:
         tp, fp, fn = score.true[code], score.false[code], score.missed[code]
-        if tp + fp + fn:
+        if tp + fp + fn or code == "RDS501":
             lines.append(f"{code}  {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
     tp, fp, fn = sum(score.true.values()), sum(score.false.values()), sum(score.missed.values())
     lines.append(f"overall {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
     lines += ["", f"key resolution coverage: {ratio(score.resolved, score.resolvable)} "
                   f"({score.resolved} of {score.resolvable} sites whose key a reader resolves)"]
+    lines.append(f"lock acquisitions in the labelled files: {score.locks} (each one a chance for an RDS501 false positive)")
     lines.append(f"errors while linting the whole packages: {len(score.errors)}")
     lines += [f"  {e}" for e in score.errors]
     return "\n".join(lines)
