@@ -84,6 +84,11 @@ def test_lock_token_from_a_module_constant() -> None:
         ("while True:\n    job = r.brpop(k, timeout=5)", False),  # a consumer waits: one trip per job
         ("for item in items:\n    def later():\n        return r.get(item)", False),  # runs when called
         ("r.mget(items)", False),
+        ('for item in items:\n    r.execute_command("GET", item)', True),
+        ('for item in items:\n    r.json().get(item)', True),
+        ('with r.pipeline() as p:\n    for item in items:\n        p.json().set(item, "$", {})\n    p.execute()', False),
+        ("for k in keys:\n    r.keyslot(k)", False),  # computed by the client, nothing is sent
+        ("[v for v in r.smembers(k)]", False),  # a comprehension's outer iterable is evaluated once
     ],
 )
 def test_command_in_loop(lines: str, flagged: bool) -> None:

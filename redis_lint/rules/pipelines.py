@@ -28,10 +28,16 @@ class CommandInLoop(Rule):
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
-            if (call.loop is None or call.receiver.kind is not Kind.CLIENT or call.method in BLOCKING_METHODS
+            if (call.loop is None or not _sent_at_once(call) or call.method in BLOCKING_METHODS
                     or call.method in NOT_ROUND_TRIPS or _small_literal_loop(call.loop.iterable)):
                 continue
             yield Violation(call.node, loop_message(f"{call.method}()"))
+
+
+def _sent_at_once(call: CommandCall) -> bool:
+    """A command on a client, or on its `json()`; not one queued on a pipeline."""
+    receiver = call.receiver
+    return receiver.kind is Kind.CLIENT or (receiver.kind is Kind.JSON and not receiver.queued)
 
 
 def loop_message(what: str) -> str:

@@ -16,8 +16,6 @@ from redis_lint.semantics.model import CommandCall, ModuleModel
 _OUTAGE_ERRORS = frozenset({"RedisError", "ValkeyError", "ConnectionError", "TimeoutError"})
 _BROAD = frozenset({"Exception", "BaseException"})
 # Client methods that send nothing at all.
-_LOCAL = frozenset({"close", "aclose", "get_connection_kwargs", "get_encoder", "set_response_callback", "get_retry",
-                    "set_retry"})
 # Pipeline methods that talk to the server (the others queue commands).
 _PIPELINE_ROUND_TRIPS = frozenset({"execute", "watch"})
 # Application-wide error handlers: FastAPI/Starlette, Flask.
@@ -43,7 +41,7 @@ class UnguardedCall(Rule):
 
 def _round_trip(call: CommandCall) -> bool:
     if call.receiver.kind is Kind.CLIENT:
-        return call.method not in NOT_ROUND_TRIPS and call.method not in _LOCAL
+        return call.method not in NOT_ROUND_TRIPS
     return call.receiver.kind is Kind.PIPELINE and call.method in _PIPELINE_ROUND_TRIPS
 
 

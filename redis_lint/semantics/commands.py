@@ -214,9 +214,16 @@ _JSON_SPECS: list[CommandSpec] = [
 ]
 JSON_COMMANDS: dict[str, CommandSpec] = {spec.method: spec for spec in _JSON_SPECS}
 
-# Client methods that hand out an object whose own methods send the commands (`ft()`, `ts()`
-# stand for the command chained on them, which the model does not follow).
-NOT_ROUND_TRIPS = frozenset({"pipeline", "lock", "register_script", "json", "pubsub"})
+# Client methods that send nothing themselves: they hand out an object whose own methods send
+# the commands, or work locally (a cluster client computes slots and knows its nodes).  `ft()`
+# and `ts()` are not here: they stand for the command chained on them, which the model does
+# not follow.
+NOT_ROUND_TRIPS = frozenset({
+    "pipeline", "lock", "register_script", "json", "pubsub",
+    "close", "aclose", "get_connection_kwargs", "get_encoder", "set_response_callback", "get_retry", "set_retry",
+    "keyslot", "get_node", "get_nodes", "get_primaries", "get_replicas", "get_random_node", "get_default_node",
+    "get_node_from_key",
+})
 
 # Redis commands (as sent on the wire) that the command-family rules flag.
 KEYSPACE_WALKS = frozenset({"KEYS"})

@@ -196,7 +196,7 @@ class ModuleModel:
                 break
             words.extend(word.split())
         return CommandCall(call, "execute_command", command_from_words(words), None, receiver, function,
-                           opaque_arguments=True)
+                           opaque_arguments=True, loop=self._collected.loops.get(call))
 
     def key_arg(self, expr: cst.BaseExpression) -> KeyArg:
         """An expression used as a key, with its template and source."""

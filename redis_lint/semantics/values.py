@@ -33,6 +33,7 @@ class RedisValue:
     kind: Kind
     is_async: bool = False
     owner: ClassRef | None = field(default=None, compare=True)  # for OBJECT: the project class
+    queued: bool = False  # for JSON: `pipe.json()`, whose commands are queued on a pipeline
 
 
 # Methods of a client that return another Redis object.
@@ -200,7 +201,7 @@ class ValueResolver:
                 if receiver.kind is Kind.CLIENT and method in _DERIVED_FROM_CLIENT:
                     return RedisValue(_DERIVED_FROM_CLIENT[method], receiver.is_async)
                 if receiver.kind in (Kind.CLIENT, Kind.PIPELINE) and method == "json":
-                    return RedisValue(Kind.JSON, receiver.is_async)
+                    return RedisValue(Kind.JSON, receiver.is_async, queued=receiver.kind is Kind.PIPELINE)
                 if receiver.kind is Kind.SENTINEL and method in _DERIVED_FROM_SENTINEL:
                     return RedisValue(Kind.CLIENT, receiver.is_async)
                 if receiver.kind is Kind.PIPELINE and method in COMMANDS:
@@ -451,11 +452,11 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     None when any is unknown or the kinds differ."""
     if not values or None in values:
         return None
-    kinds = {(v.kind, v.owner) for v in values if v is not None}
+    kinds = {(v.kind, v.owner, v.queued) for v in values if v is not None}
     if len(kinds) != 1:
         return None
-    kind, owner = kinds.pop()
-    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner)
+    kind, owner, queued = kinds.pop()
+    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner, queued)
 
 
 def _agree(located: list[Located]) -> RedisValue | None:
