@@ -33,7 +33,10 @@ def template_of(source: str) -> str | None:
         ('r.get("cache:%(kind)s:x" % {"kind": "user"})', "cache:user:x"),
         ('r.get("cache:user:{}:profile".format(uid))', "cache:user:{uid}:profile"),
         ('r.get("cache:{kind}:{0}".format(uid, kind="user"))', "cache:user:{uid}"),
-        ('r.get("cache:user:" + str(uid))', "cache:user:{str(uid)}"),
+        ('r.get("cache:user:" + str(uid))', "cache:user:{uid}"),  # a conversion keeps the text
+        ('r.get(("cache:user:" + uid).encode())', "cache:user:{uid}"),
+        ('from kombu.utils.encoding import ensure_bytes\nr.get(ensure_bytes("cache:user:") + uid)', "cache:user:{uid}"),
+        ('r.get("cache:user:" + len(uid))', "cache:user:{len(uid)}"),  # not a conversion
         ('r.get(":".join(["cache", "user", uid]))', "cache:user:{uid}"),
         ('PREFIX = "cache:user"\nr.get(f"{PREFIX}:{uid}")', "cache:user:{uid}"),
         ('PREFIX = "cache:user"\nr.get(PREFIX + ":" + uid)', "cache:user:{uid}"),
@@ -48,6 +51,54 @@ def template_of(source: str) -> str | None:
         ("r.get(key)", None),
         ('r.get(f"{prefix}:user:{uid}")', "{prefix}:user:{uid}"),
         ('k = "cache:a:b"\nk = "cache:c:d"\nr.get(k)', None),  # bound twice: not guessed
+        (  # celery: the key function is a converter held in a class attribute; the prefix is
+            # converted and may get a configured prefix in front, which does not hide it
+            'from kombu.utils.encoding import ensure_bytes\n'
+            'class Backend:\n'
+            '    key_t = ensure_bytes\n'
+            '    prefix = "celery-task-meta-"\n'
+            '    def __init__(self, glob):\n'
+            '        self.key_t = self.key_t.__func__\n'
+            '        if glob:\n'
+            '            self.prefix = f"{glob}{self.prefix}"\n'
+            '        self.prefix = self.key_t(self.prefix)\n'
+            '    def key_for(self, tid, key=""):\n'
+            '        key_t = self.key_t\n'
+            '        return key_t("").join([self.prefix, key_t(tid), key_t(key)])\n'
+            '    def f(self, tid):\n'
+            '        r.get(self.key_for(tid, ".j"))',
+            "celery-task-meta-{tid}.j",
+        ),
+        (  # a rebinding that adds literal text changes the key: not guessed
+            'class C:\n    prefix = "cache:user"\n    def __init__(self):\n        self.prefix = self.prefix + ":"\n'
+            '    def f(self, uid):\n        r.get(f"{self.prefix}{uid}")',
+            None,
+        ),
+        (  # pottery: a base class's property builds the key from the subclass's constant
+            'class Primitive:\n'
+            '    @property\n'
+            '    def _KEY_PREFIX(self): ...\n'
+            '    def __init__(self, key):\n'
+            '        self.key = key\n'
+            '    @property\n'
+            '    def key(self):\n'
+            '        return self.__key\n'
+            '    @key.setter\n'
+            '    def key(self, value):\n'
+            '        self.__key = f"{self._KEY_PREFIX}:{value}"\n'
+            'class Other(Primitive):\n'
+            '    _KEY_PREFIX = "cache:other"\n'
+            'class Lock(Primitive):\n'
+            '    _KEY_PREFIX = "lock:job"\n'
+            '    def f(self):\n'
+            '        r.get(self.key)',
+            "lock:job:{value}",
+        ),
+        (  # ... and a helper method of the base class likewise
+            'class Base:\n    def k(self, uid):\n        return f"{self.PREFIX}:{uid}"\n'
+            'class Users(Base):\n    PREFIX = "cache:user"\n    def f(self, uid):\n        r.get(self.k(uid))',
+            "cache:user:{uid}",
+        ),
     ],
 )
 def test_templates(source: str, expected: str | None) -> None:

@@ -132,3 +132,33 @@ def test_flake8_uses_the_same_index(project: Path) -> None:
     lines = sorted(line.split(":")[0].lstrip("./") + ":" + line.split(":")[1] + " " + line.split()[1]
                    for line in result.stdout.splitlines())
     assert lines == sorted(f"{path}:{line} {code}" for path, line, code in found(project))
+
+
+def test_a_base_class_key_filled_by_the_subclass_across_modules(project: Path) -> None:
+    # pottery: the base class builds the key from a prefix only its subclasses define
+    (project / "app" / "primitive.py").write_text(textwrap.dedent("""
+        class Primitive:
+            def __init__(self, key):
+                self.key = key
+
+            @property
+            def key(self):
+                return self.__key
+
+            @key.setter
+            def key(self, value):
+                self.__key = f"{self._KEY_PREFIX}:{value}"
+    """))
+    (project / "app" / "nextid.py").write_text(textwrap.dedent("""
+        import redis
+        from app.primitive import Primitive
+
+        class NextID(Primitive):
+            _KEY_PREFIX = "NextID"
+
+            def current(self, r: redis.Redis):
+                return r.get(self.key)
+    """))
+    run = lint_paths([project], Config(root=project))
+    [finding] = [f for f in run.findings if f.path.endswith("nextid.py") and f.code == "RDS202"]
+    assert '"NextID:{value}"' in finding.message

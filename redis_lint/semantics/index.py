@@ -176,15 +176,18 @@ class ModuleIndex:
 
     def _collect_class(self, node: cst.ClassDef) -> ClassInfo:
         info = ClassInfo(node)
+        functions = []
         for statement in node.body.body:
             if isinstance(statement, cst.FunctionDef):
-                info.methods[statement.name.value] = statement
+                functions.append(statement)
+                if not _is_property_accessor(statement):  # `@key.setter def key`: `key` stays the getter
+                    info.methods[statement.name.value] = statement
             elif isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     for target in _simple_targets(small):
                         if isinstance(target, cst.Name):
                             info.attributes.setdefault(target.value, []).append(self._binding_of_target(target))
-        for method in info.methods.values():
+        for method in functions:
             params = method.params.params
             if not params or any(_decorator_name(d) == "staticmethod" for d in method.decorators):
                 continue
@@ -244,3 +247,8 @@ def _simple_targets(statement: cst.BaseSmallStatement) -> list[cst.BaseExpressio
 
 def _decorator_name(decorator: cst.Decorator) -> str | None:
     return get_full_name_for_node(decorator.decorator)
+
+
+def _is_property_accessor(function: cst.FunctionDef) -> bool:
+    name = function.name.value
+    return any(_decorator_name(d) in (f"{name}.setter", f"{name}.deleter") for d in function.decorators)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
+import libcst.matchers as m
 
 from redis_lint.semantics.index import BindingKind
-from redis_lint.semantics.references import returned_values, single_value
+from redis_lint.semantics.references import ClassRef, returned_values
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -98,7 +99,31 @@ class KeyTemplate:
 
 
 _MAX_DEPTH = 12
+# Calls that change a key's type but not its text: `ensure_bytes(prefix)`, `force_str(name)`.
+_TEXT_CONVERTERS = frozenset({
+    "kombu.utils.encoding.ensure_bytes", "kombu.utils.encoding.str_to_bytes", "kombu.utils.encoding.bytes_to_str",
+    "kombu.utils.encoding.safe_str", "django.utils.encoding.force_str", "django.utils.encoding.force_bytes",
+    "django.utils.encoding.smart_str", "django.utils.encoding.smart_bytes",
+})
+_TEXT_METHODS = ("encode", "decode")  # `prefix.encode()`, `raw.decode("utf-8")`
+# Attributes whose value is being resolved: `self.p = f(self.p)` must not resolve itself forever.
+# (Analysis of a module runs on one thread at a time.)
+_ATTRIBUTES_IN_PROGRESS: set[tuple[str, int | None]] = set()  # (name, id of the owning class)
 _PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
+
+
+@dataclass(frozen=True)
+class _Env:
+    """What the code being resolved knows of how it was reached: the arguments the parameters of
+    an inlined helper receive, and `this`, the class of the instance whose key is built (a base
+    class's method builds it from the subclass's constants)."""
+
+    arguments: dict[cst.Param, KeyTemplate] = field(default_factory=dict)
+    this: ClassRef | None = None
+
+    def elsewhere(self) -> _Env:
+        """For code in another module or function: the arguments do not apply there."""
+        return _Env(this=self.this) if self.arguments else self
 
 
 class KeyResolver:
@@ -109,16 +134,15 @@ class KeyResolver:
 
     def resolve(self, expr: cst.BaseExpression) -> KeyTemplate | None:
         """The key's template, or None when nothing about it is known."""
-        template = self._template(expr, {}, 0)
+        template = self._template(expr, _Env(), 0)
         return template if template.has_literal else None
 
     def string_value(self, expr: cst.BaseExpression) -> str | None:
         """The constant string an expression evaluates to (a Lua script, a command name)."""
-        template = self._template(expr, {}, 0)
+        template = self._template(expr, _Env(), 0)
         return template.literal
 
-    # `env` maps the parameters of a helper being inlined to the caller's arguments.
-    def _template(self, expr: cst.BaseExpression, env: dict[cst.Param, KeyTemplate], depth: int) -> KeyTemplate:
+    def _template(self, expr: cst.BaseExpression, env: _Env, depth: int) -> KeyTemplate:
         if depth > _MAX_DEPTH:
             return self._placeholder(expr)
         depth += 1
@@ -146,20 +170,44 @@ class KeyResolver:
         if isinstance(expr, cst.Name):
             return self._name(expr, env, depth)
         if isinstance(expr, cst.Attribute):
-            getter = self.refs.property_getter(expr)
+            getter = self.refs.property_getter(expr, this=env.this)
             if getter is not None:
                 returns = returned_values(getter.node)
                 if len(returns) == 1:
-                    template = getter.model.keys._template(returns[0], {}, depth)
+                    this = self.refs.class_ref(expr.value, this=env.this)
+                    template = getter.model.keys._template(returns[0], _Env(this=this), depth)
                     if template.has_literal:
                         return template
-            bound = single_value(self.refs.attribute_bindings(expr))
-            if bound is not None:
-                model, value = bound
-                template = model.keys._template(value, env if model is self.model else {}, depth)
-                if template.has_literal:
-                    return template
+            template = self._attribute(expr, env, depth)
+            if template is not None:
+                return template
         return self._placeholder(expr)
+
+    def _attribute(self, attribute: cst.Attribute, env: _Env, depth: int) -> KeyTemplate | None:
+        """A class constant or an attribute bound once (`self.prefix = "cache:user:"`).
+
+        A rebinding that only converts the value or puts a configured prefix in front of it
+        (`self.prefix = ensure_bytes(self.prefix)`, `self.prefix = f"{glob}{self.prefix}"`) does
+        not hide it: the key is judged as the code writes it unless configured otherwise."""
+        name = attribute.attr.value
+        owner = self.refs.class_ref(attribute.value, this=env.this)
+        resolving = (name, id(owner.node) if owner is not None else None)
+        if resolving in _ATTRIBUTES_IN_PROGRESS:
+            return None
+        _ATTRIBUTES_IN_PROGRESS.add(resolving)
+        try:
+            located = [(m, b) for m, b in self.refs.attribute_bindings(attribute, this=env.this) if not b.is_none]
+            if any(b.kind is not BindingKind.VALUE for _, b in located):
+                return None
+            values = []
+            for model, binding in located:
+                template = model.keys._template(binding.node, _Env(this=owner), depth)
+                if _mentions_attribute(binding.node, name) and not template.has_literal:
+                    continue  # a conversion or a configured prefix of the value itself
+                values.append(template)
+        finally:
+            _ATTRIBUTES_IN_PROGRESS.discard(resolving)
+        return values[0] if len(values) == 1 and values[0].has_literal else None
 
     def _placeholder(self, expr: cst.BaseExpression) -> KeyTemplate:
         code = " ".join(self.index.code(expr).split())
@@ -175,7 +223,7 @@ class KeyResolver:
             value = value.decode("utf-8", "replace")
         return KeyTemplate.of(value)
 
-    def _fstring(self, expr: cst.FormattedString, env: dict, depth: int) -> KeyTemplate:
+    def _fstring(self, expr: cst.FormattedString, env: _Env, depth: int) -> KeyTemplate:
         parts: list[Part] = []
         for part in expr.parts:
             if isinstance(part, cst.FormattedStringText):
@@ -187,7 +235,7 @@ class KeyResolver:
                     parts.extend(self._template(part.expression, env, depth).parts)
         return KeyTemplate.of(*parts)
 
-    def _printf(self, expr: cst.BinaryOperation, env: dict, depth: int) -> KeyTemplate | None:
+    def _printf(self, expr: cst.BinaryOperation, env: _Env, depth: int) -> KeyTemplate | None:
         fmt = self._template(expr.left, env, depth).literal
         if fmt is None:
             return None
@@ -216,7 +264,7 @@ class KeyResolver:
         parts.append(fmt[last:])
         return KeyTemplate.of(*parts)
 
-    def _call(self, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
+    def _call(self, call: cst.Call, env: _Env, depth: int) -> KeyTemplate | None:
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value in ("format", "join"):
             literal = self._template(func.value, env, depth).literal
@@ -232,9 +280,39 @@ class KeyResolver:
                         parts.extend(self._template(element.value, env, depth).parts)
                     return KeyTemplate.of(*parts)
             return None
+        converted = self._converted(call)
+        if converted is not None:
+            return self._template(converted, env, depth)
         return self._helper(call, env, depth)
 
-    def _format(self, fmt: str, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
+    def _converted(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The argument of a call that keeps its text (`str(uid)`, `key.encode()`, `ensure_bytes(p)`)."""
+        func = call.func
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in call.args):
+            return None
+        if isinstance(func, cst.Attribute) and func.attr.value in _TEXT_METHODS and len(positional) <= 1:
+            return func.value
+        if len(positional) == 1 and self._is_text_converter(func, 0):
+            return positional[0].value
+        return None
+
+    def _is_text_converter(self, func: cst.BaseExpression, depth: int) -> bool:
+        """`str`, a known converter, or a name or class attribute bound to one (`key_t = ensure_bytes`)."""
+        if depth > _MAX_DEPTH or not isinstance(func, cst.Name | cst.Attribute):
+            return False
+        if isinstance(func, cst.Name) and func.value == "str" and self.index.is_builtin(func):
+            return True
+        if self.refs.qualified_names(func) & _TEXT_CONVERTERS:
+            return True
+        located = self.refs.bindings(func) if isinstance(func, cst.Name) else self.refs.attribute_bindings(func)
+        # `self.key_t = self.key_t.__func__` rebinds the same function: it says nothing new
+        relevant = [(model, binding) for model, binding in located if not _unbinding(binding.node, func)]
+        return bool(relevant) and all(
+            binding.kind is BindingKind.VALUE and model.keys._is_text_converter(binding.node, depth + 1)  # type: ignore[arg-type]
+            for model, binding in relevant)
+
+    def _format(self, fmt: str, call: cst.Call, env: _Env, depth: int) -> KeyTemplate | None:
         positional = [a.value for a in call.args if a.keyword is None and not a.star]
         named = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
         parts: list[Part] = []
@@ -258,9 +336,9 @@ class KeyResolver:
             parts.extend(self._template(value, env, depth).parts if value is not None else (Placeholder(field or "?"),))
         return KeyTemplate.of(*parts)
 
-    def _helper(self, call: cst.Call, env: dict, depth: int) -> KeyTemplate | None:
+    def _helper(self, call: cst.Call, env: _Env, depth: int) -> KeyTemplate | None:
         """Inline a helper of the project that returns a key: `user_key(uid)`, `self._key(uid)`, `keys.user(uid)`."""
-        target = self.refs.function_for_call(call)
+        target = self.refs.function_for_call(call, this=env.this)
         if target is None:
             return None
         returns = returned_values(target.node)
@@ -278,19 +356,20 @@ class KeyResolver:
                 inner_env[by_name[arg.keyword.value]] = self._template(arg.value, env, depth)
         for param in by_name.values():  # not passed: the default applies (`prefix: str = "pottery:"`)
             if param not in inner_env and param.default is not None:
-                inner_env[param] = target.model.keys._template(param.default, {}, depth)
-        return target.model.keys._template(returns[0], inner_env, depth)
+                inner_env[param] = target.model.keys._template(param.default, env.elsewhere(), depth)
+        this = self.refs.class_ref(call.func.value, this=env.this) if target.bound and isinstance(call.func, cst.Attribute) else None
+        return target.model.keys._template(returns[0], _Env(inner_env, this), depth)
 
-    def _name(self, name: cst.Name, env: dict[cst.Param, KeyTemplate], depth: int) -> KeyTemplate:
+    def _name(self, name: cst.Name, env: _Env, depth: int) -> KeyTemplate:
         located = [(m, b) for m, b in self.refs.bindings(name) if not b.is_none]
         if len(located) == 1 and located[0][1].kind is BindingKind.PARAM:
-            if located[0][1].node in env:
-                return env[located[0][1].node]  # type: ignore[index]
+            if located[0][1].node in env.arguments:
+                return env.arguments[located[0][1].node]  # type: ignore[index]
             return KeyTemplate((Placeholder(name.value),))
         if located and all(b.kind is BindingKind.VALUE and b.node is not None for _, b in located):
             # bound more than once (`key = prefix + uuid; if taken: key = retry(...)`): the key is
             # known when every binding that says anything about it says the same
-            templates = {model.keys._template(b.node, env if model is self.model else {}, depth)  # type: ignore[arg-type]
+            templates = {model.keys._template(b.node, env if model is self.model else env.elsewhere(), depth)  # type: ignore[arg-type]
                          for model, b in located}
             known = {t for t in templates if t.has_literal}
             if len(known) == 1:
@@ -298,3 +377,13 @@ class KeyResolver:
         # a variable holding something dynamic reads best under its own name
         return KeyTemplate((Placeholder(name.value),))
 
+
+def _mentions_attribute(value: cst.CSTNode | None, name: str) -> bool:
+    return value is not None and bool(m.findall(value, m.Attribute(attr=m.Name(name))))
+
+
+def _unbinding(value: cst.CSTNode | None, func: cst.BaseExpression) -> bool:
+    """`self.f = self.f.__func__`: the same function, no longer bound to the instance."""
+    return (isinstance(value, cst.Attribute) and value.attr.value == "__func__"
+            and isinstance(func, cst.Attribute) and isinstance(value.value, cst.Attribute)
+            and value.value.attr.value == func.attr.value)

@@ -151,8 +151,11 @@ class References:
 
     # -- classes -------------------------------------------------------------------
 
-    def class_ref(self, expr: cst.BaseExpression, *, values: bool = False) -> ClassRef | None:
-        """The project class an expression names: `self`/`cls` in a method, or a class name (local or imported)."""
+    def class_ref(self, expr: cst.BaseExpression, *, values: bool = False, this: ClassRef | None = None) -> ClassRef | None:
+        """The project class an expression names: `self`/`cls` in a method, or a class name (local or imported).
+
+        `this`: the class of the instance the analysis came from.  In a base class's method,
+        `self` is that subclass, whose constants fill the base's key (`self._KEY_PREFIX`)."""
         if not isinstance(expr, cst.Name):
             return None
         located = self.bindings(expr, values=values)
@@ -161,7 +164,11 @@ class References:
         model, binding = located[0]
         if binding.kind is BindingKind.PARAM:
             owner = model.index.self_class(binding.node)  # type: ignore[arg-type]
-            return ClassRef(model, owner) if owner is not None else None
+            if owner is None:
+                return None
+            if this is not None and any(c.node is owner for c in this.model.refs.mro(this)):
+                return this
+            return ClassRef(model, owner)
         if isinstance(binding.node, cst.ClassDef):
             return ClassRef(model, binding.node)
         return None
@@ -213,9 +220,10 @@ class References:
                 return FunctionRef(cls.model, function, bound=not static)
         return None
 
-    def attribute_bindings(self, attribute: cst.Attribute, *, values: bool = False) -> list[Located]:
+    def attribute_bindings(self, attribute: cst.Attribute, *, values: bool = False,
+                           this: ClassRef | None = None) -> list[Located]:
         """Bindings of `self.x`, `cls.X`, `ClassName.X` (up the class hierarchy) or `module.X`."""
-        owner = self.class_ref(attribute.value, values=values)
+        owner = self.class_ref(attribute.value, values=values, this=None if _private(attribute) else this)
         if owner is not None:
             return self.class_attribute(owner, attribute.attr.value)
         if self.model.project is not None:
@@ -225,19 +233,26 @@ class References:
                     return target[0].refs.global_bindings(target[1], values=values) or []
         return []
 
-    def property_getter(self, attribute: cst.Attribute, *, values: bool = False) -> FunctionRef | None:
+    def property_getter(self, attribute: cst.Attribute, *, values: bool = False,
+                        this: ClassRef | None = None) -> FunctionRef | None:
         """`self.client` where `client` is a @property / @cached_property of the class."""
-        owner = self.class_ref(attribute.value, values=values)
+        owner = self.class_ref(attribute.value, values=values, this=None if _private(attribute) else this)
         if owner is None:
             return None
-        method = self.method(owner, attribute.attr.value)
-        if method is not None and any((_decorator(d) or "").endswith(_PROPERTY_DECORATORS) for d in method.node.decorators):
-            return method
+        name = attribute.attr.value
+        for cls in self.mro(owner):
+            info = cls.model.index.class_info(cls.node)
+            function = info.methods.get(name)
+            if function is not None:
+                is_property = any((_decorator(d) or "").endswith(_PROPERTY_DECORATORS) for d in function.decorators)
+                return FunctionRef(cls.model, function, bound=True) if is_property else None
+            if name in info.attributes:
+                return None  # a subclass's constant overrides the base's (abstract) property
         return None
 
     # -- calls -------------------------------------------------------------------
 
-    def function_for_call(self, call: cst.Call, *, values: bool = False) -> FunctionRef | None:
+    def function_for_call(self, call: cst.Call, *, values: bool = False, this: ClassRef | None = None) -> FunctionRef | None:
         """The project function or method a call invokes: `helper()`, `self.m()`, `Class.m()`, `mod.f()`."""
         func = call.func
         if isinstance(func, cst.Name):
@@ -245,7 +260,7 @@ class References:
             if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
                 return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
         elif isinstance(func, cst.Attribute):
-            owner = self.class_ref(func.value, values=values)
+            owner = self.class_ref(func.value, values=values, this=None if _private(func) else this)
             if owner is not None:
                 return self.method(owner, func.attr.value)
             located = self.attribute_bindings(func, values=values)
@@ -272,6 +287,12 @@ def single_value(located: list[Located]) -> tuple[ModuleModel, cst.BaseExpressio
     if len(values) == 1 and values[0][1].kind is BindingKind.VALUE:
         return values[0][0], values[0][1].node  # type: ignore[return-value]
     return None
+
+
+def _private(attribute: cst.Attribute) -> bool:
+    """`self.__key`: name-mangled, so it belongs to the class that writes it, not to a subclass."""
+    name = attribute.attr.value
+    return name.startswith("__") and not name.endswith("__")
 
 
 def _decorator(decorator: cst.Decorator) -> str | None:
