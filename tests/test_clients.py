@@ -120,3 +120,71 @@ def test_clients_in_containers(source: str) -> None:
 
 def test_a_mixed_container_is_not_a_client() -> None:
     assert codes("import redis\ndef f(a: redis.Redis):\n    for r in [a, {}]:\n        r.keys()\n", path="main.py") == []
+
+
+# Real code (bench/realworld) hides clients in these ways too.
+HIDDEN = {
+    "container filled later": (  # channels-redis: a dict of connections filled on demand
+        "import redis\nclass Layer:\n    def __init__(self):\n        self._connections = {}\n"
+        "    def connection(self, i):\n        if i not in self._connections:\n"
+        "            self._connections[i] = redis.Redis()\n        return self._connections[i]\n"
+        "    def f(self):\n        self.connection(0).keys()\n"),
+    "list appended to": (
+        "import redis\nclass Pool:\n    def __init__(self):\n        self.clients = []\n"
+        "    def add(self, url):\n        self.clients.append(redis.Redis.from_url(url))\n"
+        "    def f(self):\n        for c in self.clients:\n            c.keys()\n"),
+    "attribute of an object held in a variable": (  # redis-om: `op.conn` for op in detector.migrations
+        "import redis\nfrom typing import List\nclass Op:\n    conn: redis.Redis\n"
+        "class Detector:\n    def __init__(self):\n        self.ops: List[Op] = []\n"
+        "def f():\n    detector = Detector()\n    for op in detector.ops:\n        op.conn.keys()\n"),
+    "declared by the metaclass": (  # redis-om: `cls._meta.database`
+        "import redis\nclass Meta:\n    database: redis.Redis\nclass ModelMeta(type):\n    _meta: Meta\n"
+        "class Model(metaclass=ModelMeta):\n    @classmethod\n    def db(cls):\n        return cls._meta.database\n"
+        "    @classmethod\n    def purge(cls):\n        cls.db().keys()\n"),
+    "nested function called with a client": (
+        "import redis\ndef save(r: redis.Redis):\n    def _do(conn):\n        conn.keys()\n    return _do(r)\n"),
+    "method called with a client": (  # python-redis-lock: register_scripts(cls, redis_client)
+        "import redis\nclass Lock:\n    def __init__(self, client: redis.Redis):\n        self.register(client)\n"
+        "    @classmethod\n    def register(cls, client):\n        client.keys()\n"
+        "def reset_all(client):\n    Lock.register(client)\n"),  # a parameter passed on says nothing
+    "module fetched with getattr": (  # celery: `sentinel = getattr(redis, "sentinel", None)`
+        "import redis.sentinel\nclass Backend:\n    sentinel = getattr(redis, 'sentinel', None)\n"
+        "    def f(self):\n        self.sentinel.Sentinel([]).master_for('m').keys()\n"),
+}
+
+
+@pytest.mark.parametrize("source", HIDDEN.values(), ids=HIDDEN.keys())
+def test_clients_real_code_hides(source: str) -> None:
+    assert "RDS301" in codes(source, path="main.py")
+
+
+NOT_PASSED_A_CLIENT = {
+    "called with something else too": (
+        "import redis\ndef purge(conn):\n    conn.keys()\ndef f(r: redis.Redis):\n    purge(r)\n    purge({})\n"),
+    "a call of the same name that cannot be told apart": (
+        "import redis\nclass A:\n    def purge(self, conn):\n        conn.keys()\n"
+        "    def f(self, r: redis.Redis):\n        self.purge(r)\ndef g(other):\n    other.purge({})\n"),
+    "only passed on": "def purge(conn):\n    conn.keys()\ndef f(c):\n    purge(c)\n",
+    "never called": "def purge(conn):\n    conn.keys()\n",
+    "a container filled with something else too": (
+        "import redis\nclass L:\n    def __init__(self):\n        self.items = {}\n"
+        "    def put(self, k):\n        self.items[k] = redis.Redis()\n        self.items['x'] = {}\n"
+        "    def f(self):\n        self.items['a'].keys()\n"),
+}
+
+
+@pytest.mark.parametrize("source", NOT_PASSED_A_CLIENT.values(), ids=NOT_PASSED_A_CLIENT.keys())
+def test_parameters_not_known_to_hold_a_client(source: str) -> None:
+    assert codes(source, path="main.py") == []
+
+
+def test_a_client_or_a_pipeline_gets_the_rules_that_hold_for_both() -> None:
+    # redis-om's `_get_db(pipeline)`: the pipeline when given, else the client
+    source = (
+        "from typing import Optional\nimport redis\nfrom redis.client import Pipeline\n"
+        "def get_db(r: redis.Redis, pipeline: Optional[Pipeline] = None):\n"
+        "    return pipeline if pipeline is not None else r\n"
+        "def save(r: redis.Redis, fields: dict, pipeline=None):\n"
+        "    db = get_db(r, pipeline)\n"
+        "    for name in fields:\n        db.hset('cache:user:1', name, 1)\n")
+    assert codes(source, path="main.py") == ["RDS101"]  # no RDS601: on a pipeline it is queued

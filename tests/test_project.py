@@ -134,6 +134,23 @@ def test_flake8_uses_the_same_index(project: Path) -> None:
     assert lines == sorted(f"{path}:{line} {code}" for path, line, code in found(project))
 
 
+def test_a_factory_imported_in_two_branches_of_a_function(project: Path) -> None:
+    # redis-om imports its factory inside the function, once per branch that needs it
+    (project / "app" / "migrate.py").write_text(textwrap.dedent("""
+        def detect():
+            try:
+                from app.redis.client import get_redis
+                conn = get_redis()
+            except RuntimeError:
+                from app.redis.client import get_redis
+                conn = get_redis()
+            conn.keys("*")
+    """))
+    (project / "app" / "redis" / "client.py").write_text(
+        "import redis\n\nclient = redis.Redis()\n\ndef get_redis() -> redis.Redis:\n    return client\n")
+    assert ("app/migrate.py", 9, "RDS301") in found(project)
+
+
 def test_a_base_class_key_filled_by_the_subclass_across_modules(project: Path) -> None:
     # pottery: the base class builds the key from a prefix only its subclasses define
     (project / "app" / "primitive.py").write_text(textwrap.dedent("""

@@ -58,6 +58,9 @@ class ClassInfo:
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     # attribute name -> how it is bound: class-level assignments and `self.x = ...` in methods
     attributes: dict[str, list[Binding]] = field(default_factory=dict)
+    # attribute name -> what methods store into the container it holds, and how: "item"
+    # (`self.x[k] = v`), "element" (`self.x.append(v)`, `.add(v)`) or "value" (`.setdefault(k, v)`)
+    stores: dict[str, list[tuple[cst.BaseExpression, str]]] = field(default_factory=dict)
 
 
 class ModuleIndex:
@@ -195,6 +198,8 @@ class ModuleIndex:
             method.body.visit(collector)
             for target in collector.targets:
                 info.attributes.setdefault(target.attr.value, []).append(self._binding_of_target(target))
+            for name, value, how in collector.stores:
+                info.stores.setdefault(name, []).append((value, how))
         return info
 
     def global_bindings(self, name: str) -> list[Binding]:
@@ -213,12 +218,23 @@ class ModuleIndex:
         return {qn.name for qn in scope.get_qualified_names_for(local_name) if qn.source is QualifiedNameSource.IMPORT}
 
 
+_STORING_METHODS = {"append": "element", "add": "element", "insert": "element", "setdefault": "value"}
+
+
 class _SelfAttributeCollector(cst.CSTVisitor):
-    """Finds `self.x = ...` / `self.x: T = ...` targets inside one method."""
+    """Finds `self.x = ...` / `self.x: T = ...` targets inside one method, and what it stores into
+    containers held by `self` (`self.x[k] = v`, `self.x.append(v)`)."""
 
     def __init__(self, self_name: str) -> None:
         self.self_name = self_name
         self.targets: list[cst.Attribute] = []
+        self.stores: list[tuple[str, cst.BaseExpression, str]] = []
+
+    def _own(self, expr: cst.BaseExpression) -> str | None:
+        """`x` for `self.x`."""
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and expr.value.value == self.self_name:
+            return expr.attr.value
+        return None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False  # nested functions may rebind the name
@@ -232,6 +248,20 @@ class _SelfAttributeCollector(cst.CSTVisitor):
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._add(node.target)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Subscript):
+                name = self._own(target.target.value)
+                if name is not None:
+                    self.stores.append((name, node.value, "item"))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _STORING_METHODS and node.args:
+            name = self._own(func.value)
+            if name is not None and not node.args[-1].star and node.args[-1].keyword is None:
+                self.stores.append((name, node.args[-1].value, _STORING_METHODS[func.attr.value]))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._add(node.target)

@@ -62,7 +62,10 @@ class References:
         result: list[Located] = []
         for binding in self.index.bindings(name):
             followed = self._follow_import(name, binding, hops, values) if binding.kind is BindingKind.IMPORT else None
-            result.extend(followed if followed is not None else [(self.model, binding)])
+            for model, found in followed if followed is not None else [(self.model, binding)]:
+                # the same import twice (in two branches of a function) is one binding
+                if not any(m is model and b.node is found.node and found.node is not None for m, b in result):
+                    result.append((model, found))
         return result
 
     def global_bindings(self, attribute: str, hops: int = 0, *, values: bool = False) -> list[Located] | None:
@@ -129,8 +132,13 @@ class References:
             return names  # (a node parsed from a string annotation has no scope of its own)
         if isinstance(expr.value, cst.Attribute | cst.Name):
             for model, binding in self.attribute_bindings(expr.value) if isinstance(expr.value, cst.Attribute) else []:
-                if binding.kind is BindingKind.VALUE and isinstance(binding.node, cst.Name | cst.Attribute):
+                if binding.kind is not BindingKind.VALUE:
+                    continue
+                if isinstance(binding.node, cst.Name | cst.Attribute):
                     return {f"{q}.{expr.attr.value}" for q in model.refs.qualified_names(binding.node)}
+                fetched = _getattr_of(binding.node)  # `sentinel = getattr(redis, "sentinel", None)`
+                if fetched is not None:
+                    return {f"{q}.{fetched[1]}.{expr.attr.value}" for q in model.refs.qualified_names(fetched[0])}
         return set()
 
     def canonical(self, qualified: str, hops: int = 0) -> str:
@@ -205,11 +213,20 @@ class References:
             pending.extend(current.model.refs.base_classes(current))
         return order
 
-    def class_attribute(self, ref: ClassRef, name: str) -> list[Located]:
+    def class_attribute(self, ref: ClassRef, name: str, hops: int = 0) -> list[Located]:
+        """An attribute of a class, up its hierarchy, then up its metaclass's: a metaclass that
+        declares `_meta: BaseMeta` gives every class built with it a `_meta` (redis-om)."""
         for cls in self.mro(ref):
             bindings = cls.model.index.class_info(cls.node).attributes.get(name)
             if bindings:
                 return [(cls.model, b) for b in bindings]
+        if hops < _MAX_HOPS:
+            for cls in self.mro(ref):
+                for keyword in cls.node.keywords:
+                    if keyword.keyword is not None and keyword.keyword.value == "metaclass":
+                        meta = cls.model.refs._class_of_expression(keyword.value)
+                        if meta is not None:
+                            return meta.model.refs.class_attribute(meta, name, hops + 1)
         return []
 
     def method(self, ref: ClassRef, name: str) -> FunctionRef | None:
@@ -232,6 +249,14 @@ class References:
                 if target is not None:
                     return target[0].refs.global_bindings(target[1], values=values) or []
         return []
+
+    def stored_values(self, owner: ClassRef, name: str, *, mapping: bool) -> list[tuple[ModuleModel, cst.BaseExpression]]:
+        """What the methods of a class store into the container its attribute `name` holds: its
+        values (`self.x[k] = v`, `.setdefault(k, v)`) with `mapping`, else its elements (`.append(v)`)."""
+        wanted = ("item", "value") if mapping else ("item", "element")
+        return [(cls.model, value) for cls in self.mro(owner)
+                for value, how in cls.model.index.class_info(cls.node).stores.get(name, [])
+                if how in wanted]
 
     def property_getter(self, attribute: cst.Attribute, *, values: bool = False,
                         this: ClassRef | None = None) -> FunctionRef | None:
@@ -286,6 +311,17 @@ def single_value(located: list[Located]) -> tuple[ModuleModel, cst.BaseExpressio
     values = [(m, b) for m, b in located if not b.is_none]
     if len(values) == 1 and values[0][1].kind is BindingKind.VALUE:
         return values[0][0], values[0][1].node  # type: ignore[return-value]
+    return None
+
+
+def _getattr_of(node: cst.CSTNode | None) -> tuple[cst.BaseExpression, str] | None:
+    """(`redis`, "sentinel") for `getattr(redis, "sentinel"[, default])`."""
+    if (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "getattr"
+            and len(node.args) in (2, 3) and not any(a.star or a.keyword for a in node.args)
+            and isinstance(node.args[1].value, cst.SimpleString)):
+        name = node.args[1].value.evaluated_value
+        if isinstance(name, str) and name.isidentifier():
+            return node.args[0].value, name
     return None
 
 

@@ -99,14 +99,19 @@ class ValueResolver:
         located = self.refs.attribute_bindings(attribute, values=True)
         if located:
             return _agree(located)
-        owner = self.resolve(attribute.value)
-        if owner is not None and owner.kind is Kind.OBJECT and owner.owner is not None:
-            ref = owner.owner
+        ref = self._instance_class(attribute.value)
+        if ref is not None:
             method = ref.model.refs.method(ref, attribute.attr.value)
             if method is not None and _is_property(method):
                 return method.model.values.function_value(method.node)
             return _agree(ref.model.refs.class_attribute(ref, attribute.attr.value))
         return None
+
+    def _instance_class(self, expr: cst.BaseExpression) -> ClassRef | None:
+        """The project class of the object an expression holds (`detector` after
+        `detector = SchemaDetector(...)`); `self` and class names are the References' business."""
+        value = self.resolve(expr)
+        return value.owner if value is not None and value.kind is Kind.OBJECT else None
 
     def constructed(self, call: cst.Call) -> tuple[str, RedisValue] | None:
         """(name, value) when the call constructs a client, pool or sentinel: a library class,
@@ -266,15 +271,26 @@ class ValueResolver:
                 return _merge({resolver.element_value(r, mapping=mapping, depth=depth) for r in returns}) if returns else None
             return None
         if isinstance(container, (cst.Name, cst.Attribute)):
-            located = self.refs.bindings(container, values=True) if isinstance(container, cst.Name) else \
-                self.refs.attribute_bindings(container, values=True)
+            owner = None
+            if isinstance(container, cst.Name):
+                located = self.refs.bindings(container, values=True)
+            else:
+                owner = self.refs.class_ref(container.value, values=True) or self._instance_class(container.value)
+                located = owner.model.refs.class_attribute(owner, container.attr.value) if owner is not None else \
+                    self.refs.attribute_bindings(container, values=True)
             declared = {m.values._element_of_annotation(b.annotation.annotation, b.annotation, mapping)
                         for m, b in located if b.annotation is not None}
             declared.discard(None)
             if declared:
                 return _merge(declared)
+            # an empty container filled later (`self._conns = {}` ... `self._conns[i] = Redis(...)`)
+            # says nothing about its elements; what the class stores into it does
             elements = {m.values.element_value(b.node, mapping=mapping, depth=depth)  # type: ignore[arg-type]
-                        for m, b in located if b.kind is BindingKind.VALUE and b.node is not None and not b.is_none}
+                        for m, b in located if b.kind is BindingKind.VALUE and b.node is not None
+                        and not b.is_none and not _empty_container(b.node)}
+            if owner is not None:
+                elements |= {m.values.resolve(v) for m, v in
+                             owner.model.refs.stored_values(owner, container.attr.value, mapping=mapping)}
             return _merge(elements) if elements else None
         return None
 
@@ -341,12 +357,15 @@ class ValueResolver:
         return None
 
     def _passed_by_callers(self, param: cst.Param) -> RedisValue | None:
-        """A constructor's unannotated parameter that every instantiation found in the project
-        passes a client to (`Scheduler(connection=Redis(...))` makes `connection` one): the
-        dependency-injection pattern.  Ordinary functions are not followed back to their callers."""
+        """An unannotated parameter that every caller passes a client to.
+
+        A constructor's callers are looked for in the whole project (`Scheduler(connection=
+        Redis(...))` makes `connection` one: the dependency-injection pattern); another function's
+        only in its own module (`def _do_save(conn): ...` then `_do_save(db)`), where a call by
+        the same name that cannot be told apart leaves the parameter unknown."""
         project = self.model.project
         function = self.index.enclosing(param, (cst.FunctionDef,))
-        if project is None or not isinstance(function, cst.FunctionDef) or function.name.value != "__init__":
+        if not isinstance(function, cst.FunctionDef):
             return None
         if param.default is not None and not (isinstance(param.default, cst.Name) and param.default.value == "None"):
             return None
@@ -355,7 +374,11 @@ class ValueResolver:
             return self.model.derived[key]  # type: ignore[return-value]
         self.model.derived[key] = None  # recursion through callers: unknown
         owner = self.index.class_of_method(function)
-        if owner is None:
+        if function.name.value != "__init__":
+            result = self._passed_by_callers_in_module(param, function)
+            self.model.derived[key] = result
+            return result
+        if owner is None or project is None:
             return None
         callee = owner.name.value
         params = list(function.params.params)[1:]
@@ -380,6 +403,40 @@ class ValueResolver:
         result = _merge(values) if values else None
         self.model.derived[key] = result
         return result
+
+    def _passed_by_callers_in_module(self, param: cst.Param, function: cst.FunctionDef) -> RedisValue | None:
+        project = self.model.project
+        if project is not None and self.model.path is not None and not project.may_hold_values(self.model.path):
+            return None
+        callee = function.name.value
+        values: set[RedisValue | None] = set()
+        for call, _ in self.model.calls:
+            named = call.func.value if isinstance(call.func, cst.Name) else (
+                call.func.attr.value if isinstance(call.func, cst.Attribute) else None)
+            if named != callee:
+                continue
+            target = self.refs.function_for_call(call)
+            if target is None:
+                return None  # `x.save(...)`: maybe this method, with something else
+            if target.node is not function:
+                continue
+            params = list(function.params.params)[1 if target.bound else 0:]
+            position = next((i for i, p in enumerate(params) if p is param), None)
+            argument = _argument_for(call, param.name.value, position)
+            if argument is None:
+                return None  # not passed (the default, None) or passed through *args
+            value = self.resolve(argument)
+            if value is None and self._forwarded_parameter(argument):
+                continue  # `def reset_all(client): Lock.register(client)`: says nothing either way
+            values.add(value)
+        return _merge(values) if values else None
+
+    def _forwarded_parameter(self, expr: cst.BaseExpression) -> bool:
+        """A caller's own parameter, passed on as it came."""
+        if not isinstance(expr, cst.Name):
+            return False
+        bindings = self.refs.bindings(expr)
+        return len(bindings) == 1 and bindings[0][1].kind is BindingKind.PARAM
 
     def _checked_type(self, param: cst.Param) -> RedisValue | None:
         """A parameter its function checks with `isinstance(param, Redis)` is taken to be one."""
@@ -429,14 +486,11 @@ class ValueResolver:
                     target = project.lookup(name, by=self.model, values=True)
                     found = target[0].refs.global_bindings(target[1]) if target is not None else None
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
-                        value = found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))
-                        if value is not None and value.kind is not Kind.OBJECT:
-                            return value
+                        return found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))
             if isinstance(expr, cst.Name) and anchor is not expr and not names:
                 cls = self.refs.class_ref(expr) if self.index.scope(expr) is not None else None
                 if cls is not None:
-                    value = self.class_value(cls)
-                    return value if value is not None and value.kind is not Kind.OBJECT else None
+                    return self.class_value(cls)  # a project class: an OBJECT, unless it subclasses a client
         return None
 
     def _union_value(self, members: list[cst.BaseExpression], anchor: cst.CSTNode) -> RedisValue | None:
@@ -453,6 +507,10 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     if not values or None in values:
         return None
     kinds = {(v.kind, v.owner, v.queued) for v in values if v is not None}
+    if kinds == {(Kind.CLIENT, None, False), (Kind.PIPELINE, None, False)}:
+        # `return pipeline if pipeline is not None else self.db()`: every command on it is a Redis
+        # command; taken as a pipeline, so that only the rules that hold for both apply
+        kinds = {(Kind.PIPELINE, None, False)}
     if len(kinds) != 1:
         return None
     kind, owner, queued = kinds.pop()
@@ -467,6 +525,14 @@ def _agree(located: list[Located]) -> RedisValue | None:
     if declared:
         return _merge(declared)
     return _merge({model.values._binding_value(b) for model, b in located if not b.is_none})
+
+
+def _empty_container(expr: cst.CSTNode) -> bool:
+    """`{}`, `[]`, `dict()`, `list()`, `set()`."""
+    if isinstance(expr, (cst.Dict, cst.List)):
+        return not expr.elements
+    return (isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name)
+            and expr.func.value in ("dict", "list", "set") and not expr.args)
 
 
 def _argument_for(call: cst.Call, name: str, position: int | None) -> cst.BaseExpression | None:
