@@ -106,9 +106,6 @@ _TEXT_CONVERTERS = frozenset({
     "django.utils.encoding.smart_str", "django.utils.encoding.smart_bytes",
 })
 _TEXT_METHODS = ("encode", "decode")  # `prefix.encode()`, `raw.decode("utf-8")`
-# Attributes whose value is being resolved: `self.p = f(self.p)` must not resolve itself forever.
-# (Analysis of a module runs on one thread at a time.)
-_ATTRIBUTES_IN_PROGRESS: set[tuple[str, int | None]] = set()  # (name, id of the owning class)
 _PRINTF = re.compile(r"%(?:\((?P<key>[^)]*)\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conv>[diouxXeEfFgGcrsa%])")
 
 
@@ -120,10 +117,17 @@ class _Env:
 
     arguments: dict[cst.Param, KeyTemplate] = field(default_factory=dict)
     this: ClassRef | None = None
+    # the attributes whose value is being resolved, as (name, id of the owning class):
+    # `self.p = f(self.p)` must not resolve itself forever
+    resolving: frozenset[tuple[str, int | None]] = frozenset()
 
     def elsewhere(self) -> _Env:
         """For code in another module or function: the arguments do not apply there."""
-        return _Env(this=self.this) if self.arguments else self
+        return _Env(this=self.this, resolving=self.resolving) if self.arguments else self
+
+    def on(self, this: ClassRef | None, arguments: dict[cst.Param, KeyTemplate] | None = None) -> _Env:
+        """For the body of a method or property run on an instance of `this`."""
+        return _Env(arguments or {}, this, self.resolving)
 
 
 class KeyResolver:
@@ -175,7 +179,7 @@ class KeyResolver:
                 returns = returned_values(getter.node)
                 if len(returns) == 1:
                     this = self.refs.class_ref(expr.value, this=env.this)
-                    template = getter.model.keys._template(returns[0], _Env(this=this), depth)
+                    template = getter.model.keys._template(returns[0], env.on(this), depth)
                     if template.has_literal:
                         return template
             template = self._attribute(expr, env, depth)
@@ -192,21 +196,18 @@ class KeyResolver:
         name = attribute.attr.value
         owner = self.refs.class_ref(attribute.value, this=env.this)
         resolving = (name, id(owner.node) if owner is not None else None)
-        if resolving in _ATTRIBUTES_IN_PROGRESS:
+        if resolving in env.resolving:
             return None
-        _ATTRIBUTES_IN_PROGRESS.add(resolving)
-        try:
-            located = [(m, b) for m, b in self.refs.attribute_bindings(attribute, this=env.this) if not b.is_none]
-            if any(b.kind is not BindingKind.VALUE for _, b in located):
-                return None
-            values = []
-            for model, binding in located:
-                template = model.keys._template(binding.node, _Env(this=owner), depth)
-                if _mentions_attribute(binding.node, name) and not template.has_literal:
-                    continue  # a conversion or a configured prefix of the value itself
-                values.append(template)
-        finally:
-            _ATTRIBUTES_IN_PROGRESS.discard(resolving)
+        inner = _Env(this=owner, resolving=env.resolving | {resolving})
+        located = [(m, b) for m, b in self.refs.attribute_bindings(attribute, this=env.this) if not b.is_none]
+        if any(b.kind is not BindingKind.VALUE for _, b in located):
+            return None
+        values = []
+        for model, binding in located:
+            template = model.keys._template(binding.node, inner, depth)
+            if _mentions_attribute(binding.node, name) and not template.has_literal:
+                continue  # a conversion or a configured prefix of the value itself
+            values.append(template)
         return values[0] if len(values) == 1 and values[0].has_literal else None
 
     def _placeholder(self, expr: cst.BaseExpression) -> KeyTemplate:
@@ -358,7 +359,7 @@ class KeyResolver:
             if param not in inner_env and param.default is not None:
                 inner_env[param] = target.model.keys._template(param.default, env.elsewhere(), depth)
         this = self.refs.class_ref(call.func.value, this=env.this) if target.bound and isinstance(call.func, cst.Attribute) else None
-        return target.model.keys._template(returns[0], _Env(inner_env, this), depth)
+        return target.model.keys._template(returns[0], env.on(this, inner_env), depth)
 
     def _name(self, name: cst.Name, env: _Env, depth: int) -> KeyTemplate:
         located = [(m, b) for m, b in self.refs.bindings(name) if not b.is_none]
