@@ -125,7 +125,7 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
     else:
         report = formats.FORMATS[output_format](run.findings)
     if output_file is not None:
-        output_file.write_text(report, encoding="utf-8")
+        _write_report(output_file, report)
     else:
         click.echo(report, nl=False)
     if not quiet and output_format in formats.COLORED:
@@ -255,13 +255,23 @@ def run(output: Path | None, config_path: Path | None, quiet: bool) -> None:
     sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
 
 
+def _write_report(path: Path, text: str) -> None:
+    """Write a report whole or not at all (a CI step never reads half of one); a path that cannot
+    be written is the user's to fix, said plainly."""
+    from redis_lint.runtime.files import write_atomically
+
+    try:
+        write_atomically(path, text)
+    except OSError as error:
+        click.echo(f"redis-lint: cannot write {path}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
 def _write_runtime(findings: list, output: Path | None, quiet: bool) -> None:  # type: ignore[type-arg]
     for finding in findings:
         click.echo(str(finding))
     if output is not None:
-        from redis_lint.runtime.files import write_atomically
-
-        write_atomically(output, json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
+        _write_report(output, json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
     if not quiet:
         total = sum(f.count for f in findings)
         click.echo(f"Runtime: {len(findings)} finding{'s' if len(findings) != 1 else ''} "

@@ -91,3 +91,18 @@ def test_statistics_output_file_and_exit_zero(tmp_path: Path) -> None:
     lines = (tmp_path / "stats.txt").read_text().splitlines()
     assert lines[0] == "    12  RDS101  missing-ttl"
     assert sum(int(line.split()[0]) for line in lines) == len(PINNED)
+
+
+def test_an_output_file_that_cannot_be_written_is_said_plainly(tmp_path: Path) -> None:
+    result = check("--output-file", str(tmp_path / "missing" / "report.txt"))
+    assert result.exit_code == 2
+    assert f"redis-lint: cannot write {tmp_path / 'missing' / 'report.txt'}: No such file or directory" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_an_output_file_is_replaced_whole(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("an older, longer report\n" * 1000)
+    check("--format", "json-lines", "--output-file", str(report))
+    assert len(report.read_text().splitlines()) == len(PINNED)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left behind
