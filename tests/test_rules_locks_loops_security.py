@@ -107,6 +107,10 @@ def test_command_in_loop(lines: str, flagged: bool) -> None:
         ("p = r.pipeline()\np.set(k, v, ex=5)\nreturn p", False),  # the caller may execute it
         ("p = r.pipeline()\np.set(k, v, ex=5)\nrun(p)", False),
         ("p = r.pipeline()", False),  # queues nothing
+        ("p = r.pipeline()\np.set(k, v).expire(k, 5).execute()", False),  # pipeline methods chain
+        ("p = r.pipeline()\np.set(k, v, ex=5).expire(k, 5)", True),
+        ("p = r.pipeline()\np.set(k, v, ex=5).expire(k, 5)\np.execute()", False),
+        ("p = r.pipeline()\nq = p.set(k, v, ex=5).expire(k, 5)\nq.execute()", False),  # the chain escapes
     ],
 )
 def test_pipeline_not_executed(lines: str, flagged: bool) -> None:

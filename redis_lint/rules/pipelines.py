@@ -77,7 +77,18 @@ def _executed(model: ModuleModel, creation: CommandCall) -> bool | None:
         if use.attr.value == "execute":
             return True
         queued = queued or use.attr.value not in ("reset", "watch", "unwatch", "multi")
+        if _has_link(model, call):
+            chained = _chain_executed(model, call)
+            if chained is not False:
+                return chained  # executed down the chain (`p.set(...).execute()`), or the chain escapes
     return None if not queued else False
+
+
+def _has_link(model: ModuleModel, call: cst.CSTNode) -> bool:
+    """Whether a method is called on the call's result: `p.set(...)` followed by `.expire(...)`."""
+    attribute = model.index.parent(call)
+    return isinstance(attribute, cst.Attribute) and attribute.value is call and \
+        isinstance(outer := model.index.parent(attribute), cst.Call) and outer.func is attribute
 
 
 def _chain_executed(model: ModuleModel, node: cst.CSTNode) -> bool | None:
