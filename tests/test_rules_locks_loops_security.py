@@ -111,6 +111,9 @@ def test_command_in_loop(lines: str, flagged: bool) -> None:
         ("p = r.pipeline()\np.set(k, v, ex=5).expire(k, 5)", True),
         ("p = r.pipeline()\np.set(k, v, ex=5).expire(k, 5)\np.execute()", False),
         ("p = r.pipeline()\nq = p.set(k, v, ex=5).expire(k, 5)\nq.execute()", False),  # the chain escapes
+        ("with r.pipeline() as p:\n    q = p.get(k)\n    q.execute()", False),  # celery: under another name
+        ("p = r.pipeline()\np.watch(k)\np.set(k, v, ex=5)", False),  # after watch(), sent at once
+        ("p = r.pipeline()\np.watch(k)\np.multi()\np.set(k, v, ex=5)", True),
     ],
 )
 def test_pipeline_not_executed(lines: str, flagged: bool) -> None:

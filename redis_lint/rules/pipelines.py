@@ -68,20 +68,27 @@ def _executed(model: ModuleModel, creation: CommandCall) -> bool | None:
     name = bound_name(model, creation.node)
     if name is None:
         return None  # returned, passed on, stored in an attribute: someone else may execute it
-    queued = False
+    queued = watched = transaction = False
     for access in accesses(model, name):
         use = model.index.parent(access)
         call = model.index.parent(use) if isinstance(use, cst.Attribute) else None
         if not (isinstance(use, cst.Attribute) and isinstance(call, cst.Call) and call.func is use):
             return None  # used other than by calling its methods
-        if use.attr.value == "execute":
+        method = use.attr.value
+        if method == "execute":
             return True
-        queued = queued or use.attr.value not in ("reset", "watch", "unwatch", "multi")
+        watched = watched or method == "watch"
+        transaction = transaction or method == "multi"
+        queued = queued or method not in ("reset", "watch", "unwatch", "multi")
         if _has_link(model, call):
             chained = _chain_executed(model, call)
             if chained is not False:
                 return chained  # executed down the chain (`p.set(...).execute()`), or the chain escapes
-    return None if not queued else False
+        elif not isinstance(model.index.parent(call), cst.Expr):
+            return None  # `q = p.zrange(...)`: a command returns the pipeline, now under another name
+    if watched and not transaction:
+        return None  # after watch(), a pipeline sends each command at once until multi()
+    return False if queued else None
 
 
 def _has_link(model: ModuleModel, call: cst.CSTNode) -> bool:
