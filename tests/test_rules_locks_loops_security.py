@@ -52,6 +52,15 @@ def test_lock_unsafe_release(lines: str, flagged: bool) -> None:
     assert bool(only("RDS502", body(lines))) is flagged
 
 
+def test_a_parameter_named_like_a_lock_elsewhere_is_another_key() -> None:
+    # cashews: `set_lock(self, key, ...)` takes a lock; `delete(self, key)` deletes any key
+    source = HEAD + (
+        "def set_lock(r: redis.Redis, key, value):\n    return r.set(key, value, nx=True, px=30000)\n"
+        "def delete(r: redis.Redis, key):\n    return r.unlink(key)\n"
+        "def take_and_drop(r: redis.Redis, key, value):\n    r.set(key, value, nx=True, px=30000)\n    r.delete(key)\n")
+    assert only("RDS502", source) == [10]
+
+
 @pytest.mark.parametrize(
     ("lines", "flagged"),
     [

@@ -39,14 +39,20 @@ def in_lock_namespace(key: KeyArg | None) -> bool:
     return bool(segments) and segments[0] == LOCK_NAMESPACE
 
 
-def acquired_keys(model: ModuleModel) -> set[str]:
-    """Identities of the keys a module takes as locks (SET NX)."""
+def acquired_keys(model: ModuleModel) -> set[tuple[str, int | None]]:
+    """The keys a module takes as locks (SET NX), as `_lock_identity` gives them."""
     cached = model.derived.get("lock_keys")
     if cached is None:
-        cached = {key.identity for call in model.commands if is_lock_acquisition(call)
+        cached = {_lock_identity(call, key) for call in model.commands if is_lock_acquisition(call)
                   for key in [call.key_for("name")] if key is not None}
         model.derived["lock_keys"] = cached
     return cached  # type: ignore[return-value]
+
+
+def _lock_identity(call: CommandCall, key: KeyArg) -> tuple[str, int | None]:
+    """A key resolved to a template is the same key anywhere in the module; one known only by its
+    source (`key`, a parameter) only in the same function."""
+    return (key.identity, None) if key.template is not None else (key.identity, id(call.function))
 
 
 class LockWithoutExpiry(Rule):
@@ -112,7 +118,7 @@ class LockUnsafeRelease(Rule):
             if call.method not in ("delete", "unlink"):
                 continue
             for key in call.keys:
-                if in_lock_namespace(key) or key.identity in taken:
+                if in_lock_namespace(key) or _lock_identity(call, key) in taken:
                     yield Violation(call.node, f"{call.method}() releases lock {describe_key(key)} without checking "
                                                "who holds it: delete it with a compare-and-delete Lua script, or "
                                                "use redis-py's Lock")
