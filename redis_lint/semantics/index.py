@@ -11,6 +11,7 @@ disagreement between them as "unknown".
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
@@ -21,7 +22,6 @@ from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
     MetadataWrapper,
-    ParentNodeProvider,
     QualifiedNameSource,
     Scope,
     ScopeProvider,
@@ -71,14 +71,22 @@ class ModuleIndex:
         self._class_infos: dict[cst.ClassDef, ClassInfo] = {}
 
     @cached_property
-    def _metadata(self) -> dict:
-        return self.wrapper.resolve_many([ScopeProvider, ParentNodeProvider])
+    def _scopes(self) -> Mapping[cst.CSTNode, Scope]:
+        return self.wrapper.resolve(ScopeProvider)
+
+    @cached_property
+    def _parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        # a walk of our own: half the time of libcst's ParentNodeProvider, which re-visits
+        # the tree through the metadata machinery
+        collector = _ParentCollector()
+        self.module.visit(collector)
+        return collector.parents
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self._metadata[ParentNodeProvider].get(node)
+        return self._parents.get(node)
 
     def scope(self, node: cst.CSTNode) -> Scope | None:
-        return self._metadata[ScopeProvider].get(node)
+        return self._scopes.get(node)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -219,6 +227,21 @@ class ModuleIndex:
 
 
 _STORING_METHODS = {"append": "element", "add": "element", "insert": "element", "setdefault": "value"}
+
+
+class _ParentCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._path: list[cst.CSTNode] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._path:
+            self.parents[node] = self._path[-1]
+        self._path.append(node)
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._path.pop()
 
 
 class _SelfAttributeCollector(cst.CSTVisitor):
