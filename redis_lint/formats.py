@@ -16,7 +16,6 @@ from redis_lint.findings import Finding
 from redis_lint.pages import read_page
 
 
-
 def text(findings: list[Finding], *, color: bool = False) -> str:
     lines = []
     for f in findings:

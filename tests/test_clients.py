@@ -165,6 +165,9 @@ NOT_PASSED_A_CLIENT = {
         "import redis\nclass A:\n    def purge(self, conn):\n        conn.keys()\n"
         "    def f(self, r: redis.Redis):\n        self.purge(r)\ndef g(other):\n    other.purge({})\n"),
     "only passed on": "def purge(conn):\n    conn.keys()\ndef f(c):\n    purge(c)\n",
+    "passed on with a type of its own": (
+        "import redis\ndef purge(conn):\n    conn.keys()\ndef f(r: redis.Redis):\n    purge(r)\n"
+        "def g(c: dict):\n    purge(c)\n"),
     "never called": "def purge(conn):\n    conn.keys()\n",
     "a container filled with something else too": (
         "import redis\nclass L:\n    def __init__(self):\n        self.items = {}\n"

@@ -322,19 +322,19 @@ class KeyResolver:
             parsed = list(string.Formatter().parse(fmt))
         except ValueError:
             return None
-        for text, field, _spec, _conversion in parsed:
+        for text, name, _spec, _conversion in parsed:
             parts.append(text)
-            if field is None:
+            if name is None:
                 continue
             value: cst.BaseExpression | None = None
-            if field == "":
+            if name == "":
                 value = positional[auto] if auto < len(positional) else None
                 auto += 1
-            elif field.isdigit():
-                value = positional[int(field)] if int(field) < len(positional) else None
+            elif name.isdigit():
+                value = positional[int(name)] if int(name) < len(positional) else None
             else:
-                value = named.get(field)
-            parts.extend(self._template(value, env, depth).parts if value is not None else (Placeholder(field or "?"),))
+                value = named.get(name)
+            parts.extend(self._template(value, env, depth).parts if value is not None else (Placeholder(name or "?"),))
         return KeyTemplate.of(*parts)
 
     def _helper(self, call: cst.Call, env: _Env, depth: int) -> KeyTemplate | None:

@@ -244,6 +244,7 @@ class _Collector(cst.CSTVisitor):
         self._functions: list[Scope] = []
         self._loops: list[list[Loop]] = [[]]  # per function: the loops we are inside
         self.loops: dict[cst.Call, Loop] = {}  # calls that run once per iteration
+
     def visit_Module(self, node: cst.Module) -> None:
         self._functions.append(node)
 

@@ -141,6 +141,7 @@ class ProjectIndex:
             self._calls_by_name = calls_by_name(_readable(project_files(self._roots, _MAX_FILES) or []))
         return self._calls_by_name.get(name, [])
 
+
 _MAX_FILES = 20_000
 
 

@@ -432,11 +432,11 @@ class ValueResolver:
         return _merge(values) if values else None
 
     def _forwarded_parameter(self, expr: cst.BaseExpression) -> bool:
-        """A caller's own parameter, passed on as it came."""
+        """A caller's own parameter, unannotated, passed on as it came (`c: dict` says what it is)."""
         if not isinstance(expr, cst.Name):
             return False
         bindings = self.refs.bindings(expr)
-        return len(bindings) == 1 and bindings[0][1].kind is BindingKind.PARAM
+        return len(bindings) == 1 and bindings[0][1].kind is BindingKind.PARAM and bindings[0][1].annotation is None
 
     def _checked_type(self, param: cst.Param) -> RedisValue | None:
         """A parameter its function checks with `isinstance(param, Redis)` is taken to be one."""
