@@ -35,6 +35,7 @@ from redis_lint.config import Config  # noqa: E402
 from redis_lint.engine.linter import project_index  # noqa: E402
 from redis_lint.engine.run import lint_paths  # noqa: E402
 from redis_lint.rules.locks import is_lock_acquisition  # noqa: E402
+from redis_lint.semantics.project import ProjectIndex  # noqa: E402
 
 # The labels cover RDS101-RDS401, and RDS501 and RDS601 from a second pass (labels/README.md);
 # findings of the other rules are not scored.
@@ -66,7 +67,8 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
     found = {(Path(f.path).absolute().relative_to(root).as_posix(), f.line, f.code)
              for f in run.findings if f.code in SCORED_CODES}
     found = {item for item in found if item[0] in labelled}
-    found = _at_call_starts(found, package, root, config)
+    project = project_index(config)  # one index for the three readings below: each file parsed once
+    found = _at_call_starts(found, package, root, project)
     expected = {(s["file"], s["line"], code) for s in package.sites for code in s["codes"]}
     calls = {(s["file"], s["line"]): s["call"] for s in package.sites}
     for file, line, code in sorted(found | expected):
@@ -80,16 +82,15 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
             score.missed[code] += 1
             score.details.append(f"FN {where}")
     score.sites += len(package.sites)
-    _key_coverage(package, root, config, score)
-    _count_locks(package, root, config, score)
+    _key_coverage(package, root, project, score)
+    _count_locks(package, root, project, score)
 
 
 def _at_call_starts(found: set[tuple[str, int, str]], package: Package, root: Path,
-                    config: Config) -> set[tuple[str, int, str]]:
+                    project: ProjectIndex) -> set[tuple[str, int, str]]:
     """Labels name the line where a call starts; a key rule points at the key argument, which
     may sit on a later line of the same call.  Move such findings to the call's first line."""
     site_lines = {(s["file"], s["line"]) for s in package.sites}
-    project = project_index(config)
     spans: dict[str, list[tuple[int, int]]] = {}
     moved = set()
     for file, line, code in found:
@@ -105,9 +106,8 @@ def _at_call_starts(found: set[tuple[str, int, str]], package: Package, root: Pa
     return moved
 
 
-def _key_coverage(package: Package, root: Path, config: Config, score: Score) -> None:
+def _key_coverage(package: Package, root: Path, project: ProjectIndex, score: Score) -> None:
     """Of the sites whose key a reader resolves, how many did redis-lint resolve to a template?"""
-    project = project_index(config)
     by_file: dict[str, list[dict]] = {}
     for site in package.sites:
         if site.get("key") == "resolvable" and site.get("kind") == "redis":
@@ -128,10 +128,9 @@ def _key_coverage(package: Package, root: Path, config: Config, score: Score) ->
                 score.details.append(f"KEY {package.name}: {file}:{site['line']} {site['call']}  (reader: {site.get('template')})")
 
 
-def _count_locks(package: Package, root: Path, config: Config, score: Score) -> None:
+def _count_locks(package: Package, root: Path, project: ProjectIndex, score: Score) -> None:
     """How many locks the labelled files take (set(..., nx=True), setnx, lock()): where RDS501 could
     be wrong, so that a row of zeros says "nothing to find, nothing wrongly found"."""
-    project = project_index(config)
     for file in package.files:
         model = project.model_for(root / file)
         if model is not None:

@@ -373,11 +373,11 @@ class ValueResolver:
         if key in self.model.derived:
             return self.model.derived[key]  # type: ignore[return-value]
         self.model.derived[key] = None  # recursion through callers: unknown
-        owner = self.index.class_of_method(function)
         if function.name.value != "__init__":
             result = self._passed_by_callers_in_module(param, function)
             self.model.derived[key] = result
             return result
+        owner = self.index.class_of_method(function)
         if owner is None or project is None:
             return None
         callee = owner.name.value
