@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange
 
 from redis_lint.config import Config
 from redis_lint.engine.run import display_path
@@ -181,7 +181,7 @@ def _facts(model: ModuleModel, source: str, path: Path, display: str, config: Co
     found = [fact for rule in PROJECT_RULES for fact in rule.facts(context)]
     if not found:
         return []
-    positions = model.index.wrapper.resolve(PositionProvider)
+    positions = model.index.positions
     return [LocatedFact(display, (where := positions[fact.node]).start.line, where.start.column + 1,
                         where.end.line, where.end.column + 1, fact.kind, fact.detail) for fact in found]
 
@@ -199,7 +199,7 @@ def check_module(model: ModuleModel, source: str, *, path: Path, config: Config,
     violations = [(rule.code, v) for rule in ALL_RULES if rule.code in enabled for v in rule.check(context)]
     if not violations and UNUSED_NOQA not in enabled:
         return []
-    positions = model.index.wrapper.resolve(PositionProvider)
+    positions = model.index.positions
     silenced = found.silenced()
     located = [(code, violation, positions[violation.node]) for code, violation in violations]
     kept = [item for item in located if not is_silenced(item[0], item[2].start.line, silenced)]

@@ -1,7 +1,7 @@
 """Facts about one module that every semantic question starts from.
 
 `ModuleIndex` owns the parsed module and answers the structural questions:
-what a name is bound to (through libcst's scope analysis, so closures,
+what a name is bound to (through a scope analysis of our own, so closures,
 `global` and comprehensions behave as in Python), which class a method
 belongs to, what attributes a class assigns on `self`, and the qualified
 name an imported expression refers to.  It is flow-insensitive on purpose:
@@ -18,14 +18,10 @@ from functools import cached_property
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import (
-    BuiltinAssignment,
-    ClassScope,
-    MetadataWrapper,
-    QualifiedNameSource,
-    Scope,
-    ScopeProvider,
-)
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from redis_lint.semantics.scopes import Scope, ScopeKind, ScopeTable
+from redis_lint.semantics.walk import FastVisitor
 
 
 class BindingKind(Enum):
@@ -66,27 +62,25 @@ class ClassInfo:
 class ModuleIndex:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
-        # unsafe_skip_copy: metadata must be keyed by the very nodes the rules report.
-        self.wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         self._class_infos: dict[cst.ClassDef, ClassInfo] = {}
 
     @cached_property
-    def _scopes(self) -> Mapping[cst.CSTNode, Scope]:
-        return self.wrapper.resolve(ScopeProvider)
-
-    @cached_property
-    def _parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
-        # a walk of our own: half the time of libcst's ParentNodeProvider, which re-visits
-        # the tree through the metadata machinery
-        collector = _ParentCollector()
-        self.module.visit(collector)
-        return collector.parents
+    def _table(self) -> ScopeTable:
+        # one walk of our own for scopes and parents: libcst's ScopeProvider and
+        # ParentNodeProvider cost several times more (they rebuild every node they pass)
+        return ScopeTable(self.module)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        return self._parents.get(node)
+        return self._table.parents.get(node)
 
     def scope(self, node: cst.CSTNode) -> Scope | None:
-        return self._scopes.get(node)
+        return self._table.scope_of.get(node)
+
+    @cached_property
+    def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
+        """Line and column of every node: only for a module that reports (a whole-module pass)."""
+        # unsafe_skip_copy: positions must be keyed by the very nodes the rules report.
+        return MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -98,13 +92,7 @@ class ModuleIndex:
         scope = self.scope(name)
         if scope is None:
             return []
-        result = []
-        for assignment in scope[name.value]:
-            if isinstance(assignment, BuiltinAssignment):
-                result.append(Binding(BindingKind.BUILTIN))
-            else:
-                result.append(self._binding_of(assignment.node))
-        return result
+        return [Binding(BindingKind.BUILTIN) if a.node is None else self._binding_of(a.node) for a in scope[name.value]]
 
     def is_builtin(self, name: cst.Name) -> bool:
         bindings = self.bindings(name)
@@ -148,13 +136,14 @@ class ModuleIndex:
         if dotted is None:
             return set()
         scope = self.scope(scope_of or expr)
-        while scope is not None:
-            names = {qn.name for qn in scope.get_qualified_names_for(dotted) if qn.source is QualifiedNameSource.IMPORT}
+        if scope is None:
+            return set()
+        while True:
+            names = scope.imported_names(dotted)
             # a class body's `redis = redis` reads the module's `redis`: look past the class scope
-            if names or not isinstance(scope, ClassScope):
+            if names or scope.kind is not ScopeKind.CLASS:
                 return names
             scope = scope.parent
-        return set()
 
     # -- classes and methods -------------------------------------------------
 
@@ -203,7 +192,7 @@ class ModuleIndex:
             if not params or any(_decorator_name(d) == "staticmethod" for d in method.decorators):
                 continue
             collector = _SelfAttributeCollector(params[0].name.value)
-            method.body.visit(collector)
+            collector.walk(method.body)
             for target in collector.targets:
                 info.attributes.setdefault(target.attr.value, []).append(self._binding_of_target(target))
             for name, value, how in collector.stores:
@@ -212,39 +201,21 @@ class ModuleIndex:
 
     def global_bindings(self, name: str) -> list[Binding]:
         """Bindings of a module-level name."""
-        scope = self.scope(self.module)
-        if scope is None:
-            return []
-        return [Binding(BindingKind.BUILTIN) if isinstance(a, BuiltinAssignment) else self._binding_of(a.node)
-                for a in scope[name]]
+        return [Binding(BindingKind.BUILTIN) if a.node is None else self._binding_of(a.node)
+                for a in self._table.globals[name]]
 
     def qualified_names_of_import(self, local_name: str, import_node: cst.CSTNode | None) -> set[str]:
         """What an import binds `local_name` to: "pkg.mod.NAME", or ".mod.NAME" when relative."""
         scope = self.scope(import_node) if import_node is not None else None
         if scope is None:
             return set()
-        return {qn.name for qn in scope.get_qualified_names_for(local_name) if qn.source is QualifiedNameSource.IMPORT}
+        return scope.imported_names(local_name)
 
 
 _STORING_METHODS = {"append": "element", "add": "element", "insert": "element", "setdefault": "value"}
 
 
-class _ParentCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
-        self._path: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if self._path:
-            self.parents[node] = self._path[-1]
-        self._path.append(node)
-        return True
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._path.pop()
-
-
-class _SelfAttributeCollector(cst.CSTVisitor):
+class _SelfAttributeCollector(FastVisitor):
     """Finds `self.x = ...` / `self.x: T = ...` targets inside one method, and what it stores into
     containers held by `self` (`self.x[k] = v`, `self.x.append(v)`)."""
 

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import PositionProvider
 
 from redis_lint.semantics.index import BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind
+from redis_lint.semantics.walk import FastVisitor
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -63,9 +63,10 @@ def accesses(model: ModuleModel, target: cst.Name) -> list[cst.CSTNode]:
     scope = model.index.scope(target)
     if scope is None:
         return []
-    for assignment in scope.assignments[target.value]:
-        if getattr(assignment, "node", None) is target:
-            if len(scope.assignments[target.value]) != 1:
+    assignments = scope.assignments.get(target.value, [])
+    for assignment in assignments:
+        if assignment.node is target:
+            if len(assignments) != 1:
                 return [target]  # rebound: not followed (the caller treats an odd use as "escapes")
             return [access.node for access in assignment.references]
     return []
@@ -85,8 +86,7 @@ def fate(model: ModuleModel, node: cst.CSTNode, depth: int = 0) -> Fate | None:
     if name is None:
         return None if isinstance(parent, cst.WithItem) else Fate.KEPT  # passed, stored, put in a container
     scope = model.index.scope(name)
-    if function is None or scope is None or not any(getattr(a, "node", None) is name
-                                                    for a in scope.assignments[name.value]):
+    if function is None or scope is None or not any(a.node is name for a in scope.assignments.get(name.value, [])):
         return Fate.KEPT  # a module-level, `global` or `nonlocal` name
     found = accesses(model, name)
     if found == [name]:
@@ -156,7 +156,7 @@ class Close:
 
 def construction_id(model: ModuleModel, node: cst.CSTNode) -> str:
     """A construction's name across the modules of one run: module name and position."""
-    position = model.index.wrapper.resolve(PositionProvider)[node].start
+    position = model.index.positions[node].start
     return f"{model.name}:{position.line}:{position.column}"
 
 
@@ -202,7 +202,7 @@ def closes(model: ModuleModel) -> list[Close]:
     hook's `x.close()`) count only in modules that import a client library: a run's prefilter
     skips other modules, and a finding must not depend on whether it did."""
     hooks = _ShutdownHooks(model, lenient=model.imports_client_library)
-    model.module.visit(hooks)
+    hooks.walk(model.module)
     result: list[Close] = []
     for call, _ in model.calls:
         func = call.func
@@ -273,7 +273,7 @@ _HOOK_METHODS = frozenset({"__exit__", "__aexit__", "__del__", "close", "aclose"
 _SHUTDOWN_WORDS = ("shutdown", "finish", "stop", "exit", "close", "cleanup", "teardown")
 
 
-class _ShutdownHooks(cst.CSTVisitor):
+class _ShutdownHooks(FastVisitor):
     """Functions of the module that run at shutdown, and the with-items (for `with client:`)."""
 
     def __init__(self, model: ModuleModel, *, lenient: bool) -> None:
@@ -361,11 +361,11 @@ class _ShutdownHooks(cst.CSTVisitor):
 
 def _closes_something(function: cst.FunctionDef) -> bool:
     found = _CloseCalls()
-    function.body.visit(found)
+    found.walk(function.body)
     return found.any
 
 
-class _CloseCalls(cst.CSTVisitor):
+class _CloseCalls(FastVisitor):
     def __init__(self) -> None:
         self.any = False
 

@@ -25,6 +25,7 @@ from redis_lint.semantics.lua import lua_commands
 from redis_lint.semantics.project import ProjectIndex
 from redis_lint.semantics.references import References
 from redis_lint.semantics.values import RedisValue, ValueResolver
+from redis_lint.semantics.walk import FastVisitor
 
 Scope = cst.Module | cst.FunctionDef | cst.Lambda
 
@@ -93,8 +94,14 @@ class ModuleModel:
         self.keys = KeyResolver(self)
         self.constants = ConstantEvaluator(self)
         self.derived: dict[object, object] = {}  # facts rules and resolvers derive once per module and share
-        self._collected = _Collector()
-        module.visit(self._collected)
+
+    @cached_property
+    def _collected(self) -> _Collector:
+        """One walk of the module for what the rules start from (a module only followed from
+        another may never need it)."""
+        collector = _Collector()
+        collector.walk(self.module)
+        return collector
 
     @property
     def client_factories(self) -> tuple[str, ...]:
@@ -231,7 +238,7 @@ def _bind(spec: CommandSpec, call: cst.Call) -> tuple[dict, bool]:
     return bound, opaque
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(FastVisitor):
     """One walk of the module: the nodes worth resolving, each with its enclosing function."""
 
     def __init__(self) -> None:

@@ -16,6 +16,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.index import Binding, BindingKind
+from redis_lint.semantics.walk import FastVisitor
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -347,11 +348,11 @@ def yielded_values(function: cst.FunctionDef) -> list[cst.BaseExpression]:
 
 def _body_of(function: cst.FunctionDef) -> _FunctionBody:
     collector = _FunctionBody()
-    function.body.visit(collector)
+    collector.walk(function.body)
     return collector
 
 
-class _FunctionBody(cst.CSTVisitor):
+class _FunctionBody(FastVisitor):
     def __init__(self) -> None:
         self.returns: list[cst.BaseExpression] = []
         self.yields: list[cst.BaseExpression] = []

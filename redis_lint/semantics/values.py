@@ -23,6 +23,7 @@ from redis_lint.semantics.commands import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
 from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values, yielded_values
+from redis_lint.semantics.walk import FastVisitor
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -444,7 +445,7 @@ class ValueResolver:
         if not isinstance(function, cst.FunctionDef):
             return None
         checks = _IsinstanceCollector(param.name.value)
-        function.body.visit(checks)
+        checks.walk(function.body)
         values = set()
         for type_expr in checks.types:
             members = [e.value for e in type_expr.elements] if isinstance(type_expr, cst.Tuple) else [type_expr]
@@ -555,7 +556,7 @@ _YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterab
              "AsyncContextManager")
 
 
-class _IsinstanceCollector(cst.CSTVisitor):
+class _IsinstanceCollector(FastVisitor):
     """The types a function checks one name against with isinstance()."""
 
     def __init__(self, name: str) -> None:
