@@ -192,9 +192,9 @@ class Scope:
 
 # Leaving these counts as one assignment-like step in the scope (libcst's ordering of
 # assignments and reads).
-_ASSIGNMENT_LIKE = (cst.AnnAssign, cst.AsName, cst.Assign, cst.AugAssign, cst.ClassDef, cst.CompFor,
-                    cst.FunctionDef, cst.Global, cst.Import, cst.ImportFrom, cst.NamedExpr, cst.Nonlocal,
-                    cst.Parameters, cst.WithItem)
+_ASSIGNMENT_LIKE = frozenset({cst.AnnAssign, cst.AsName, cst.Assign, cst.AugAssign, cst.ClassDef, cst.CompFor,
+                              cst.FunctionDef, cst.Global, cst.Import, cst.ImportFrom, cst.NamedExpr, cst.Nonlocal,
+                              cst.Parameters, cst.WithItem})
 LOAD, STORE = False, True  # a Name read (or deleted), or a Name bound
 
 
@@ -236,7 +236,7 @@ class ScopeTable:
         else:
             self._visit_children(node, scope, context)
         self.scope_of[node] = scope
-        if isinstance(node, _ASSIGNMENT_LIKE):
+        if type(node) in _ASSIGNMENT_LIKE:
             scope.count += 1
 
     def _parents_only(self, node: cst.CSTNode, parent: cst.CSTNode) -> None:

@@ -35,6 +35,7 @@ _TRIVIA = (
     cst.Asynchronous, cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp,
 )
 _fields_by_type: dict[type, tuple[str, ...]] = {}
+_walked: dict[type, bool] = {}  # per type: a node the walk enters (libcst's classes are ABCs: slow isinstance)
 
 
 def fields(kind: type) -> tuple[str, ...]:
@@ -46,17 +47,25 @@ def fields(kind: type) -> tuple[str, ...]:
     return names
 
 
+def is_walked(value: object) -> bool:
+    """Whether a field's value is a node the walk enters (not trivia, not a string or None)."""
+    kind = type(value)
+    walked = _walked.get(kind)
+    if walked is None:
+        walked = _walked[kind] = issubclass(kind, cst.CSTNode) and not issubclass(kind, _TRIVIA)
+    return walked
+
+
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """A node's children in source order, without whitespace and comments."""
+    """A node's children in source order, without whitespace, comments and punctuation."""
     for name in fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _TRIVIA):
-                yield value
-        elif isinstance(value, (tuple, list)):
+        if type(value) is tuple or type(value) is list:
             for element in value:
-                if isinstance(element, cst.CSTNode) and not isinstance(element, _TRIVIA):
+                if is_walked(element):
                     yield element
+        elif is_walked(value):
+            yield value
 
 
 Hook = Callable[["FastVisitor", cst.CSTNode], object]
@@ -87,13 +96,12 @@ class FastVisitor:
                 if before is not None:
                     before(self, node)
                 value = getattr(node, name)
-                if isinstance(value, cst.CSTNode):
-                    if not isinstance(value, _TRIVIA):
-                        self.walk(value)
-                elif isinstance(value, (tuple, list)):
+                if type(value) is tuple or type(value) is list:
                     for element in value:
-                        if isinstance(element, cst.CSTNode) and not isinstance(element, _TRIVIA):
+                        if is_walked(element):
                             self.walk(element)
+                elif is_walked(value):
+                    self.walk(value)
                 if after is not None:
                     after(self, node)
         if plan.leave is not None:
