@@ -78,9 +78,16 @@ class ModuleIndex:
 
     @cached_property
     def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
-        """Line and column of every node: only for a module that reports (a whole-module pass)."""
-        # unsafe_skip_copy: positions must be keyed by the very nodes the rules report.
-        return MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        """Line and column of every node: only for a module that reports (one code generation)."""
+        provider = PositionProvider()
+        try:
+            # the provider's own pass alone: through a MetadataWrapper, a (here empty) batch of
+            # visitors would also walk the whole tree first, which costs as much again
+            provider._gen_impl(self.module)
+            return provider._computed
+        except AttributeError:  # libcst's internals moved: the public way
+            # unsafe_skip_copy: positions must be keyed by the very nodes the rules report.
+            return MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
