@@ -17,10 +17,8 @@ not used for `_MAX_AGE` are pruned, at most once a day.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -35,7 +33,9 @@ _PRUNE_EVERY = 24 * 3600
 
 
 def digest(*parts: bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
+    from hashlib import blake2b  # here: `--version` and `rules` import this module for DEFAULT_FOLDER alone
+
+    hasher = blake2b(digest_size=16)
     for part in parts:
         hasher.update(len(part).to_bytes(8, "little"))
         hasher.update(part)
@@ -47,21 +47,25 @@ class Cache:
         """`salt`: what every entry depends on (the configuration, the project's file list)."""
         self.folder = folder
         self._entries = folder / f"v{__version__}"
+        self._entries_folder = os.fspath(self._entries)
         self._salt = f"{salt}|{_tool_fingerprint()}".encode()
 
     def key(self, path: Path, data: bytes) -> str:
         return digest(self._salt, os.fsencode(path.absolute()), data)
 
     def get(self, key: str) -> dict | None:
-        entry_path = self._entry_path(key)
+        entry_path = self._entry_file(key)  # a string: a warm run reads an entry per file
         try:
-            entry = json.loads(entry_path.read_bytes())
+            with open(entry_path, "rb") as file:
+                entry = json.loads(file.read())
             os.utime(entry_path)  # used: not pruned
         except (OSError, ValueError):
             return None
         return entry if isinstance(entry, dict) else None
 
     def put(self, key: str, entry: dict) -> None:
+        import tempfile  # only a run that writes an entry pays for it
+
         target = self._entry_path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +98,10 @@ class Cache:
             pass
 
     def _entry_path(self, key: str) -> Path:
-        return self._entries / key[:2] / f"{key}.json"
+        return Path(self._entry_file(key))
+
+    def _entry_file(self, key: str) -> str:
+        return os.path.join(self._entries_folder, key[:2], f"{key}.json")
 
     def _mark_folder(self) -> None:
         """Tell backup tools and git that the folder is a cache, as ruff and pytest do."""
@@ -107,9 +114,15 @@ class Cache:
 @lru_cache(maxsize=1)
 def _tool_fingerprint() -> str:
     """redis-lint's own code: a changed rule (a development checkout, same version) is a new key."""
-    package = Path(__file__).resolve().parent.parent
-    stats = sorted((str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns) for p in package.rglob("*.py"))
-    return digest(repr(stats).encode())
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    stats = []
+    for directory, _, names in os.walk(package):
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                status = os.stat(path)
+                stats.append((os.path.relpath(path, package), status.st_size, status.st_mtime_ns))
+    return digest(repr(sorted(stats)).encode())
 
 
 def _remove_tree(folder: Path) -> None:

@@ -1,20 +1,22 @@
 """Which files a run lints: Python files below the given paths, minus excludes, and apart from
 them the Redis server configurations (redis.conf, *.redis.conf, docker-compose files and the
-`server-config-files` globs) that `redis_lint.serverconf.lint_server_config` checks."""
+`server-config-files` globs) that `redis_lint.serverconf.lint_server_config` checks.
+
+Folders are listed with os.scandir and paths kept as strings until the end: on a large tree,
+a `pathlib.Path` per file and per exclusion check cost more than listing the folders."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.config import Config
-from redis_lint.semantics.layout import EXCLUDED_DIRS
-from redis_lint.serverconf import server_config_kind
+from redis_lint.semantics.layout import EXCLUDED_DIRS, PYTHON_SUFFIXES
+from redis_lint.serverconf.kinds import server_config_kind
 
 DEFAULT_EXCLUDED_DIRS = EXCLUDED_DIRS  # folders that never hold the project's own code
-PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 @dataclass
@@ -26,43 +28,91 @@ class Discovery:
 
 def discover(paths: Iterable[Path], config: Config) -> Discovery:
     result = Discovery()
-    seen: set[Path] = set()
+    files: list[str] = []
+    server_configs: list[str] = []
+    seen: set[str] = set()
+    cwd = os.getcwd()
+    relative = _relative_path(config, cwd)
 
-    def add(path: Path) -> None:
-        key = path.absolute()
+    def add(path: str, relative_path: str | None = None) -> None:
+        key = path if os.path.isabs(path) else os.path.join(cwd, path)  # str(Path(path).absolute())
         if key not in seen:
             seen.add(key)
-            (result.server_configs if server_config_kind(path, config) else result.files).append(path)
+            (server_configs if server_config_kind(path, config, relative_path) else files).append(path)
 
     for path in paths:
         if path.is_dir():
-            for file in _walk(path, config, result):
-                add(file)
+            _walk(str(path), config, relative, result.problems, add)
         elif path.exists() or path.is_symlink():
             if not config.is_excluded(config.relative(path)):
-                add(path)  # named explicitly: a server configuration by its name, else Python whatever its suffix
+                add(str(path))  # named explicitly: a server configuration by its name, else Python whatever its suffix
         else:
             result.problems.append(f"{path}: no such file or directory")
-    result.files.sort(key=lambda p: p.as_posix())
-    result.server_configs.sort(key=lambda p: p.as_posix())
+    result.files = [Path(p) for p in sorted(files, key=_as_posix)]
+    result.server_configs = [Path(p) for p in sorted(server_configs, key=_as_posix)]
     return result
 
 
-def _walk(root: Path, config: Config, result: Discovery) -> Iterable[Path]:
-    def on_error(error: OSError) -> None:
-        result.problems.append(f"{error.filename}: cannot list folder: {error.strerror}")
+def _walk(root: str, config: Config, relative: Callable[[str], str], problems: list[str],
+          add: Callable[[str, str | None], None]) -> None:
+    """os.walk(root) without following symlinked folders, in the same order (folders sorted,
+    depth first), pruned as it goes.  Paths are os.walk's (`./sub` below `.`); what is added is
+    what `Path` makes of them (`sub`)."""
+    needs_relative = bool(config.exclude or config.server_config_files)
+    strip = len("." + os.sep) if root == "." else 0
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = [(entry.name, _is_dir(entry) and not entry.is_symlink(), _is_dir(entry))
+                           for entry in listing]
+        except OSError as error:
+            problems.append(f"{error.filename}: cannot list folder: {error.strerror}")
+            continue
+        folders = []
+        prefix = directory if directory.endswith(os.sep) else directory + os.sep  # os.path.join, inlined
+        for name, walk_into, is_dir in sorted(entries):
+            path = prefix + name
+            shown = path[strip:]
+            if is_dir:
+                if (name not in DEFAULT_EXCLUDED_DIRS
+                        and not name.endswith(".egg-info")
+                        and not os.path.exists(path + os.sep + "pyvenv.cfg")  # a virtualenv under any name
+                        and not (config.exclude and config.is_excluded(relative(shown)))
+                        and walk_into):
+                    folders.append(path)
+                continue
+            relative_path = relative(shown) if needs_relative else None
+            if not name.endswith(PYTHON_SUFFIXES) and server_config_kind(shown, config, relative_path) is None:
+                continue
+            if relative_path is None or not config.is_excluded(relative_path):
+                add(shown, relative_path)
+        pending.extend(reversed(folders))
 
-    for directory, dirnames, filenames in os.walk(root, onerror=on_error):  # never follows symlinked folders
-        here = Path(directory)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if d not in DEFAULT_EXCLUDED_DIRS
-            and not d.endswith(".egg-info")
-            and not (here / d / "pyvenv.cfg").exists()  # a virtualenv under any name
-            and not config.is_excluded(config.relative(here / d))
-        )
-        for name in sorted(filenames):
-            file = here / name
-            wanted = name.endswith(PYTHON_SUFFIXES) or server_config_kind(file, config) is not None
-            if wanted and not config.is_excluded(config.relative(file)):
-                yield file
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _relative_path(config: Config, cwd: str) -> Callable[[str], str]:
+    """`config.relative` on strings: the path relative to the project root, with "/"."""
+    if os.sep != "/":
+        return lambda path: config.relative(Path(path))
+    root = str(config.root.absolute())
+    prefix = root if root.endswith("/") else root + "/"
+
+    def relative(path: str) -> str:
+        absolute = path if path.startswith("/") else os.path.join(cwd, path)
+        if absolute.startswith(prefix):
+            return absolute[len(prefix):]
+        return "." if absolute == root else absolute
+
+    return relative
+
+
+def _as_posix(path: str) -> str:
+    return path.replace(os.sep, "/")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from redis_lint.engine.cache import digest
 from redis_lint.engine.source import read_source
-from redis_lint.semantics.layout import calls_by_name, module_name, project_files
+from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
 
 CLIENT_LIBRARIES = (b"redis", b"valkey")  # redis_lint.semantics.libraries.CLIENT_LIBRARIES, as bytes
 _MAX_PROJECT_FILES = 50_000  # beyond this, the project is not scanned and every file is analysed
@@ -56,80 +56,97 @@ class FileFacts:
     imports_library: bool = False
     injectable_classes: set[bytes] = field(default_factory=set)  # classes, when one has an __init__ with parameters
     text: bytes = b""
+    in_roots: bool = True  # its import root is at or below a project root (else its imports were not read)
 
 
 class Prefilter:
-    """One project's import graph, read from bytes; `may_find(path)` says whether to analyse a file."""
+    """One project's import graph, read from bytes; `may_find(path)` says whether to analyse a file.
+
+    Files are kept under their absolute paths as strings (what `str(path.absolute())` gives): a
+    project of thousands of files pays for no `Path` per file."""
 
     def __init__(self, roots: Iterable[Path], *, client_factories: tuple[str, ...] = ()) -> None:
         self._factory_modules = {f.rpartition(".")[0] for f in client_factories if "." in f}
         self.roots = sorted({r.absolute() for r in roots})
-        files = project_files(self.roots, _MAX_PROJECT_FILES)
+        self._root_prefixes = [_as_folder(str(r)) for r in self.roots]
+        files = project_file_names([str(r) for r in self.roots], _MAX_PROJECT_FILES)
         self.complete = files is not None  # False: too many files to scan, keep everything
-        self._facts: dict[Path, FileFacts] = {}
-        self._module_files: dict[str, Path] = {}
-        self._calls_by_name: dict[str, list[Path]] | None = None
+        self._facts: dict[str, FileFacts] = {}
+        self._module_files: dict[str, str] = {}
+        self._digests: dict[str, str] = {}
+        self._callers: dict[str, list[Path]] = {}
+        self._calls_by_name: dict[str, list[str]] | None = None
         for path in files or ():
             self._add(path)
-        self.relevant = self._relevant() if self.complete else set()
+        self.relevant = {Path(p) for p in self._relevant()} if self.complete else set()
+        self._relevant_names = {str(p) for p in self.relevant}
 
     @property
     def fingerprint(self) -> str:
         """Which files the project has: a module that appears or disappears changes what imports find."""
-        return digest(*(os.fsencode(p) for p in sorted(self._facts)))
+        return digest(*(os.fsencode(p) for p in self._facts))  # in pathlib's order, as scanned
 
     def text(self, path: Path) -> bytes | None:
-        facts = self._facts.get(path.absolute())
+        facts = self._facts.get(_absolute(path))
         return facts.text if facts is not None else None
 
     def digest(self, path: Path | str) -> str:
         """The digest of a file's bytes ("" when it cannot be read)."""
-        path = Path(path)
-        data = self.text(path)
-        if data is None:
-            try:
-                data = read_source(path)
-            except OSError:
-                return ""
-        return digest(data)
+        # entries name their modules by absolute posix paths: used as they are, without a Path
+        key = path if isinstance(path, str) and os.path.isabs(path) and os.sep == "/" else _absolute(Path(path))
+        known = self._digests.get(key)
+        if known is not None:
+            return known
+        facts = self._facts.get(key)
+        if facts is not None:  # the project's files are read once a run: their digest too
+            known = self._digests[key] = digest(facts.text)
+            return known
+        try:
+            return digest(read_source(Path(key)))
+        except OSError:
+            return ""
 
     def files_calling(self, name: str) -> list[Path]:
         """The project's files that call `name`, found the way ProjectIndex.files_calling finds them."""
-        if self._calls_by_name is None:
-            self._calls_by_name = calls_by_name((path, facts.text) for path, facts in self._facts.items())
-        return sorted(self._calls_by_name.get(name, []))
+        callers = self._callers.get(name)
+        if callers is None:
+            if self._calls_by_name is None:
+                self._calls_by_name = calls_by_name((path, facts.text) for path, facts in self._facts.items())
+            callers = self._callers[name] = [Path(p) for p in self._calls_by_name.get(name, [])]
+        return list(callers)
 
     def may_find(self, path: Path) -> bool:
         """False only for a file of the scanned project that cannot hold a Redis value.  A file
         whose modules live outside the project root is always analysed: its imports were not read."""
-        path = path.absolute()
-        if not self.complete or path in self.relevant:
+        if not self.complete:
             return True
-        return path not in self._facts or not any(module_name(path)[1].is_relative_to(r) for r in self.roots)
+        key = _absolute(path)
+        facts = self._facts.get(key)
+        return facts is None or not facts.in_roots or key in self._relevant_names
 
     # -- reading -------------------------------------------------------------
 
-    def _add(self, path: Path) -> None:
+    def _add(self, path: str) -> None:
         try:
             text = read_source(path)  # not a FIFO: it would block
         except OSError:
             return  # the linter reports it when it reads the file itself
-        name, _ = module_name(path)
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        name, root = module_of(path)
+        package = name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
         if name:
             self._module_files.setdefault(name, path)
-        facts = FileFacts(text=text)
+        facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes))
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))
-        matches = list(_IMPORT.finditer(text))
+        matches = _imports(text)
         if b";" in text:
             matches.extend(_IMPORT_AFTER_SEMICOLON.finditer(text))
         for match in matches:
             if match["modules"] is not None:
                 facts.imports.update(_split_names(match["modules"]))
                 continue
-            source = _absolute(match["source"].decode("ascii", "replace"), package)
+            source = _absolute_module(match["source"].decode("ascii", "replace"), package)
             if source is not None:
                 facts.imports.add(source)
                 facts.from_imports.update((source, n) for n in _split_names(match["names"]))
@@ -142,15 +159,15 @@ class Prefilter:
 
     # -- deciding ------------------------------------------------------------
 
-    def _relevant(self) -> set[Path]:
-        importers: dict[Path, set[Path]] = {}  # module file -> files that import it
-        imported: dict[Path, set[Path]] = {}  # file -> project module files it imports
+    def _relevant(self) -> set[str]:
+        importers: dict[str, set[str]] = {}  # module file -> files that import it
+        imported: dict[str, set[str]] = {}  # file -> project module files it imports
         for path, facts in self._facts.items():
             targets = self._imported_files(facts)
             imported[path] = targets
             for target in targets:
                 importers.setdefault(target, set()).add(path)
-        holders: set[Path] = set()  # files that can hold a client and hand it to their importers
+        holders: set[str] = set()  # files that can hold a client and hand it to their importers
         pending = [p for p, f in self._facts.items() if f.imports_library]
         while pending:
             path = pending.pop()
@@ -160,16 +177,22 @@ class Prefilter:
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
         # a client reaches them only through an instance, from a holder they import.)
-        injected = set()
+        # One pattern for the classes of every holder's candidates: a name matches where it alone is
+        # called, so what it finds in a holder, kept to that holder's classes, is what a pattern of
+        # its own would find (and compiling a pattern per holder costs more than the search).
+        candidates = {path: {t: self._facts[t].injectable_classes for t in imported[path] - holders}
+                      for path in holders}
+        classes = set().union(*(c for by_file in candidates.values() for c in by_file.values()))
+        pattern = _called(classes) if classes else None
+        injected: set[str] = set()
         for path in holders:
-            candidates = {t: self._facts[t].injectable_classes for t in imported[path] - holders - injected}
-            names = set().union(*candidates.values())
-            if names:
-                called = set(_called(names).findall(self._facts[path].text))
-                injected.update(t for t, classes in candidates.items() if classes & called)
+            names = set().union(*candidates[path].values())
+            if pattern is not None and names:
+                called = set(pattern.findall(self._facts[path].text)) & names
+                injected.update(t for t, defined in candidates[path].items() if defined & called)
         return holders | injected
 
-    def _imported_files(self, facts: FileFacts) -> set[Path]:
+    def _imported_files(self, facts: FileFacts) -> set[str]:
         """The project files whose names a file's imports bind: for `import a.b` the module a.b,
         for `from a import b` the module a.b if there is one, else a (where b is defined)."""
         files = {self._longest_module(name) for name in facts.imports - {m for m, _ in facts.from_imports}}
@@ -178,13 +201,43 @@ class Prefilter:
         files.discard(None)
         return files  # type: ignore[return-value]
 
-    def _longest_module(self, dotted: str) -> Path | None:
+    def _longest_module(self, dotted: str) -> str | None:
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
             path = self._module_files.get(".".join(parts[:cut]))
             if path is not None:
                 return path
         return None
+
+
+def _imports(text: bytes) -> list[re.Match[bytes]]:
+    """`_IMPORT.finditer(text)`, tried only at the starts of lines that hold `import`: a pattern
+    anchored at line starts is otherwise tried at every byte of the file."""
+    matches = []
+    end = 0  # where the last match ended: finditer goes on from there
+    tried = -1  # the last line start tried
+    find = text.find
+    at = find(b"import")
+    while at >= 0:
+        start = text.rfind(b"\n", 0, at) + 1
+        if start > tried and start >= end:
+            tried = start
+            match = _IMPORT.match(text, start)
+            if match is not None:
+                matches.append(match)
+                end = match.end()
+        at = find(b"import", at + 6)
+    return matches
+
+
+def _absolute(path: Path) -> str:
+    """`str(path.absolute())`, without building another Path."""
+    text = os.fspath(path)
+    return text if os.path.isabs(text) else os.path.join(os.getcwd(), text)
+
+
+def _as_folder(path: str) -> str:
+    return path if path.endswith(os.sep) else path + os.sep
 
 
 def project_roots(paths: Iterable[Path], configured_root: Path | None) -> list[Path]:
@@ -207,16 +260,24 @@ def _called(names: set[bytes]) -> re.Pattern[bytes]:
     return re.compile(rb"\b(" + b"|".join(re.escape(n) for n in sorted(names)) + rb")\s*\(")
 
 
-def _split_names(raw: bytes) -> Iterable[str]:
+def _split_names(raw: bytes) -> list[str]:
     """`a.b as c, d` or `(x,\\n y as z)` -> "a.b", "d" / "x", "y"."""
-    text = raw.decode("ascii", "replace").replace("\\", " ").strip("() \t\r\n")
-    for part in text.split(","):
-        words = part.split("#", 1)[0].split()
-        if words and words[0] != "*" and all(c.isidentifier() for c in words[0].split(".")):
-            yield words[0]
+    text = raw.decode("ascii", "replace")
+    if "\\" in text:
+        text = text.replace("\\", " ")
+    names = []
+    for part in text.strip("() \t\r\n").split(","):
+        if "#" in part:
+            part = part.split("#", 1)[0]
+        words = part.split()
+        if words:
+            first = words[0]
+            if first.isidentifier() or (first != "*" and all(c.isidentifier() for c in first.split("."))):
+                names.append(first)
+    return names
 
 
-def _absolute(source: str, package: str) -> str | None:
+def _absolute_module(source: str, package: str) -> str | None:
     """A from-import's module as an absolute name (`..keys` in `app.sub` -> `app.keys`)."""
     dots = len(source) - len(source.lstrip("."))
     if not dots:

@@ -28,7 +28,7 @@ class SourceError(Exception):
     """A file that cannot be read or decoded; the message is shown as RDS000."""
 
 
-def read_source(path: Path) -> bytes:
+def read_source(path: Path | str) -> bytes:
     """A file's bytes.  Anything but a regular file (a FIFO, a device, a socket, a folder) raises
     OSError instead of blocking or reading forever: it is opened without blocking and checked."""
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))

@@ -8,41 +8,18 @@ configuration; it never raises: a file that cannot be read, decoded or parsed is
 from __future__ import annotations
 
 import re
-from enum import Enum
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from redis_lint.config import Config
-from redis_lint.config.globs import matches_any
 from redis_lint.engine.noqa import SKIP_FILE, is_silenced, noqa_codes
 from redis_lint.findings import Finding
+from redis_lint.serverconf.kinds import Kind, server_config_kind
 from redis_lint.serverconf.model import ServerConfig, ServerConfigError
 from redis_lint.serverconf.redisconf import parse_redis_conf
 from redis_lint.serverconf.rules import SERVER_CODES, SERVER_RULES, Role
 
 PARSE_ERROR = "RDS000"
-_REDIS_CONF_NAMES = ("redis.conf", "*.redis.conf")
-_COMPOSE_NAMES = ("docker-compose*.yml", "docker-compose*.yaml", "compose.yml", "compose.yaml",
-                  "compose.*.yml", "compose.*.yaml")
-_YAML_SUFFIXES = (".yml", ".yaml")
 _COMMENT_NOQA = re.compile(r"(?:^|\s)(#.*)$")
-
-
-class Kind(Enum):
-    REDIS_CONF = "redis.conf"
-    COMPOSE = "compose"
-
-
-def server_config_kind(path: Path, config: Config) -> Kind | None:
-    """Whether discovery should hand a file to `lint_server_config`, and how to read it."""
-    name = path.name
-    if any(fnmatchcase(name, pattern) for pattern in _COMPOSE_NAMES):
-        return Kind.COMPOSE
-    if any(fnmatchcase(name, pattern) for pattern in _REDIS_CONF_NAMES):
-        return Kind.REDIS_CONF
-    if config.server_config_files and matches_any(config.relative(path), config.server_config_files):
-        return Kind.COMPOSE if name.endswith(_YAML_SUFFIXES) else Kind.REDIS_CONF
-    return None
 
 
 def lint_server_config(path: Path, display: str, config: Config) -> list[Finding]:
@@ -52,7 +29,7 @@ def lint_server_config(path: Path, display: str, config: Config) -> list[Finding
     enabled = config.enabled_codes(relative)
     if not enabled & (SERVER_CODES | {PARSE_ERROR}):
         return []
-    kind = server_config_kind(path, config) or Kind.REDIS_CONF
+    kind = server_config_kind(path, config, relative) or Kind.REDIS_CONF
     try:
         text = _read(path)
         servers = _parse(text, kind)
