@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from redis_lint.catalogue import BY_CODE, RULES
 from redis_lint.config import Config, ConfigError, load_config
 from redis_lint.config.loader import check_code
 from redis_lint.engine.cache import DEFAULT_FOLDER as DEFAULT_CACHE_FOLDER
+from redis_lint.engine.interrupt import Stopped, stopping_on_signals
 from redis_lint.findings import Finding
 from redis_lint.pages import read_page
 
@@ -61,9 +63,13 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point: a bug surfaces as one line and exit 2, never as a traceback."""
+    """Entry point: a bug surfaces as one line and exit 2, never as a traceback; a run stopped by
+    Ctrl-C or SIGTERM says so in one line and exits 128 + the signal's number (130, 143)."""
     try:
         cli()
+    except Stopped as stop:
+        click.echo(f"redis-lint: {'interrupted' if stop.signum == signal.SIGINT else 'terminated'}", err=True)
+        sys.exit(128 + stop.signum)
     except Exception as error:  # click handles usage errors and exits itself
         click.echo(f"redis-lint: internal error ({type(error).__name__}: {error}); please report it", err=True)
         sys.exit(EXIT_ERROR)
@@ -100,6 +106,7 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
           exit_zero: bool, quiet: bool, fix: bool, unsafe_fixes: bool, diff: bool, jobs: int | None,
           no_cache: bool, cache_dir: Path | None, debug: bool) -> None:
     """Lint PATHS (files or folders; default: the current folder)."""
+    click.get_current_context().with_resource(stopping_on_signals())  # see main()
     from redis_lint.engine.run import default_jobs, lint_paths  # keeps `rules` and `explain` light
 
     if debug:  # read by the analysis, in this process and in the workers (they inherit it)

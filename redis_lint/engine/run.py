@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from redis_lint.config import Config
 from redis_lint.engine import cache as caching
+from redis_lint.engine import interrupt
 from redis_lint.engine.discovery import discover
 from redis_lint.engine.noqa import is_silenced
 from redis_lint.engine.prefilter import Prefilter, project_roots
@@ -173,15 +174,22 @@ def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
     # fork where there is one: the workers start with everything this process imported
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     results: list[FileResult | None] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                             initargs=(config, *project)) as pool:
-        for job, future in [(job, pool.submit(_analyse_in_worker, job)) for job in work]:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), config, *project))
+    try:
+        with interrupt.signals_blocked():  # the workers are forked at the first submit
+            futures = [pool.submit(_analyse_in_worker, job) for job in work]
+        for job, future in zip(work, futures):
             try:
                 results.append(future.result())
             except BrokenProcessPool:
                 results.append(None)
             except Exception as error:  # raised outside the analysis' own guard, or not picklable
                 results.append(FileResult(_crashed(job[0], config, type(error).__name__)))
+    except BaseException:  # stopped (redis_lint.engine.interrupt.Stopped): now, not after the queued files
+        interrupt.stop_pool(pool)
+        raise
+    pool.shutdown()
     return results
 
 
@@ -192,8 +200,9 @@ def _crashed(path: Path, config: Config, why: str) -> list[Finding]:
     return [Finding(display_path(path), 1, 1, PARSE_ERROR, message, 1, 1)]
 
 
-def _start_worker(config: Config, roots: list[Path], holders: frozenset[Path] | None) -> None:
+def _start_worker(parent: int, config: Config, roots: list[Path], holders: frozenset[Path] | None) -> None:
     global _worker
+    interrupt.end_with_parent(parent)
     from redis_lint.engine.linter import project_index
 
     project = project_index(config, roots)  # one index a worker: modules parsed once per process
