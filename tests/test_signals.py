@@ -9,6 +9,7 @@ process group, and nothing else."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from redis_lint.engine.cache import _MAX_AGE, Cache
+from redis_lint.engine.interrupt import Stopped
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="Linux signals, prctl and /proc")
@@ -170,3 +173,93 @@ def test_check_runs_in_a_thread_that_is_not_the_main_one(tmp_path: Path) -> None
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
                             timeout=120, cwd=REPO)
     assert result.stdout.splitlines()[-1] == "exit 1", result.stderr
+
+
+# -- the cache ------------------------------------------------------------------
+
+
+def entries(cache: Path) -> list[Path]:
+    return [p for p in cache.glob("v*/*/*.json") if not p.name.startswith(".tmp-")]
+
+
+def test_a_stopped_run_leaves_a_whole_cache_and_keeps_what_it_finished(tmp_path: Path) -> None:
+    project = generate(tmp_path / "project", 8, 20)
+    cache = tmp_path / "cache"
+    with killed_at_the_end(start("--cache-dir", str(cache), ".", cwd=project)) as process:
+        workers_of(process)
+        deadline = time.monotonic() + 120
+        while len(entries(cache)) < 2:  # midway: some files are done and kept
+            assert process.poll() is None, "the run ended before it could be stopped midway"
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert process.returncode == 128 + signal.SIGTERM
+
+    kept = entries(cache)
+    assert 2 <= len(kept) < 8
+    assert [json.loads(entry.read_bytes()) for entry in kept]  # each entry whole
+    assert list(cache.rglob(".tmp-*")) == []
+    # the next run takes what the stopped one finished and reports as a run without a cache does
+    resumed = subprocess.run([sys.executable, "-m", "redis_lint", "check", "-j", "2", "--cache-dir", str(cache),
+                              "."], cwd=project, capture_output=True, text=True, timeout=300)
+    fresh = subprocess.run([sys.executable, "-m", "redis_lint", "check", "-j", "2", "--no-cache", "."],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    assert (resumed.returncode, resumed.stdout, resumed.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert fresh.returncode == 1 and len(fresh.stdout.splitlines()) > 8 * 20
+    assert len(entries(cache)) > len(kept)
+
+
+@pytest.mark.parametrize("failure", ["stopped before the rename", "disk full while writing"])
+def test_a_cache_entry_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      failure: str) -> None:
+    """Entries go to a temporary file renamed into place (os.replace): an entry is the old one or
+    the new one, never a mix, and a write that does not finish leaves no temporary file."""
+    cache = Cache(tmp_path, salt="")
+    cache.put("ab01", {"findings": "before"})
+
+    def stopped(*args: object) -> None:
+        raise Stopped(signal.SIGINT)
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    if failure == "stopped before the rename":
+        monkeypatch.setattr(os, "replace", stopped)
+        with pytest.raises(Stopped):
+            cache.put("ab01", {"findings": "after"})
+    else:
+        monkeypatch.setattr(os, "fdopen", lambda handle, mode: _FailingFile(handle))
+        cache.put("ab01", {"findings": "after"})  # a cache that cannot be written only costs speed
+    monkeypatch.undo()
+    assert cache.get("ab01") == {"findings": "before"}
+    assert list(tmp_path.rglob(".tmp-*")) == []
+
+
+class _FailingFile:
+    """A file that takes half of what it is given, then reports a full disk."""
+
+    def __init__(self, handle: int) -> None:
+        self.handle = handle
+
+    def __enter__(self) -> _FailingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.handle)
+
+    def write(self, data: bytes) -> None:
+        os.write(self.handle, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_pruned(tmp_path: Path) -> None:
+    """SIGKILL allows no cleanup: what a write left is never read, and pruned with old entries."""
+    cache = Cache(tmp_path, salt="")
+    cache.put("ab01", {})
+    left = next(tmp_path.glob("v*/ab")) / ".tmp-killed.json"
+    left.write_text('{"findings": [[')
+    old = time.time() - _MAX_AGE - 1
+    os.utime(left, (old, old))
+    cache.prune()
+    assert not left.exists() and cache.get("ab01") == {}

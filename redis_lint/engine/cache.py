@@ -11,12 +11,15 @@ used only when all of them still hold.
 
 Entries are files under the cache folder, written to a temporary name and
 renamed into place, so that two runs racing on one tree never read half an
-entry; a run that finds an entry it cannot read treats it as missing.  Entries
+entry, nor does a run that follows one stopped midway (a stopped run removes
+its temporary file; one killed outright leaves it to be pruned); a run that
+finds an entry it cannot read treats it as missing.  Entries
 not used for `_MAX_AGE` are pruned, at most once a day.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -67,6 +70,7 @@ class Cache:
         import tempfile  # only a run that writes an entry pays for it
 
         target = self._entry_path(key)
+        temporary: str | None = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._mark_folder()
@@ -74,8 +78,13 @@ class Cache:
             with os.fdopen(handle, "wb") as file:
                 file.write(json.dumps(entry, separators=(",", ":")).encode())
             os.replace(temporary, target)
+            temporary = None
         except OSError:
             pass  # a cache that cannot be written only costs speed
+        finally:
+            if temporary is not None:  # the write failed, or the run was stopped halfway (Ctrl-C)
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
 
     def prune(self, now: float | None = None) -> None:
         """Drop entries unused for a while and folders of other versions, at most once a day."""
@@ -106,9 +115,9 @@ class Cache:
     def _mark_folder(self) -> None:
         """Tell backup tools and git that the folder is a cache, as ruff and pytest do."""
         tag = self.folder / "CACHEDIR.TAG"
-        if not tag.exists():
-            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# redis-lint's cache\n")
+        if not tag.exists():  # the tag last: a run stopped in between writes both again
             (self.folder / ".gitignore").write_text("*\n")
+            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# redis-lint's cache\n")
 
 
 @lru_cache(maxsize=1)

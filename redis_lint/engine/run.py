@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,11 +99,13 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         else:
             to_analyse.append((path, data, key))
 
-    holders = frozenset(scan.relevant) if scan.complete else None  # where Redis values can be
-    for (path, _, key), result in zip(to_analyse, _analyse(to_analyse, config, roots, holders, jobs,
-                                                           facts=whole_project)):
+    def finished(index: int, result: FileResult) -> None:
+        path, _, key = to_analyse[index]
         kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
-        store(cache, key, result, scan)
+        store(cache, key, result, scan)  # now: a run stopped midway keeps what it finished
+
+    holders = frozenset(scan.relevant) if scan.complete else None  # where Redis values can be
+    _analyse(to_analyse, config, roots, holders, jobs, facts=whole_project, finished=finished)
     run.analysed = len(to_analyse)
 
     for result in kept.values():
@@ -144,53 +146,60 @@ _worker: tuple[Config, ProjectIndex] | None = None  # in a worker process: the r
 
 
 def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config, roots: list[Path],
-             holders: frozenset[Path] | None, jobs: int, *, facts: bool) -> list[FileResult]:
+             holders: frozenset[Path] | None, jobs: int, *, facts: bool,
+             finished: Callable[[int, FileResult], None]) -> None:
+    """Analyse the files, handing each result to `finished` with the file's index as soon as it is known."""
     if not files:
-        return []  # without importing libcst
+        return  # without importing libcst
     from redis_lint.engine.linter import FileResult, analyse_file, project_index
 
     if jobs <= 1 or len(files) <= 1:
         project = project_index(config, roots)
         project.value_holders = holders
-        return [analyse_file(path, config, project, data=data, facts=facts) for path, data, _ in files]
+        for index, (path, data, _) in enumerate(files):
+            finished(index, analyse_file(path, config, project, data=data, facts=facts))
+        return
     work = [(path, data, facts) for path, data, _ in files]
-    results = _in_workers(work, config, (roots, holders), min(jobs, len(files)))
+    lost = _in_workers(work, config, (roots, holders), min(jobs, len(files)), finished)
     # A worker that dies (a crash in native code, the OOM killer) breaks the pool: the files left
     # unfinished are analysed again, each in a process of its own, so that a crash costs one file.
-    for index, result in enumerate(results):
-        if result is None:
-            [result] = _in_workers(work[index : index + 1], config, (roots, holders), 1)
-            results[index] = result or FileResult(_crashed(work[index][0], config, "its process died"))
-    return results  # type: ignore[return-value]
+    for index in lost:
+        if _in_workers(work[index : index + 1], config, (roots, holders), 1,
+                       lambda _, result, index=index: finished(index, result)):
+            finished(index, FileResult(_crashed(work[index][0], config, "its process died")))
 
 
 def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
-                project: tuple[list[Path], frozenset[Path] | None], workers: int) -> list[FileResult | None]:
-    """Each file's result, None for those whose worker process died."""
+                project: tuple[list[Path], frozenset[Path] | None], workers: int,
+                finished: Callable[[int, FileResult], None]) -> list[int]:
+    """Hand each file's result to `finished`, in order; returns the indexes of the files whose
+    worker process died."""
     from concurrent.futures.process import BrokenProcessPool
 
     from redis_lint.engine.linter import FileResult
 
     # fork where there is one: the workers start with everything this process imported
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    results: list[FileResult | None] = []
+    lost: list[int] = []
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                                initargs=(os.getpid(), config, *project))
     try:
         with interrupt.signals_blocked():  # the workers are forked at the first submit
             futures = [pool.submit(_analyse_in_worker, job) for job in work]
-        for job, future in zip(work, futures):
+        for index, (job, future) in enumerate(zip(work, futures)):
             try:
-                results.append(future.result())
+                result = future.result()
             except BrokenProcessPool:
-                results.append(None)
+                lost.append(index)
+                continue
             except Exception as error:  # raised outside the analysis' own guard, or not picklable
-                results.append(FileResult(_crashed(job[0], config, type(error).__name__)))
+                result = FileResult(_crashed(job[0], config, type(error).__name__))
+            finished(index, result)
     except BaseException:  # stopped (redis_lint.engine.interrupt.Stopped): now, not after the queued files
         interrupt.stop_pool(pool)
         raise
     pool.shutdown()
-    return results
+    return lost
 
 
 def _crashed(path: Path, config: Config, why: str) -> list[Finding]:
