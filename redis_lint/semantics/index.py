@@ -11,15 +11,14 @@ disagreement between them as "unknown".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.scopes import Scope, ScopeKind, ScopeTable
 from redis_lint.semantics.walk import FastVisitor
 
@@ -60,8 +59,9 @@ class ClassInfo:
 
 
 class ModuleIndex:
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, source: str | None = None) -> None:
         self.module = module
+        self.source = source
         self._class_infos: dict[cst.ClassDef, ClassInfo] = {}
 
     @cached_property
@@ -77,17 +77,9 @@ class ModuleIndex:
         return self._table.scope_of.get(node)
 
     @cached_property
-    def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
-        """Line and column of every node: only for a module that reports (one code generation)."""
-        provider = PositionProvider()
-        try:
-            # the provider's own pass alone: through a MetadataWrapper, a (here empty) batch of
-            # visitors would also walk the whole tree first, which costs as much again
-            provider._gen_impl(self.module)
-            return provider._computed
-        except AttributeError:  # libcst's internals moved: the public way
-            # unsafe_skip_copy: positions must be keyed by the very nodes the rules report.
-            return MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+    def positions(self) -> Positions:
+        """Line and column of a node: from the code of its statement alone when the text is known."""
+        return Positions(self.module, self.source, self.parent)
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)

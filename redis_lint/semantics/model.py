@@ -82,13 +82,13 @@ class Construction:
 
 class ModuleModel:
     def __init__(self, module: cst.Module, *, project: ProjectIndex | None = None, name: str = "",
-                 is_package: bool = False, path: Path | None = None) -> None:
+                 is_package: bool = False, path: Path | None = None, source: str | None = None) -> None:
         self.module = module
         self.path = path  # the file, for a module of the project
         self.project = project  # the linted project's other modules, when known
         self.name = name  # dotted module name ("app.redis.client"), for relative imports
         self.package = name if is_package else name.rpartition(".")[0]
-        self.index = ModuleIndex(module)
+        self.index = ModuleIndex(module, source)  # the text, when known, places reported nodes cheaply
         self.refs = References(self)
         self.values = ValueResolver(self)
         self.keys = KeyResolver(self)

@@ -69,7 +69,8 @@ class ProjectIndex:
         if module is None:
             source, module = _parse(path)
         if module is not None:
-            model = ModuleModel(module, project=self, name=name, is_package=path.name == "__init__.py", path=path)
+            model = ModuleModel(module, project=self, name=name, is_package=path.name == "__init__.py", path=path,
+                                source=source)
         self.read_modules[path] = set()
         self.read_callers[path] = set()
         self._models[path] = model

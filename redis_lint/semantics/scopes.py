@@ -301,20 +301,25 @@ class ScopeTable:
                 self._visit(child, scope, LOAD)
 
     def _import(self, node: cst.Import | cst.ImportFrom, scope: Scope, context: bool) -> None:
+        for child in children(node):  # names of modules and aliases: neither reads nor bindings
+            self._parents_only(child, node)
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            self._parents_only(alias, node)
             self.scope_of[alias] = scope
             bound = alias.asname.name if alias.asname is not None else alias.name
             for name in _dotted_names(bound):
                 scope.assign(name, node)
 
     def _global(self, node: cst.Global, scope: Scope, context: bool) -> None:
+        for child in children(node):
+            self._parents_only(child, node)
         for item in node.names:
             scope.declare_global(item.name.value)
 
     def _nonlocal(self, node: cst.Nonlocal, scope: Scope, context: bool) -> None:
+        for child in children(node):
+            self._parents_only(child, node)
         for item in node.names:
             scope.declare_nonlocal(item.name.value)
 

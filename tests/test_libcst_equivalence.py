@@ -1,10 +1,11 @@
-"""The scope table and the fast walk against libcst's own answers.
+"""The scope table, the fast walk and the positions against libcst's own answers.
 
-`redis_lint.semantics.scopes` replaces libcst's ScopeProvider and
-`redis_lint.semantics.walk` its visitor traversal, for speed: both must give
-the same answers on the questions the analysis asks.  Each is compared with
-libcst on tricky snippets and on real code (this repository's own sources and
-fixtures)."""
+`redis_lint.semantics.scopes` replaces libcst's ScopeProvider,
+`redis_lint.semantics.walk` its visitor traversal and
+`redis_lint.semantics.positions` its PositionProvider, for speed: each must
+give the same answers on the questions the analysis asks.  Each is compared
+with libcst on tricky snippets and on real code (this repository's own
+sources and fixtures)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ import libcst as cst
 import pytest
 from libcst.metadata import (
     BuiltinAssignment,
+    PositionProvider,
     ClassScope,
     MetadataWrapper,
     QualifiedNameSource,
     ScopeProvider,
 )
 
+from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.scopes import ScopeKind, ScopeTable
 from redis_lint.semantics.walk import FastVisitor
 
@@ -80,6 +83,34 @@ except ValueError as error:
 if (m := 3):
     pass
 lam = lambda v, w=counter: v + w
+""",
+    "positions": """
+# a comment
+@decorator(
+    "spread over lines",
+)
+
+# between
+@other
+class Service:
+    \"\"\"Docstring.\"\"\"
+
+    x = 1; y = 2
+
+    @property
+    def key(self) -> str:
+        return f"cache:user:{self.x}"
+
+    async def run(self, r):
+        if self.x:
+            async with r.pipeline() as p:
+                await p.set(self.key, 1)
+        def inner(): return r.get("a")
+        return inner
+
+
+def top(r): r.set("k", 1)
+a = 1; r.set("b", 2)
 """,
     "reads_before_binding": """
 def f():
@@ -232,3 +263,15 @@ def test_hooks_follow_libcsts_protocol() -> None:
     hooks = Hooks()
     hooks.walk(module)
     assert hooks.log == ["body", "r.set", "/call", "/body", "r.get", "/call"]
+
+
+@pytest.mark.parametrize("name, source", CASES, ids=[c[0] for c in CASES])
+def test_positions_of_single_nodes_are_libcsts(name: str, source: str) -> None:
+    module = cst.parse_module(source)
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    parents = ScopeTable(module).parents
+    nodes = _significant(module)
+    for node in nodes[:: max(1, len(nodes) // 60)]:  # sixty nodes of every file is plenty
+        positions = Positions(module, source, parents.get)  # fresh: each node from its own statement
+        assert positions[node] == expected[node], f"{name}: {cst.Module([]).code_for_node(node)[:40]!r}"
+        assert positions._whole is None  # found without generating the whole module
