@@ -111,7 +111,8 @@ def end_with_parent(parent: int) -> None:
 
 
 def watch_parent(parent: int) -> None:
-    """End this process once its parent is gone (it is then adopted: another parent pid)."""
+    """End this process once its parent is gone (it is then adopted: another parent pid).  Not on
+    Windows, where the parent pid stays as it was after the parent exits."""
     while os.getppid() == parent:
         time.sleep(_WATCH_EVERY)
     os._exit(1)
