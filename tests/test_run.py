@@ -58,8 +58,8 @@ def test_prefilter_keeps_what_can_hold_a_client_and_drops_the_rest(tmp_path: Pat
 def test_prefilter_reads_every_import_form(tmp_path: Path) -> None:
     root = write(tmp_path, {
         "pkg/__init__.py": "",
-        "pkg/a.py": "import os, redis.asyncio as aioredis\n",
-        "pkg/b.py": "from . import a\n",
+        "pkg/a.py": "import os, redis.asyncio as aioredis\nx = y = aioredis.Redis()\n",
+        "pkg/b.py": "from . import a\nthing = a.x\n",
         "pkg/c.py": "from .a import (\n    x,\n    y,\n)\n",
         "pkg/d.py": "x = 1; import valkey\n",
         "pkg/e.py": "import os, \\\n    redis\n",

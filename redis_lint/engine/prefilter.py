@@ -6,8 +6,10 @@ and keeps for analysis only the files that can hold a Redis value:
 
 - a file that imports a client library (`redis`, `valkey`) or the module of a
   configured client factory;
-- a file that imports a project module that can hold one (transitively: a
-  module that re-exports a client, a factory or a client subclass);
+- a file that imports from such a project module a name that can carry one
+  (transitively: a module that re-exports a client, a factory or a client
+  subclass); a file importing only the module's other names is not kept
+  (redis_lint.engine.carriers reads which names carry a value, with `ast`);
 - a file that defines a class that such a file instantiates: its constructor
   may be handed a client (the dependency-injection pattern the analysis follows
   back to the callers).
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.engine.cache import digest
+from redis_lint.engine.carriers import ALL, Carries, carrier_names
 from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
 
@@ -57,6 +60,7 @@ class FileFacts:
     injectable_classes: set[bytes] = field(default_factory=set)  # classes, when one has an __init__ with parameters
     text: bytes = b""
     in_roots: bool = True  # its import root is at or below a project root (else its imports were not read)
+    package: str = ""  # the package its relative imports start from
 
 
 class Prefilter:
@@ -150,11 +154,8 @@ class Prefilter:
             if source is not None:
                 facts.imports.add(source)
                 facts.from_imports.update((source, n) for n in _split_names(match["names"]))
-        facts.imports_library = any(
-            m.split(".", 1)[0].encode() in CLIENT_LIBRARIES
-            or any(f == m or f.startswith(f"{m}.") or m.startswith(f"{f}.") for f in self._factory_modules)
-            for m in facts.imports
-        )
+        facts.package = package
+        facts.imports_library = any(self._is_client_module(m) for m in facts.imports)
         self._facts[path] = facts
 
     # -- deciding ------------------------------------------------------------
@@ -167,13 +168,7 @@ class Prefilter:
             imported[path] = targets
             for target in targets:
                 importers.setdefault(target, set()).add(path)
-        holders: set[str] = set()  # files that can hold a client and hand it to their importers
-        pending = [p for p, f in self._facts.items() if f.imports_library]
-        while pending:
-            path = pending.pop()
-            if path not in holders:
-                holders.add(path)
-                pending.extend(importers.get(path, ()))
+        holders = self._holders(importers)
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
         # a client reaches them only through an instance, from a holder they import.)
@@ -191,6 +186,50 @@ class Prefilter:
                 called = set(pattern.findall(self._facts[path].text)) & names
                 injected.update(t for t, defined in candidates[path].items() if defined & called)
         return holders | injected
+
+    def _holders(self, importers: dict[str, set[str]]) -> set[str]:
+        """Files that can hold a Redis value: those importing a client library, and, transitively,
+        those importing from the project a name that can carry one (redis_lint.engine.carriers).
+        A file that imports only a holder's other names is not one."""
+        carrying: dict[str, set[str] | None] = {}  # holder -> its names that carry a value (None: all)
+
+        def carries(module: str, name: str | None) -> bool:
+            if self._is_client_module(module):
+                return True
+            if name is not None and (submodule := self._module_files.get(f"{module}.{name}")) is not None:
+                return submodule in carrying  # `from app import cache`: a module, whatever it holds
+            target = self._module_files.get(module)
+            if target is None:  # not a project module by that name: read as the one it falls in
+                target = self._longest_module(module)
+                return target is not None and target in carrying
+            if target not in carrying:
+                return False
+            names = carrying[target]
+            return name is None or names is ALL or name in names
+
+        pending = [p for p, f in self._facts.items() if f.imports_library]
+        while pending:
+            path = pending.pop()
+            facts = self._facts[path]
+            names = carrier_names(facts.text, facts.package, carries)
+            if path in carrying and carrying[path] == names:
+                continue
+            carrying[path] = names  # new, or more names: its importers are read again
+            pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
+        return set(carrying)
+
+    @staticmethod
+    def _imports_carrier(facts: FileFacts, carries: Carries) -> bool:
+        """Whether a file's imports (as its bytes read) bring in a name that can carry a value."""
+        sources = {m for m, _ in facts.from_imports}
+        return (any(carries(m, None) for m in facts.imports - sources)
+                or any(carries(m, n) for m, n in facts.from_imports))
+
+    def _is_client_module(self, module: str) -> bool:
+        """`redis`, `valkey.asyncio`, or the module of a configured client factory (or its package)."""
+        return (module.split(".", 1)[0].encode() in CLIENT_LIBRARIES
+                or any(f == module or f.startswith(f"{module}.") or module.startswith(f"{f}.")
+                       for f in self._factory_modules))
 
     def _imported_files(self, facts: FileFacts) -> set[str]:
         """The project files whose names a file's imports bind: for `import a.b` the module a.b,

@@ -1,0 +1,143 @@
+"""Which module-level names of a module can carry a Redis value to the modules importing them.
+
+A module that builds a client (`client = redis.Redis(...)`) also holds names
+that have nothing to do with Redis (`TIMEOUT = 5`, `class User(Model)`), and a
+package `__init__` that re-exports its client is imported by most of a
+project.  A file that imports only the unrelated names cannot meet a Redis
+value through them: it is not a file with Redis calls, and the run does not
+analyse it.  The rule, true of any Python module:
+
+- a name imported from a client library, or imported from the project where
+  the name can carry a value, can carry one (a module imported whole is taken
+  to carry one when its file does);
+- a module-level name (an assignment, a `def`, a `class`, an import) can carry
+  one when the statement that binds it mentions such a name anywhere: a
+  factory's body, a class's methods, an expression built from a client.
+
+Read with the standard library's `ast` (a tenth of libcst's cost), only for
+the modules that can hold a Redis value; never the analysis itself, which
+parses the files it keeps with libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+ALL = None  # the names of a module that cannot be read: every name may carry a value
+
+# (absolute module, imported name or None for the module itself) -> can it carry a Redis value?
+Carries = Callable[[str, "str | None"], bool]
+
+
+def carrier_names(text: bytes, package: str, carries: Carries) -> set[str] | None:
+    """The module-level names of a module that can carry a Redis value; `package` makes its
+    relative imports absolute.  ALL (None) when the module cannot be parsed."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ALL
+    carrying: set[str] = set()
+    for node in ast.walk(tree):  # imports anywhere: a function's own import counts too
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            carrying.update(_carried_imports(node, package, carries))
+    if "*" in carrying:  # `from app.cache import *`: whatever it brings may carry one
+        return ALL
+    statements = list(_module_level(tree.body))
+    bound_by = [(statement, _bound_names(statement), _mentioned(statement)) for statement in statements]
+    changed = True
+    while changed:  # a name may be bound before the statement that makes its source carry a value
+        changed = False
+        for _, bound, mentioned in bound_by:
+            if bound - carrying and mentioned & carrying:
+                carrying |= bound
+                changed = True
+    module_level = set().union(*(bound for _, bound, _ in bound_by)) if bound_by else set()
+    return carrying & module_level
+
+
+def imports_carrier(text: bytes, package: str, carries: Carries) -> bool:
+    """Whether a module imports any name that can carry a Redis value (it is then analysed)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    return any(next(_carried_imports(node, package, carries), None) is not None
+               for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+
+def _carried_imports(node: ast.Import | ast.ImportFrom, package: str, carries: Carries) -> Iterator[str]:
+    """The local names an import binds to something that can carry a Redis value."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if carries(alias.name, None):
+                yield alias.asname or alias.name.split(".", 1)[0]
+        return
+    module = absolute_module(node.module or "", node.level, package)
+    if module is None:
+        return
+    for alias in node.names:
+        if alias.name == "*":
+            if carries(module, None):
+                yield "*"
+        elif carries(module, alias.name):
+            yield alias.asname or alias.name
+
+
+def absolute_module(module: str, level: int, package: str) -> str | None:
+    """A from-import's module as an absolute name (`..keys` in package `app.sub` -> `app.keys`)."""
+    if not level:
+        return module
+    base = package.split(".") if package else []
+    if level - 1 > len(base):
+        return None
+    base = base[: len(base) - (level - 1)]
+    return ".".join([*base, module] if module else base)
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run at module level: those inside top-level if/try/with/for/while too."""
+    for statement in body:
+        if isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+            yield statement  # the header (a `with` target, a `for` target) binds names too
+            yield from _module_level(statement.body)
+            yield from _module_level(getattr(statement, "orelse", []))
+        elif isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            yield from _module_level(statement.body)
+            for handler in statement.handlers:
+                yield from _module_level(handler.body)
+            yield from _module_level(statement.orelse)
+            yield from _module_level(statement.finalbody)
+        else:
+            yield statement
+
+
+def _bound_names(statement: ast.stmt) -> set[str]:
+    """The module-level names a statement binds (for a compound header: its targets only)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name.split(".", 1)[0]) for a in statement.names if a.name != "*"}
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        targets: list[ast.AST] = [statement.target]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in statement.items if item.optional_vars is not None]
+    elif isinstance(statement, (ast.If, ast.While)):
+        targets = [statement.test]  # only walrus targets bind here
+    else:
+        targets = [statement]
+    return {node.id for target in targets for node in ast.walk(target)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+
+
+def _mentioned(statement: ast.stmt) -> set[str]:
+    """Every name a statement reads, anywhere inside it (a compound header: the header only)."""
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        parts: list[ast.AST] = [statement.iter]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        parts = [item.context_expr for item in statement.items]
+    elif isinstance(statement, (ast.If, ast.While)):
+        parts = [statement.test]
+    else:
+        parts = [statement]
+    return {node.id for part in parts for node in ast.walk(part) if isinstance(node, ast.Name)}

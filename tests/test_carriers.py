@@ -1,0 +1,83 @@
+"""A file that merely imports a module holding a client is not a file with Redis calls.
+
+`redis_lint.engine.carriers` tells which module-level names can carry a Redis
+value; the prefilter analyses a file only when it imports one of them.  The
+names are tested on snippets, and the run on a project whose package
+`__init__` re-exports its client beside names every other module imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redis_lint.config import Config
+from redis_lint.engine.carriers import ALL, carrier_names, imports_carrier
+from redis_lint.engine.run import lint_paths
+
+
+def library(module: str, name: str | None) -> bool:
+    return module.split(".", 1)[0] in ("redis", "valkey")
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import redis\nclient = redis.Redis()\nTIMEOUT = 5\n", {"client", "redis"}),
+    ("from redis import Redis\nclass Store:\n    def __init__(self):\n        self.r = Redis()\nclass User:\n    pass\n",
+     {"Redis", "Store"}),
+    ("import redis\ndef make():\n    return redis.Redis()\ndef unrelated():\n    return 1\n", {"make", "redis"}),
+    # bound before the statement that makes its source carry a value
+    ("def get():\n    return _client\nimport redis\n_client = redis.Redis()\n", {"get", "_client", "redis"}),
+    # module-level code inside if/try, and a TYPE_CHECKING import
+    ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from redis import Redis\n"
+     "try:\n    pool = make_pool()\nexcept ImportError:\n    pool = None\ndef f(c: Redis) -> None: ...\n", {"Redis", "f"}),
+    ("from redis import *\nX = 1\n", ALL),
+    ("def broken(:\n", ALL),
+    ("import json\nDATA = json.loads('{}')\n", set()),
+])
+def test_names_that_carry_a_value(source: str, expected: set[str] | None) -> None:
+    assert carrier_names(source.encode(), "app", library) == expected
+
+
+def test_a_projects_names_carry_what_their_modules_say() -> None:
+    exported = {"app.cache": {"client"}}
+
+    def carries(module: str, name: str | None) -> bool:
+        return name is None and module in exported or name in exported.get(module, ())
+
+    assert imports_carrier(b"from app.cache import client as c\n", "app.views", carries)
+    assert imports_carrier(b"from .cache import client\n", "app", carries)
+    assert imports_carrier(b"import app.cache\n", "app.views", carries)  # a module: whatever it holds
+    assert imports_carrier(b"def f():\n    from ..cache import client\n", "app.sub", carries)
+    assert not imports_carrier(b"from app.cache import TIMEOUT\n", "app.views", carries)
+    assert not imports_carrier(b"from app.models import User\n", "app.views", carries)
+    # a re-export carries what it re-exports, and nothing else
+    assert carrier_names(b"from .cache import client\nfrom .models import db\n", "app", carries) == {"client"}
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_importers_of_unrelated_names_are_not_analysed(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "from .cache import client\nfrom .models import db\n",
+        "app/cache.py": "import redis\nclient = redis.Redis(host='localhost')\nTIMEOUT = 5\n",
+        "app/models.py": "db = object()\nclass User:\n    pass\n",
+        "app/uses_client.py": "from app import client\n\ndef save(name):\n    client.set(name, 1)\n",
+        "app/uses_module.py": "import app.cache\n\ndef save(name):\n    app.cache.client.set(name, 1)\n",
+    }
+    # many modules import the package for its other names: none of them can meet the client
+    files.update({f"app/views/v{i}.py": f"from app import db\nfrom app.cache import TIMEOUT\n\n"
+                                        f"def view{i}(d):\n    d.set('x', TIMEOUT)\n" for i in range(30)})
+    files["app/views/__init__.py"] = ""
+    write(tmp_path, files)
+    config = Config(root=tmp_path)
+    run = lint_paths([tmp_path], config)
+    assert run.analysed == 4  # app/__init__, cache, uses_client, uses_module
+    unfiltered = lint_paths([tmp_path], config, prefilter=False)
+    assert run.findings == unfiltered.findings
+    assert {f.path.rsplit("/", 1)[-1] for f in run.findings if f.code == "RDS101"} == {"uses_client.py",
+                                                                                     "uses_module.py"}
