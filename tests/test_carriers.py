@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from redis_lint.config import Config
-from redis_lint.engine.carriers import ALL, carrier_names, imports_carrier
+from redis_lint.engine.carriers import ALL, ModuleNames, carrier_names
 from redis_lint.engine.run import lint_paths
 
 
@@ -35,7 +35,7 @@ def library(module: str, name: str | None) -> bool:
     ("import json\nDATA = json.loads('{}')\n", set()),
 ])
 def test_names_that_carry_a_value(source: str, expected: set[str] | None) -> None:
-    assert carrier_names(source.encode(), "app", library) == expected
+    assert carrier_names(ModuleNames(source.encode(), "app"), library) == expected
 
 
 def test_a_projects_names_carry_what_their_modules_say() -> None:
@@ -44,14 +44,14 @@ def test_a_projects_names_carry_what_their_modules_say() -> None:
     def carries(module: str, name: str | None) -> bool:
         return name is None and module in exported or name in exported.get(module, ())
 
-    assert imports_carrier(b"from app.cache import client as c\n", "app.views", carries)
-    assert imports_carrier(b"from .cache import client\n", "app", carries)
-    assert imports_carrier(b"import app.cache\n", "app.views", carries)  # a module: whatever it holds
-    assert imports_carrier(b"def f():\n    from ..cache import client\n", "app.sub", carries)
-    assert not imports_carrier(b"from app.cache import TIMEOUT\n", "app.views", carries)
-    assert not imports_carrier(b"from app.models import User\n", "app.views", carries)
+    assert ModuleNames(b"from app.cache import client as c\n", "app.views").carried_imports(carries)
+    assert ModuleNames(b"from .cache import client\n", "app").carried_imports(carries)
+    assert ModuleNames(b"import app.cache\n", "app.views").carried_imports(carries)  # a module: whatever it holds
+    assert ModuleNames(b"def f():\n    from ..cache import client\n", "app.sub").carried_imports(carries)
+    assert not ModuleNames(b"from app.cache import TIMEOUT\n", "app.views").carried_imports(carries)
+    assert not ModuleNames(b"from app.models import User\n", "app.views").carried_imports(carries)
     # a re-export carries what it re-exports, and nothing else
-    assert carrier_names(b"from .cache import client\nfrom .models import db\n", "app", carries) == {"client"}
+    assert carrier_names(ModuleNames(b"from .cache import client\nfrom .models import db\n", "app"), carries) == {"client"}
 
 
 def write(root: Path, files: dict[str, str]) -> None:

@@ -30,40 +30,45 @@ ALL = None  # the names of a module that cannot be read: every name may carry a 
 Carries = Callable[[str, "str | None"], bool]
 
 
-def carrier_names(text: bytes, package: str, carries: Carries) -> set[str] | None:
-    """The module-level names of a module that can carry a Redis value; `package` makes its
-    relative imports absolute.  ALL (None) when the module cannot be parsed."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+class ModuleNames:
+    """What one module's text says about its names, read once: its imports (anywhere in it) and,
+    for each module-level statement, the names it binds and the names it mentions."""
+
+    def __init__(self, text: bytes, package: str) -> None:
+        self.package = package  # its relative imports start from here
+        self.readable = True
+        self.imports: list[ast.Import | ast.ImportFrom] = []
+        self.statements: list[tuple[frozenset[str], frozenset[str]]] = []
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            self.readable = False
+            return
+        self.imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+        self.statements = [(frozenset(_bound_names(s)), frozenset(_mentioned(s))) for s in _module_level(tree.body)]
+
+    def carried_imports(self, carries: Carries) -> set[str]:
+        """The local names its imports bind to something that can carry a Redis value."""
+        return {local for node in self.imports for local in _carried_imports(node, self.package, carries)}
+
+
+def carrier_names(module: ModuleNames, carries: Carries) -> set[str] | None:
+    """The module-level names of a module that can carry a Redis value.  ALL (None) when the module
+    cannot be read, or star-imports what may carry one."""
+    if not module.readable:
         return ALL
-    carrying: set[str] = set()
-    for node in ast.walk(tree):  # imports anywhere: a function's own import counts too
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            carrying.update(_carried_imports(node, package, carries))
+    carrying = module.carried_imports(carries)
     if "*" in carrying:  # `from app.cache import *`: whatever it brings may carry one
         return ALL
-    statements = list(_module_level(tree.body))
-    bound_by = [(statement, _bound_names(statement), _mentioned(statement)) for statement in statements]
     changed = True
     while changed:  # a name may be bound before the statement that makes its source carry a value
         changed = False
-        for _, bound, mentioned in bound_by:
+        for bound, mentioned in module.statements:
             if bound - carrying and mentioned & carrying:
                 carrying |= bound
                 changed = True
-    module_level = set().union(*(bound for _, bound, _ in bound_by)) if bound_by else set()
+    module_level = set().union(*(bound for bound, _ in module.statements))
     return carrying & module_level
-
-
-def imports_carrier(text: bytes, package: str, carries: Carries) -> bool:
-    """Whether a module imports any name that can carry a Redis value (it is then analysed)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
-    return any(next(_carried_imports(node, package, carries), None) is not None
-               for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)))
 
 
 def _carried_imports(node: ast.Import | ast.ImportFrom, package: str, carries: Carries) -> Iterator[str]:

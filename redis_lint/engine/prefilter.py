@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.engine.cache import digest
-from redis_lint.engine.carriers import ALL, Carries, carrier_names
+from redis_lint.engine.carriers import ALL, Carries, ModuleNames, carrier_names
 from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
 
@@ -207,11 +207,14 @@ class Prefilter:
             names = carrying[target]
             return name is None or names is ALL or name in names
 
+        read: dict[str, ModuleNames] = {}  # each holder's text is parsed once
         pending = [p for p, f in self._facts.items() if f.imports_library]
         while pending:
             path = pending.pop()
             facts = self._facts[path]
-            names = carrier_names(facts.text, facts.package, carries)
+            if path not in read:
+                read[path] = ModuleNames(facts.text, facts.package)
+            names = carrier_names(read[path], carries)
             if path in carrying and carrying[path] == names:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
