@@ -1,36 +1,50 @@
 """How fast redis-lint is, next to ruff, flake8 and Fixit on the same files, in one run.
 
-    python bench/speed.py [--runs N] [--cache DIR]
+    python bench/speed.py [--runs N] [--cache DIR] [--only ROW,ROW...]
 
 Fetches the corpora from the package registry (bench/corpus.py: Django's sdist, the large
-project that barely uses Redis; the Redis-heavy packages of the accuracy evaluation), installs
-the peers into a virtualenv of their own (so that flake8 "without the plugin" really runs
-without it), then times whole processes side by side, N runs each, and prints medians, ratios
-and peak memory (of the process and the children it waited for).  Run it from the repository
-with the development environment: `.venv/bin/python bench/speed.py`.
+project that barely uses Redis; the Redis-heavy packages of the accuracy evaluation) and
+generates a 4,300-module application, installs the peers into a virtualenv of their own (so
+that flake8 "without the plugin" really runs without it), then times whole processes side by
+side, N runs each, and prints medians, peak memory (of the process and the children it waited
+for) and one table: each measure of issue 14 with redis-lint's figure, the peer's, their ratio,
+the target and whether it is met.  Only ratios of tools measured in the same run are compared.
+Run it from the repository with the development environment: `.venv/bin/python bench/speed.py`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import venv
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
 
-from bench.corpus import django, redis_heavy  # noqa: E402
+from bench.corpus import django, redis_heavy, redis_sample, synthetic_app  # noqa: E402
 
 PEERS = ("ruff==0.17.6", "flake8==7.5.0", "fixit==2.2.1")
+PRECOMMIT_FILE = "django/core/cache/backends/redis.py"  # Django's Redis cache backend, 233 lines
+LARGE_FILE = "tests/cache/tests.py"  # Django's cache tests, about 3,000 lines
+EDITED_LINES = 1_200  # the editor row re-lints the Redis-heavy file closest to this length
+SAMPLE_FILES = 233
+CACHE_FOLDER = ".redis_lint_cache"  # redis_lint.engine.cache.DEFAULT_FOLDER
 
 
 @dataclass
@@ -41,12 +55,12 @@ class Timing:
 
 
 def measure(label: str, command: list[str], runs: int, cwd: Path, env: dict[str, str] | None = None,
-            prepare: list[str] | None = None) -> Timing:
+            prepare: Callable[[], object] | None = None) -> Timing:
     """The median of `runs` runs of `command` (after `prepare`, untimed, before each run)."""
     times, peaks = [], []
     for _ in range(runs):
-        if prepare:
-            subprocess.run(prepare, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        if prepare is not None:
+            prepare()
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -55,7 +69,7 @@ def measure(label: str, command: list[str], runs: int, cwd: Path, env: dict[str,
         peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
         process.returncode = os.waitstatus_to_exitcode(status)
     timing = Timing(label, statistics.median(times), max(peaks))
-    print(f"  {label:<48} {timing.seconds:8.2f} s  {timing.peak_mib:7.0f} MiB", flush=True)
+    print(f"  {label:<72} {timing.seconds:8.2f} s  {timing.peak_mib:7.0f} MiB", flush=True)
     return timing
 
 
@@ -67,29 +81,352 @@ def peers_venv(folder: Path) -> Path:
     return bin_dir
 
 
-def relint_one_file(roots: list[Path], runs: int) -> float:
-    """Milliseconds to lint a ~2,000-line Redis-heavy file again after an edit, in a process whose
-    project index is warm (the language server's case)."""
-    sys.path.insert(0, str(HERE.parent))
-    from redis_lint.config import Config
-    from redis_lint.engine.linter import lint_source, project_index
+def run_command(command: list[str], cwd: Path | None = None) -> None:
+    subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
-    root, target = min(((root, f) for root in roots for f in root.rglob("*.py") if b"import redis" in f.read_bytes()),
-                       key=lambda pair: abs(pair[1].read_bytes().count(b"\n") - 2000))
+
+# -- in-process and language-server measures -------------------------------------
+
+
+def relint_one_file(roots: list[Path], runs: int) -> tuple[float, str]:
+    """Milliseconds to lint a Redis-heavy file of about 1,200 lines again after one edit, with the
+    language server's warm state (the project index and prefilter of `redis_lint.engine.session`,
+    after a first lint of the file)."""
+    from redis_lint.config import Config
+    from redis_lint.engine.linter import lint_source
+    from redis_lint.engine.session import project_for
+
+    root, target = min(((root, f) for root in roots for f in sorted(root.rglob("*.py"))
+                        if b"import redis" in f.read_bytes()),
+                       key=lambda pair: abs(pair[1].read_bytes().count(b"\n") - EDITED_LINES))
     config = Config(root=root)
-    project = project_index(config)
+    project = project_for(config)
     source = target.read_text(encoding="utf-8")
-    lint_source(source, path=target, display=str(target), config=config, project=project)  # warm the index
+    lint_source(source, path=target, display=str(target), config=config, project=project)  # the file as opened
     times = []
     for run in range(runs):
-        edited = source + f"\n# edit {run}\n"
+        edited = source + f"\n# edit {run}\n"  # one edit: a line typed at the end
         start = time.perf_counter()
         lint_source(edited, path=target, display=str(target), config=config, project=project)
         times.append(time.perf_counter() - start)
-    lines = source.count("\n")
     milliseconds = statistics.median(times) * 1000
-    print(f"  re-lint {target.relative_to(root.parent)} ({lines} lines) {milliseconds:8.0f} ms", flush=True)
-    return milliseconds
+    what = f"{target.relative_to(root.parent)} ({source.count(chr(10)):,} lines)"
+    print(f"  re-lint of {what} after one edit, in process {milliseconds:8.0f} ms", flush=True)
+    return milliseconds, what
+
+
+def _frame(payload: dict) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _read_frames(stream, messages: queue.Queue) -> None:  # type: ignore[no-untyped-def, type-arg]
+    """LSP messages from the server's stdout (Content-Length framing) onto a queue; None at the end."""
+    while True:
+        length = None
+        while True:
+            line = stream.readline()
+            if not line:
+                messages.put(None)
+                return
+            if not line.strip():
+                break
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length is not None:
+            messages.put(json.loads(stream.read(length)))
+
+
+def first_diagnostics(python: Path, workspace: Path, target: Path, timeout: float = 120) -> tuple[float, int]:
+    """Seconds from starting `redis-lint server` (whose client sends `initialize` at once) to the
+    first textDocument/publishDiagnostics of `target` after `initialized` and `didOpen`; and how
+    many diagnostics it held."""
+    start = time.perf_counter()
+    process = subprocess.Popen([str(python), "-m", "redis_lint", "server"], cwd=workspace,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None and process.stdout is not None
+    messages: queue.Queue[dict | None] = queue.Queue()
+    threading.Thread(target=_read_frames, args=(process.stdout, messages), daemon=True).start()
+
+    def send(payload: dict) -> None:
+        process.stdin.write(_frame({"jsonrpc": "2.0", **payload}))  # type: ignore[union-attr]
+        process.stdin.flush()  # type: ignore[union-attr]
+
+    def wait_for(wanted: Callable[[dict], bool]) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            message = messages.get(timeout=max(0.0, deadline - time.monotonic()))
+            if message is None:
+                raise RuntimeError("the language server stopped")
+            if "method" in message and "id" in message:  # a request of the server's: answer it
+                send({"id": message["id"], "result": None})
+            if wanted(message):
+                return message
+
+    try:
+        send({"id": 1, "method": "initialize",
+              "params": {"processId": os.getpid(), "rootUri": workspace.as_uri(), "capabilities": {}}})
+        wait_for(lambda m: m.get("id") == 1 and "method" not in m)
+        send({"method": "initialized", "params": {}})
+        uri = target.as_uri()
+        send({"method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "python", "version": 1, "text": target.read_text(encoding="utf-8")}}})
+        published = wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                             and m["params"]["uri"] == uri)
+        elapsed = time.perf_counter() - start
+        send({"id": 2, "method": "shutdown"})
+        wait_for(lambda m: m.get("id") == 2 and "method" not in m)
+        send({"method": "exit"})
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return elapsed, len(published["params"]["diagnostics"])
+
+
+# -- the bench ---------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: str  # for --only
+    measure: str
+    target: str
+    compute: Callable[[Bench], tuple[str, str, float | None, bool]]  # redis-lint, peer, ratio, met
+
+
+class Bench:
+    """The corpora, tools and timings of one run; every timing is measured once and shared by rows."""
+
+    def __init__(self, work: Path, runs: int) -> None:
+        self.work = work
+        self.runs = runs
+        self.python = Path(sys.executable)
+        self.redis_lint = [str(self.python), "-m", "redis_lint", "check", "--quiet", "--exit-zero"]
+        self._timings: dict[str, Timing] = {}
+
+    # corpora and tools, fetched on first use
+
+    @cached_property
+    def peers(self) -> Path:
+        bin_dir = peers_venv(self.work / "peers")
+        versions = {subprocess.run(command, capture_output=True, text=True).stdout.split()[0]
+                    for command in ([str(bin_dir / "flake8"), "--version"], [str(self.python), "-m", "flake8", "--version"])}
+        if len(versions) != 1:
+            print(f"WARNING: flake8 with and without the plugin differ in version: {sorted(versions)}")
+        return bin_dir
+
+    @cached_property
+    def django(self) -> Path:
+        return django(self.work)
+
+    @cached_property
+    def heavy(self) -> list[Path]:
+        return redis_heavy(self.work)
+
+    @cached_property
+    def app(self) -> Path:
+        return synthetic_app(self.work)
+
+    @cached_property
+    def sample(self) -> list[Path]:
+        return redis_sample(self.heavy, SAMPLE_FILES)
+
+    def timing(self, label: str, command: list[str], cwd: Path, env: dict[str, str] | None = None,
+               prepare: Callable[[], object] | None = None) -> Timing:
+        if label not in self._timings:
+            self._timings[label] = measure(label, command, self.runs, cwd, env, prepare)
+        return self._timings[label]
+
+    # the tools on a folder
+
+    def ruff(self, name: str, cwd: Path, *paths: str) -> Timing:
+        return self.timing(f"{name}: ruff cold", [str(self.peers / "ruff"), "check", "--no-cache", "--isolated",
+                                                  "--exit-zero", "-q", *(paths or ["."])], cwd)
+
+    def flake8(self, name: str, cwd: Path, *paths: str, plugin: bool = False,
+               prepare: Callable[[], object] | None = None) -> Timing:
+        if plugin:  # the development environment's flake8, where the plugin is installed
+            command = [str(self.python), "-m", "flake8", "-j2", "--exit-zero", *(paths or ["."])]
+            # the plugin keeps its results in the project root (it has no --cache-dir): none from a run before
+            clear = prepare or (lambda: shutil.rmtree(cwd / CACHE_FOLDER, ignore_errors=True))
+            timing = self.timing(f"{name}: flake8 -j2 with the plugin", command, cwd, prepare=clear)
+            shutil.rmtree(cwd / CACHE_FOLDER, ignore_errors=True)
+            return timing
+        command = [str(self.peers / "flake8"), "-j2", "--exit-zero", *(paths or ["."])]
+        return self.timing(f"{name}: flake8 -j2 without the plugin", command, cwd, prepare=prepare)
+
+    def cold(self, name: str, cwd: Path, *paths: str, jobs: int | None = None) -> Timing:
+        label = f"{name}: redis-lint cold" + (f", -j {jobs}" if jobs else "")
+        return self.timing(label, [*self.redis_lint, "--no-cache", *(["-j", str(jobs)] if jobs else []),
+                                   *(paths or ["."])], cwd)
+
+    def warm(self, name: str, cwd: Path, *paths: str) -> Timing:
+        """A run on an unchanged tree whose results an earlier run kept (run once untimed to fill the cache)."""
+        label = f"{name}: redis-lint warm cache"
+        folder = self.work / "redis-lint-cache" / name
+        command = [*self.redis_lint, "--cache-dir", str(folder), *(paths or ["."])]
+        if label in self._timings:
+            return self._timings[label]
+        shutil.rmtree(folder, ignore_errors=True)
+        run_command(command, cwd)
+        entries = sum(len(files) for _, _, files in os.walk(folder))
+        timing = self.timing(label, command, cwd)
+        if sum(len(files) for _, _, files in os.walk(folder)) != entries:  # the timed runs wrote results
+            print("  WARNING: the warm runs analysed files again: was redis_lint's code edited meanwhile?")
+        return timing
+
+    @property
+    def heavy_names(self) -> list[str]:
+        return [p.name for p in self.heavy]
+
+    @property
+    def heavy_dir(self) -> Path:
+        return self.heavy[0].parent
+
+    def fresh_sample(self) -> None:
+        """A new copy of the sample's files: no cache of an earlier run in it."""
+        tree = self.work / "sample-tree"
+        shutil.rmtree(tree, ignore_errors=True)
+        for relative in self.sample:
+            (tree / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.heavy_dir / relative, tree / relative)
+
+    def describe(self, measure: str) -> str:
+        """A row's measure with the size of its corpus filled in."""
+        from redis_lint.engine.prefilter import Prefilter
+        from redis_lint.semantics.layout import project_files
+
+        def analysed(root: Path) -> str:  # what the prefilter keeps of the project
+            return f"{len(project_files([root], 10**6) or []):,} files, {len(Prefilter([root]).relevant):,} analysed"
+
+        fills = {}
+        if "{django}" in measure:
+            fills["django"] = analysed(self.django)
+        if "{app}" in measure:
+            fills["app"] = analysed(self.app)
+        if "{heavy}" in measure:
+            files = [f for package in self.heavy for f in package.rglob("*.py")]
+            lines = sum(f.read_bytes().count(b"\n") for f in files)
+            fills["heavy"] = f"{len(self.heavy)} packages, {len(files)} files, {lines:,} lines"
+        return measure.format(**fills)
+
+
+def ratio_row(bench_value: Timing, peer: Timing, limit: float) -> tuple[str, str, float, bool]:
+    ratio = bench_value.seconds / peer.seconds
+    return f"{bench_value.seconds:.2f} s", f"{peer.seconds:.2f} s", ratio, ratio <= limit
+
+
+def _server_row(b: Bench) -> tuple[str, str, float | None, bool]:
+    with tempfile.TemporaryDirectory(prefix="redis-lint-lsp-") as folder:
+        workspace = Path(folder) / "violating_service"
+        shutil.copytree(REPO / "fixtures" / "violating_service", workspace)
+        target = workspace / "auth" / "service.py"
+        results = [first_diagnostics(b.python, workspace, target) for _ in range(b.runs)]
+    seconds = statistics.median(r[0] for r in results)
+    print(f"  language server: start, initialize to the first diagnostics of {target.name} "
+          f"({results[0][1]} diagnostics) {seconds:8.2f} s", flush=True)
+    return f"{seconds:.2f} s", "—", None, seconds <= 0.5
+
+
+def _editor_row(b: Bench) -> tuple[str, str, float | None, bool]:
+    milliseconds, _ = relint_one_file(b.heavy, max(5, b.runs))
+    return f"{milliseconds:,.0f} ms", "—", None, milliseconds <= 150
+
+
+def _precommit_row(b: Bench) -> tuple[str, str, float | None, bool]:
+    folder = b.work / "redis-lint-cache" / "pre-commit"  # the hook's own cache, empty: the file was just edited
+    ours = b.timing(f"{PRECOMMIT_FILE}: redis-lint check --quiet (the pre-commit hook)",
+                    [str(b.python), "-m", "redis_lint", "check", "--quiet", PRECOMMIT_FILE], b.django,
+                    env={"REDIS_LINT_CACHE_DIR": str(folder)}, prepare=lambda: shutil.rmtree(folder, ignore_errors=True))
+    peer = b.timing(f"{PRECOMMIT_FILE}: flake8", [str(b.peers / "flake8"), PRECOMMIT_FILE], b.django)
+    return ratio_row(ours, peer, 1.0)
+
+
+def _large_file_row(b: Bench) -> tuple[str, str, float | None, bool]:
+    ours = b.timing(f"{LARGE_FILE}: redis-lint check --quiet --no-cache",
+                    [str(b.python), "-m", "redis_lint", "check", "--quiet", "--no-cache", LARGE_FILE], b.django)
+    return f"{ours.seconds:.2f} s", "—", None, ours.seconds <= 1.5
+
+
+def _sample_row(b: Bench) -> tuple[str, str, float | None, bool]:
+    tree = b.work / "sample-tree"
+    without = b.flake8(f"{SAMPLE_FILES} Redis-heavy files", tree, prepare=b.fresh_sample)
+    with_plugin = b.flake8(f"{SAMPLE_FILES} Redis-heavy files", tree, plugin=True, prepare=b.fresh_sample)
+    shutil.rmtree(tree, ignore_errors=True)
+    return ratio_row(with_plugin, without, 1.05)
+
+
+def _memory_row(b: Bench) -> tuple[str, str, float | None, bool]:
+    peak = b.cold("Redis-heavy", b.heavy_dir, *b.heavy_names, jobs=1).peak_mib
+    return f"{peak:.0f} MiB", "—", None, peak <= 150
+
+
+ROWS = [
+    Row("django", "Django ({django}): redis-lint / ruff", "≤ 1.0",
+        lambda b: ratio_row(b.cold("Django", b.django), b.ruff("Django", b.django), 1.0)),
+    Row("pre-commit", f"`{PRECOMMIT_FILE}` alone, as pre-commit runs it: redis-lint / flake8", "≤ 1.0",
+        _precommit_row),
+    Row("large-file", f"`{LARGE_FILE}` of Django alone", "≤ 1.5 s", _large_file_row),
+    Row("heavy-flake8", "Redis-heavy corpus ({heavy}): redis-lint / flake8 -j2", "≤ 0.5",
+        lambda b: ratio_row(b.cold("Redis-heavy", b.heavy_dir, *b.heavy_names),
+                            b.flake8("Redis-heavy", b.heavy_dir, *b.heavy_names), 0.5)),
+    Row("heavy-fixit", "Redis-heavy corpus: redis-lint / Fixit", "≤ 0.05",
+        lambda b: ratio_row(b.cold("Redis-heavy", b.heavy_dir, *b.heavy_names),
+                            b.timing("Redis-heavy: Fixit (default rules)", [str(b.peers / "fixit"), "lint",
+                                                                            *b.heavy_names], b.heavy_dir), 0.05)),
+    Row("heavy-warm", "Redis-heavy corpus, warm cache (unchanged tree): redis-lint / ruff cold", "≤ 1.0",
+        lambda b: ratio_row(b.warm("Redis-heavy", b.heavy_dir, *b.heavy_names),
+                            b.ruff("Redis-heavy", b.heavy_dir, *b.heavy_names), 1.0)),
+    Row("django-warm", "warm cache on Django (unchanged tree): redis-lint / ruff cold", "≤ 1.0",
+        lambda b: ratio_row(b.warm("Django", b.django), b.ruff("Django", b.django), 1.0)),
+    Row("plugin-django", "flake8 -j2 with / without the plugin, Django", "≤ 1.05",
+        lambda b: ratio_row(b.flake8("Django", b.django, plugin=True), b.flake8("Django", b.django), 1.05)),
+    Row("plugin-sample", f"flake8 -j2 with / without the plugin, {SAMPLE_FILES} files of Redis-heavy libraries, "
+        "fresh tree", "≤ 1.05", _sample_row),
+    Row("editor", f"editor: re-lint of a {EDITED_LINES:,}-line file after one edit, warm server", "≤ 150 ms",
+        _editor_row),
+    Row("server", "language server: `initialize` to first diagnostics", "≤ 0.5 s", _server_row),
+    Row("memory", "peak memory, Redis-heavy, -j 1", "≤ 150 MiB", _memory_row),
+    Row("app", "a 4,300-file application ({app}), 3 files importing redis: redis-lint / ruff", "≤ 1.0",
+        lambda b: ratio_row(b.cold("Application", b.app), b.ruff("Application", b.app), 1.0)),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of each timing; the median is reported")
+    parser.add_argument("--cache", type=Path, help="keep the corpora (as bench/realworld/evaluate.py --cache does), "
+                                                   "the generated application and the peers' virtualenv here")
+    parser.add_argument("--only", metavar="ROWS", help="comma-separated rows to measure, of: "
+                        + ", ".join(row.key for row in ROWS))
+    parser.add_argument("--verify", action="store_true",
+                        help="instead of timing: check that the prefilter changes no finding on the whole corpus")
+    options = parser.parse_args()
+    if options.verify:
+        verify_prefilter(options.cache)
+        return
+    keys = options.only.split(",") if options.only else [row.key for row in ROWS]
+    unknown = set(keys) - {row.key for row in ROWS}
+    if unknown:
+        parser.error(f"unknown rows: {', '.join(sorted(unknown))}")
+    rows = [row for row in ROWS if row.key in keys]
+    with tempfile.TemporaryDirectory(prefix="redis-lint-bench-") as temporary:
+        bench = Bench((options.cache or Path(temporary)).absolute(), options.runs)
+        print(f"{date.today()}: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"load average {os.getloadavg()[0]:.2f}, {options.runs} run(s) each\n", flush=True)
+        results = []
+        for row in rows:
+            print(f"{row.key}:", flush=True)
+            results.append((row, row.compute(bench)))
+        shutil.rmtree(bench.work / "redis-lint-cache", ignore_errors=True)
+        print(f"\nload average at the end {os.getloadavg()[0]:.2f}\n")
+        print("| measure | redis-lint | peer | ratio | target | met? |\n| --- | ---: | ---: | ---: | ---: | --- |")
+        for row, (ours, peer, ratio, met) in results:
+            print(f"| {bench.describe(row.measure)} | {ours} | {peer} | {'—' if ratio is None else f'{ratio:.2f}'} "
+                  f"| {row.target} | {'yes' if met else 'no'} |")
 
 
 def verify_prefilter(cache: Path | None) -> None:
@@ -98,7 +435,7 @@ def verify_prefilter(cache: Path | None) -> None:
     from redis_lint.engine.run import default_jobs, lint_paths
 
     with tempfile.TemporaryDirectory(prefix="redis-lint-bench-") as temporary:
-        for root in redis_heavy(((cache or Path(temporary)) / "corpus").absolute()):
+        for root in redis_heavy((cache or Path(temporary)).absolute()):
             config = Config(root=root)
             filtered = lint_paths([root], config, jobs=default_jobs())
             same = filtered.findings == lint_paths([root], config, jobs=default_jobs(), prefilter=False).findings
@@ -106,85 +443,6 @@ def verify_prefilter(cache: Path | None) -> None:
                   f"{'same findings' if same else 'DIFFERENT FINDINGS'}", flush=True)
             if not same:
                 sys.exit(1)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cache", type=Path, help="keep downloads and the peers' virtualenv here")
-    parser.add_argument("--verify", action="store_true",
-                        help="instead of timing: check that the prefilter changes no finding on the whole corpus")
-    options = parser.parse_args()
-    if options.verify:
-        verify_prefilter(options.cache)
-        return
-    python = Path(sys.executable)
-    redis_lint = [str(python), "-m", "redis_lint", "check", "--quiet", "--exit-zero"]
-    with tempfile.TemporaryDirectory(prefix="redis-lint-bench-") as temporary:
-        work = (options.cache or Path(temporary)).absolute()
-        print("Fetching the corpora and the peers ...", flush=True)
-        heavy = redis_heavy(work / "corpus")
-        large = django(work / "corpus")
-        peers = peers_venv(work / "peers")
-        heavy_dir = heavy[0].parent
-        heavy_names = [p.name for p in heavy]
-        heavy_files = [f for p in heavy for f in p.rglob("*.py")]
-        cache_dir = work / "redis-lint-cache"
-        clear_cache = [sys.executable, "-c", f"import shutil; shutil.rmtree({str(cache_dir)!r}, True)"]
-        parse_only = [str(python), "-c", "import sys, libcst\nfor p in sys.argv[1:]:\n"
-                      "    try: libcst.parse_module(open(p, 'rb').read())\n    except Exception: pass",
-                      *map(str, heavy_files)]
-        runs = options.runs
-        lines = sum(f.read_bytes().count(b"\n") for f in heavy_files)
-        large_lines = sum(f.read_bytes().count(b"\n") for f in large.rglob("*.py"))
-        print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-
-        print(f"\nDjango {large.name} ({large_lines:,} lines of Python):", flush=True)
-        d = {t.label: t for t in [
-            measure("redis-lint cold", [*redis_lint, "--no-cache", "."], runs, large),
-            measure("ruff cold", [str(peers / "ruff"), "check", "--no-cache", "--isolated", "--exit-zero", "-q", "."],
-                    runs, large),
-            measure("flake8 -j2 without the plugin", [str(peers / "flake8"), "-j2", "--exit-zero", "."], runs, large),
-            measure("flake8 -j2 with the plugin", [str(python), "-m", "flake8", "-j2", "--exit-zero", "."], runs, large,
-                    env={"REDIS_LINT_CACHE_DIR": str(cache_dir)}, prepare=clear_cache),
-        ]}
-
-        print(f"\nRedis-heavy corpus ({len(heavy)} packages, {len(heavy_files)} files, {lines:,} lines):", flush=True)
-        h = {t.label: t for t in [
-            measure("redis-lint cold", [*redis_lint, "--no-cache", *heavy_names], runs, heavy_dir),
-            measure("redis-lint cold, -j 1", [*redis_lint, "--no-cache", "-j", "1", *heavy_names], runs, heavy_dir),
-            measure("redis-lint warm cache", [*redis_lint, "--cache-dir", str(cache_dir), *heavy_names], runs,
-                    heavy_dir, prepare=[*redis_lint, "--cache-dir", str(cache_dir), *heavy_names]),
-            measure("ruff cold", [str(peers / "ruff"), "check", "--no-cache", "--isolated", "--exit-zero", "-q",
-                                  *heavy_names], runs, heavy_dir),
-            measure("flake8 -j2 without the plugin", [str(peers / "flake8"), "-j2", "--exit-zero", *heavy_names],
-                    runs, heavy_dir),
-            measure("flake8 -j2 with the plugin", [str(python), "-m", "flake8", "-j2", "--exit-zero", *heavy_names],
-                    runs, heavy_dir, env={"REDIS_LINT_CACHE_DIR": str(cache_dir)}, prepare=clear_cache),
-            measure("Fixit (default rules)", [str(peers / "fixit"), "lint", *heavy_names], runs, heavy_dir),
-            measure("libcst parse only", parse_only, runs, heavy_dir),
-        ]}
-        print("\nIn process:", flush=True)
-        relint = relint_one_file(heavy, max(5, runs))
-        shutil.rmtree(cache_dir, ignore_errors=True)
-
-    rows = [
-        ("redis-lint cold / ruff cold, Django", d["redis-lint cold"].seconds / d["ruff cold"].seconds, "<= 1.0"),
-        ("redis-lint cold / flake8 -j2, Redis-heavy",
-         h["redis-lint cold"].seconds / h["flake8 -j2 without the plugin"].seconds, "<= 0.5"),
-        ("redis-lint cold / Fixit, Redis-heavy", h["redis-lint cold"].seconds / h["Fixit (default rules)"].seconds,
-         "<= 0.05"),
-        ("redis-lint warm / ruff cold, Redis-heavy", h["redis-lint warm cache"].seconds / h["ruff cold"].seconds,
-         "<= 1.0"),
-        ("flake8 -j2 with plugin / without, Django",
-         d["flake8 -j2 with the plugin"].seconds / d["flake8 -j2 without the plugin"].seconds, "<= 1.05"),
-    ]
-    print("\n| measure | ratio | target |\n| --- | ---: | --- |")
-    for label, ratio, target in rows:
-        print(f"| {label} | {ratio:.2f} | {target} |")
-    print(f"| re-lint of one ~2,000-line Redis-heavy file, in process | {relint:.0f} ms | <= 150 ms |")
-    print(f"| peak memory, redis-lint -j 1, Redis-heavy corpus | {h['redis-lint cold, -j 1'].peak_mib:.0f} MiB "
-          "| <= 150 MiB |")
 
 
 if __name__ == "__main__":
