@@ -242,8 +242,10 @@ def _internal_error(error: Exception, enabled: frozenset[str], display: str) -> 
     """RDS000 for a bug of redis-lint (or libcst) met while checking a file; its traceback on stderr
     under `check --debug`."""
     if os.environ.get(DEBUG_VARIABLE):
-        print(f"redis-lint: internal error while checking {display}:", file=sys.stderr)
-        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+        # one write: worker processes share stderr, and their reports must not interleave
+        report = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        sys.stderr.write(f"redis-lint: internal error while checking {display}:\n{report}")
+        sys.stderr.flush()
     message = f"internal error while checking this file ({type(error).__name__}): please report it"
     return _finding_if(enabled, display, 1, 1, message)
 
