@@ -54,6 +54,16 @@ class Timing:
     peak_mib: float  # largest resident set of the process or a child it waited for
 
 
+# Times a command and reads its peak memory from a small process of its own: Linux carries the
+# resident size of the process that forks over into the child's ru_maxrss, and this one grows
+# (the in-process rows load libcst and a project).
+_TIMED = ("import json, os, subprocess, sys, time\n"
+          "start = time.perf_counter()\n"
+          "process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+          "_, status, usage = os.wait4(process.pid, 0)\n"
+          "print(json.dumps([time.perf_counter() - start, usage.ru_maxrss]))\n")
+
+
 def measure(label: str, command: list[str], runs: int, cwd: Path, env: dict[str, str] | None = None,
             prepare: Callable[[], object] | None = None) -> Timing:
     """The median of `runs` runs of `command` (after `prepare`, untimed, before each run)."""
@@ -61,13 +71,11 @@ def measure(label: str, command: list[str], runs: int, cwd: Path, env: dict[str,
     for _ in range(runs):
         if prepare is not None:
             prepare()
-        start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-        process.returncode = os.waitstatus_to_exitcode(status)
+        result = subprocess.run([sys.executable, "-c", _TIMED, *command], cwd=cwd, env={**os.environ, **(env or {})},
+                                capture_output=True, text=True, check=True)
+        seconds, peak_kib = json.loads(result.stdout)
+        times.append(seconds)
+        peaks.append(peak_kib / 1024)  # KiB on Linux
     timing = Timing(label, statistics.median(times), max(peaks))
     print(f"  {label:<72} {timing.seconds:8.2f} s  {timing.peak_mib:7.0f} MiB", flush=True)
     return timing
