@@ -61,7 +61,7 @@ _TIMED = ("import json, os, subprocess, sys, time\n"
           "start = time.perf_counter()\n"
           "process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
           "_, status, usage = os.wait4(process.pid, 0)\n"
-          "print(json.dumps([time.perf_counter() - start, usage.ru_maxrss]))\n")
+          "print(json.dumps([time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))\n")
 
 
 def measure(label: str, command: list[str], runs: int, cwd: Path, env: dict[str, str] | None = None,
@@ -73,7 +73,9 @@ def measure(label: str, command: list[str], runs: int, cwd: Path, env: dict[str,
             prepare()
         result = subprocess.run([sys.executable, "-c", _TIMED, *command], cwd=cwd, env={**os.environ, **(env or {})},
                                 capture_output=True, text=True, check=True)
-        seconds, peak_kib = json.loads(result.stdout)
+        seconds, peak_kib, code = json.loads(result.stdout)
+        if code not in (0, 1):  # 1: findings (the pre-commit hook and flake8 on one file)
+            print(f"  WARNING: {label}: exit status {code}")
         times.append(seconds)
         peaks.append(peak_kib / 1024)  # KiB on Linux
     timing = Timing(label, statistics.median(times), max(peaks))
@@ -426,10 +428,17 @@ def main() -> None:
         print(f"{date.today()}: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
               f"load average {os.getloadavg()[0]:.2f}, {options.runs} run(s) each\n", flush=True)
         results = []
-        for row in rows:
-            print(f"{row.key}:", flush=True)
-            results.append((row, row.compute(bench)))
-        shutil.rmtree(bench.work / "redis-lint-cache", ignore_errors=True)
+        try:
+            for row in rows:
+                print(f"{row.key}:", flush=True)
+                try:
+                    results.append((row, row.compute(bench)))
+                except Exception as error:  # one broken measure (a command that fails) costs its row only
+                    print(f"  {row.key} failed: {type(error).__name__}: {error}", flush=True)
+                    results.append((row, (f"failed ({type(error).__name__})", "—", None, False)))
+        finally:
+            shutil.rmtree(bench.work / "redis-lint-cache", ignore_errors=True)
+            shutil.rmtree(bench.work / "sample-tree", ignore_errors=True)
         print(f"\nload average at the end {os.getloadavg()[0]:.2f}\n")
         print("| measure | redis-lint | peer | ratio | target | met? |\n| --- | ---: | ---: | ---: | ---: | --- |")
         for row, (ours, peer, ratio, met) in results:
