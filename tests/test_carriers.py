@@ -35,7 +35,7 @@ def library(module: str, name: str | None) -> bool:
     ("import json\nDATA = json.loads('{}')\n", set()),
 ])
 def test_names_that_carry_a_value(source: str, expected: set[str] | None) -> None:
-    assert carrier_names(ModuleNames(source.encode(), "app"), library) == expected
+    assert carrier_names(ModuleNames.read(source.encode(), "app"), library) == expected
 
 
 def test_a_projects_names_carry_what_their_modules_say() -> None:
@@ -44,14 +44,14 @@ def test_a_projects_names_carry_what_their_modules_say() -> None:
     def carries(module: str, name: str | None) -> bool:
         return name is None and module in exported or name in exported.get(module, ())
 
-    assert ModuleNames(b"from app.cache import client as c\n", "app.views").carried_imports(carries)
-    assert ModuleNames(b"from .cache import client\n", "app").carried_imports(carries)
-    assert ModuleNames(b"import app.cache\n", "app.views").carried_imports(carries)  # a module: whatever it holds
-    assert ModuleNames(b"def f():\n    from ..cache import client\n", "app.sub").carried_imports(carries)
-    assert not ModuleNames(b"from app.cache import TIMEOUT\n", "app.views").carried_imports(carries)
-    assert not ModuleNames(b"from app.models import User\n", "app.views").carried_imports(carries)
+    assert ModuleNames.read(b"from app.cache import client as c\n", "app.views").carried_imports(carries)
+    assert ModuleNames.read(b"from .cache import client\n", "app").carried_imports(carries)
+    assert ModuleNames.read(b"import app.cache\n", "app.views").carried_imports(carries)  # a module: whatever it holds
+    assert ModuleNames.read(b"def f():\n    from ..cache import client\n", "app.sub").carried_imports(carries)
+    assert not ModuleNames.read(b"from app.cache import TIMEOUT\n", "app.views").carried_imports(carries)
+    assert not ModuleNames.read(b"from app.models import User\n", "app.views").carried_imports(carries)
     # a re-export carries what it re-exports, and nothing else
-    assert carrier_names(ModuleNames(b"from .cache import client\nfrom .models import db\n", "app"), carries) == {"client"}
+    assert carrier_names(ModuleNames.read(b"from .cache import client\nfrom .models import db\n", "app"), carries) == {"client"}
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -81,3 +81,24 @@ def test_importers_of_unrelated_names_are_not_analysed(tmp_path: Path) -> None:
     assert run.findings == unfiltered.findings
     assert {f.path.rsplit("/", 1)[-1] for f in run.findings if f.code == "RDS101"} == {"uses_client.py",
                                                                                      "uses_module.py"}
+
+
+def test_a_warm_run_reads_the_names_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    write(project, {
+        "app/__init__.py": "from .cache import client\n",
+        "app/cache.py": "import redis\nclient = redis.Redis(host='localhost')\n",
+        "app/uses.py": "from app import client\n\ndef save(name):\n    client.set(name, 1)\n",
+    })
+    config = Config(root=project)
+    cold = lint_paths([project], config, cache_folder=tmp_path / "cache")
+
+    def parse_again(*args: object) -> ModuleNames:
+        raise AssertionError("a module's names were read again")
+
+    monkeypatch.setattr(ModuleNames, "read", parse_again)
+    warm = lint_paths([project], config, cache_folder=tmp_path / "cache")
+    assert warm.findings == cold.findings and warm.analysed == 0
+    (project / "app" / "cache.py").write_text("import redis\nclient = redis.Redis(host='localhost')\nX = 1\n")
+    with pytest.raises(AssertionError, match="read again"):  # a changed text is read afresh
+        lint_paths([project], config, cache_folder=tmp_path / "cache")

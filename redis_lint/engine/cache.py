@@ -56,6 +56,10 @@ class Cache:
     def key(self, path: Path, data: bytes) -> str:
         return digest(self._salt, os.fsencode(path.absolute()), data)
 
+    def content_key(self, *parts: bytes) -> str:
+        """A key for what depends on content alone, wherever the file is (a module's summary)."""
+        return digest(self._salt, *parts)
+
     def get(self, key: str) -> dict | None:
         entry_path = self._entry_file(key)  # a string: a warm run reads an entry per file
         try:

@@ -31,25 +31,43 @@ Carries = Callable[[str, "str | None"], bool]
 
 
 class ModuleNames:
-    """What one module's text says about its names, read once: its imports (anywhere in it) and,
-    for each module-level statement, the names it binds and the names it mentions."""
+    """What one module's text says about its names, read once, as plain data (it is kept in the
+    cache by the text's digest): its imports, anywhere in it, as (absolute module, imported name
+    or None for the module itself or "*", local name), and for each module-level statement the
+    names it binds and the names it mentions."""
 
-    def __init__(self, text: bytes, package: str) -> None:
-        self.package = package  # its relative imports start from here
-        self.readable = True
-        self.imports: list[ast.Import | ast.ImportFrom] = []
-        self.statements: list[tuple[frozenset[str], frozenset[str]]] = []
+    def __init__(self, imports: list[tuple[str, str | None, str]],
+                 statements: list[tuple[frozenset[str], frozenset[str]]], readable: bool = True) -> None:
+        self.imports = imports
+        self.statements = statements
+        self.readable = readable
+
+    @classmethod
+    def read(cls, text: bytes, package: str) -> ModuleNames:
+        """`package`: where the module's relative imports start from."""
         try:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            self.readable = False
-            return
-        self.imports = [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
-        self.statements = [(frozenset(_bound_names(s)), frozenset(_mentioned(s))) for s in _module_level(tree.body)]
+            return cls([], [], readable=False)
+        imports = [imported for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                   for imported in _imports(node, package)]
+        statements = [(frozenset(_bound_names(s)), frozenset(_mentioned(s))) for s in _module_level(tree.body)]
+        return cls(imports, statements)
+
+    def to_entry(self) -> dict:
+        return {"readable": self.readable, "imports": self.imports,
+                "statements": [[sorted(bound), sorted(mentioned)] for bound, mentioned in self.statements]}
+
+    @classmethod
+    def from_entry(cls, entry: dict) -> ModuleNames:
+        return cls([(m, n, local) for m, n, local in entry["imports"]],
+                   [(frozenset(b), frozenset(m)) for b, m in entry["statements"]], entry["readable"])
 
     def carried_imports(self, carries: Carries) -> set[str]:
-        """The local names its imports bind to something that can carry a Redis value."""
-        return {local for node in self.imports for local in _carried_imports(node, self.package, carries)}
+        """The local names its imports bind to something that can carry a Redis value ("*" for a
+        star import of a module that can)."""
+        return {local for module, name, local in self.imports
+                if carries(module, None if name in (None, "*") else name)}
 
 
 def carrier_names(module: ModuleNames, carries: Carries) -> set[str] | None:
@@ -71,22 +89,17 @@ def carrier_names(module: ModuleNames, carries: Carries) -> set[str] | None:
     return carrying & module_level
 
 
-def _carried_imports(node: ast.Import | ast.ImportFrom, package: str, carries: Carries) -> Iterator[str]:
-    """The local names an import binds to something that can carry a Redis value."""
+def _imports(node: ast.Import | ast.ImportFrom, package: str) -> Iterator[tuple[str, str | None, str]]:
+    """(absolute module, imported name or None or "*", local name) for each name an import binds."""
     if isinstance(node, ast.Import):
         for alias in node.names:
-            if carries(alias.name, None):
-                yield alias.asname or alias.name.split(".", 1)[0]
+            yield alias.name, None, alias.asname or alias.name.split(".", 1)[0]
         return
     module = absolute_module(node.module or "", node.level, package)
     if module is None:
         return
     for alias in node.names:
-        if alias.name == "*":
-            if carries(module, None):
-                yield "*"
-        elif carries(module, alias.name):
-            yield alias.asname or alias.name
+        yield module, alias.name, "*" if alias.name == "*" else alias.asname or alias.name
 
 
 def absolute_module(module: str, level: int, package: str) -> str | None:

@@ -23,13 +23,14 @@ files that can matter to Redis.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from redis_lint.engine.cache import digest
+from redis_lint.engine.cache import Cache, digest
 from redis_lint.engine.carriers import ALL, Carries, ModuleNames, carrier_names
 from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
@@ -69,7 +70,10 @@ class Prefilter:
     Files are kept under their absolute paths as strings (what `str(path.absolute())` gives): a
     project of thousands of files pays for no `Path` per file."""
 
-    def __init__(self, roots: Iterable[Path], *, client_factories: tuple[str, ...] = ()) -> None:
+    def __init__(self, roots: Iterable[Path], *, client_factories: tuple[str, ...] = (),
+                 summaries: Cache | None = None) -> None:
+        """`summaries`: where what `ast` reads of a module is kept by the digest of its text."""
+        self._summaries = summaries
         self._factory_modules = {f.rpartition(".")[0] for f in client_factories if "." in f}
         self.roots = sorted({r.absolute() for r in roots})
         self._root_prefixes = [_as_folder(str(r)) for r in self.roots]
@@ -213,13 +217,26 @@ class Prefilter:
             path = pending.pop()
             facts = self._facts[path]
             if path not in read:
-                read[path] = ModuleNames(facts.text, facts.package)
+                read[path] = self._module_names(facts)
             names = carrier_names(read[path], carries)
             if path in carrying and carrying[path] == names:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
         return set(carrying)
+
+    def _module_names(self, facts: FileFacts) -> ModuleNames:
+        """What `ast` reads of a module's names: from the cache when this text was read before."""
+        if self._summaries is None:
+            return ModuleNames.read(facts.text, facts.package)
+        key = self._summaries.content_key(b"module-names", facts.package.encode(), facts.text)
+        entry = self._summaries.get(key)
+        if entry is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
+                return ModuleNames.from_entry(entry)
+        names = ModuleNames.read(facts.text, facts.package)
+        self._summaries.put(key, names.to_entry())
+        return names
 
     @staticmethod
     def _imports_carrier(facts: FileFacts, carries: Carries) -> bool:

@@ -73,7 +73,8 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
     roots = project_roots(paths, config.root if config.source is not None else None)
     if config.source is not None:
         roots.append(config.root / "src")
-    scan = Prefilter(roots, client_factories=config.policy.client_factories)
+    summaries = caching.Cache(cache_folder, salt="summaries") if cache_folder is not None else None
+    scan = Prefilter(roots, client_factories=config.policy.client_factories, summaries=summaries)
     whole_project = bool(paths) and all(p.is_dir() for p in paths)
     # display paths depend on the working directory: they are part of what an entry says
     cache = (caching.Cache(cache_folder, salt=f"{config!r}|{scan.fingerprint}|{whole_project}|{Path.cwd()}")

@@ -41,7 +41,8 @@ def project_for(config: Config) -> ProjectIndex:
 @lru_cache(maxsize=8)
 def prefilter_for(config: Config) -> Prefilter:
     """The project's import graph, read once per process: which files can hold Redis code."""
-    return Prefilter([config.root], client_factories=config.policy.client_factories)
+    summaries = Cache(config.root / DEFAULT_FOLDER, salt="summaries")  # shared with the CLI's runs
+    return Prefilter([config.root], client_factories=config.policy.client_factories, summaries=summaries)
 
 
 @lru_cache(maxsize=8)
