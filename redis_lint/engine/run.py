@@ -10,12 +10,10 @@ never pays for it.  The analysis itself is redis_lint.engine.linter.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -175,6 +173,8 @@ def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
                 finished: Callable[[int, FileResult], None]) -> list[int]:
     """Hand each file's result to `finished`, in order; returns the indexes of the files whose
     worker process died."""
+    import multiprocessing  # here: a run whose files are all cached or filtered out never starts one
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from redis_lint.engine.linter import FileResult
