@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
-import libcst.matchers as m
 
 from redis_lint.semantics.index import BindingKind
 from redis_lint.semantics.references import ClassRef, returned_values
+from redis_lint.semantics.walk import children
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
@@ -380,7 +380,15 @@ class KeyResolver:
 
 
 def _mentions_attribute(value: cst.CSTNode | None, name: str) -> bool:
-    return value is not None and bool(m.findall(value, m.Attribute(attr=m.Name(name))))
+    """Whether `.name` is read anywhere in `value` (libcst's matchers would do; importing them costs
+    half a second of every run)."""
+    pending = [value] if value is not None else []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Attribute) and node.attr.value == name:
+            return True
+        pending.extend(children(node))
+    return False
 
 
 def _unbinding(value: cst.CSTNode | None, func: cst.BaseExpression) -> bool:
