@@ -14,7 +14,6 @@ from pygls.lsp.server import LanguageServer
 
 from redis_lint import __version__
 from redis_lint.config import ConfigError
-from redis_lint.engine.fixes import fix_source
 from redis_lint.engine.linter import lint_source
 from redis_lint.engine.session import config_for, config_problem, project_for
 from redis_lint.findings import Finding
@@ -97,6 +96,8 @@ def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
         path = Path(document.path)
         config = config_for(path.parent)
         if not isinstance(config, ConfigError):
+            from redis_lint.engine.fixes import fix_source  # on the first code action, not at start
+
             fixed, applied = fix_source(document.source, path=path, config=config, unsafe=True,
                                         project=project_for(config))
             if applied:

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from redis_lint.config import Config
 from redis_lint.engine.linter import check_module, display_path, project_index, with_deep_stack
@@ -71,6 +69,10 @@ def fix_source(source: str, *, path: Path, config: Config, unsafe: bool,
         fixed = module.visit(_Replace({id(f.node): f.replacement for f in chosen}))
         needed = sorted({name for f in chosen for name in f.imports})
         if needed:
+            # here: libcst's codemod machinery (with its matchers) costs half a second to import
+            from libcst.codemod import CodemodContext
+            from libcst.codemod.visitors import AddImportsVisitor
+
             context = CodemodContext()
             for name in needed:
                 AddImportsVisitor.add_needed_import(context, name)
