@@ -22,14 +22,16 @@ def library(module: str, name: str | None) -> bool:
 
 @pytest.mark.parametrize("source, expected", [
     ("import redis\nclient = redis.Redis()\nTIMEOUT = 5\n", {"client", "redis"}),
-    ("from redis import Redis\nclass Store:\n    def __init__(self):\n        self.r = Redis()\nclass User:\n    pass\n",
+    ("from redis import Redis\nclass Store:\n    def __init__(self):\n        self.r = Redis()\n"
+     "class User:\n    pass\n",
      {"Redis", "Store"}),
     ("import redis\ndef make():\n    return redis.Redis()\ndef unrelated():\n    return 1\n", {"make", "redis"}),
     # bound before the statement that makes its source carry a value
     ("def get():\n    return _client\nimport redis\n_client = redis.Redis()\n", {"get", "_client", "redis"}),
     # module-level code inside if/try, and a TYPE_CHECKING import
     ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from redis import Redis\n"
-     "try:\n    pool = make_pool()\nexcept ImportError:\n    pool = None\ndef f(c: Redis) -> None: ...\n", {"Redis", "f"}),
+     "try:\n    pool = make_pool()\nexcept ImportError:\n    pool = None\ndef f(c: Redis) -> None: ...\n",
+     {"Redis", "f"}),
     ("from redis import *\nX = 1\n", ALL),
     ("def broken(:\n", ALL),
     ("import json\nDATA = json.loads('{}')\n", set()),
@@ -46,12 +48,14 @@ def test_a_projects_names_carry_what_their_modules_say() -> None:
 
     assert ModuleNames.read(b"from app.cache import client as c\n", "app.views").carried_imports(carries)
     assert ModuleNames.read(b"from .cache import client\n", "app").carried_imports(carries)
-    assert ModuleNames.read(b"import app.cache\n", "app.views").carried_imports(carries)  # a module: whatever it holds
+    # a module imported whole: whatever it holds
+    assert ModuleNames.read(b"import app.cache\n", "app.views").carried_imports(carries)
     assert ModuleNames.read(b"def f():\n    from ..cache import client\n", "app.sub").carried_imports(carries)
     assert not ModuleNames.read(b"from app.cache import TIMEOUT\n", "app.views").carried_imports(carries)
     assert not ModuleNames.read(b"from app.models import User\n", "app.views").carried_imports(carries)
     # a re-export carries what it re-exports, and nothing else
-    assert carrier_names(ModuleNames.read(b"from .cache import client\nfrom .models import db\n", "app"), carries) == {"client"}
+    reexports = ModuleNames.read(b"from .cache import client\nfrom .models import db\n", "app")
+    assert carrier_names(reexports, carries) == {"client"}
 
 
 def write(root: Path, files: dict[str, str]) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.engine.cache import Cache, digest
-from redis_lint.engine.carriers import ALL, Carries, ModuleNames, carrier_names
+from redis_lint.engine.carriers import ALL, Carries, ModuleNames, absolute_module, carrier_names
 from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
 
@@ -337,13 +337,6 @@ def _split_names(raw: bytes) -> list[str]:
 
 
 def _absolute_module(source: str, package: str) -> str | None:
-    """A from-import's module as an absolute name (`..keys` in `app.sub` -> `app.keys`)."""
+    """A from-import's module as written (`..keys`), as an absolute name (in `app.sub`: `app.keys`)."""
     dots = len(source) - len(source.lstrip("."))
-    if not dots:
-        return source
-    base = package.split(".") if package else []
-    if dots - 1 > len(base):
-        return None
-    base = base[: len(base) - (dots - 1)]
-    rest = source[dots:]
-    return ".".join([*base, rest] if rest else base)
+    return absolute_module(source[dots:], dots, package)

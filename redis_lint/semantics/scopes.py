@@ -51,10 +51,6 @@ class Assignment:
         self._references: list[Access] = []
 
     @property
-    def is_builtin(self) -> bool:
-        return self.node is None
-
-    @property
     def references(self) -> list[Access]:
         """The reads that can see this assignment."""
         self.scope.table.resolve_accesses()
@@ -246,7 +242,7 @@ class ScopeTable:
             self._parents_only(child, node)
 
     def _name(self, node: cst.Name, scope: Scope, context: bool) -> None:
-        if context is STORE:
+        if context is STORE:  # (a `del x` counts as a read of x, as libcst counts it)
             scope.assign(node.value, node)
         elif self._accesses is not None:
             self._accesses.append(Access(node, scope, scope.count))
@@ -288,9 +284,6 @@ class ScopeTable:
 
     def _as_name(self, node: cst.AsName, scope: Scope, context: bool) -> None:
         self._targets_then_rest(node, (node.name,), scope)
-
-    def _del(self, node: cst.Del, scope: Scope, context: bool) -> None:
-        self._visit_children(node, scope, LOAD)  # a `del` reads the name, as libcst counts it
 
     def _for(self, node: cst.For, scope: Scope, context: bool) -> None:
         for child in self._children(node):
@@ -423,7 +416,6 @@ _HANDLERS = {
     cst.AugAssign: ScopeTable._aug_assign,
     cst.NamedExpr: ScopeTable._named_expr,
     cst.AsName: ScopeTable._as_name,
-    cst.Del: ScopeTable._del,
     cst.For: ScopeTable._for,
     cst.Import: ScopeTable._import,
     cst.ImportFrom: ScopeTable._import,
