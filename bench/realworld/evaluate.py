@@ -27,7 +27,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from libcst.metadata import PositionProvider  # noqa: E402
 
 from bench.corpus import Package, fetch, label_files  # noqa: E402
 from redis_lint.catalogue import ALL_CODES  # noqa: E402
@@ -97,7 +96,7 @@ def _at_call_starts(found: set[tuple[str, int, str]], package: Package, root: Pa
         if (file, line) not in site_lines:
             if file not in spans:
                 model = project.model_for(root / file)
-                positions = model.index.wrapper.resolve(PositionProvider) if model is not None else {}
+                positions = model.index.positions if model is not None else {}
                 spans[file] = [(positions[c].start.line, positions[c].end.line) for c, _ in model.calls] if model else []
             starts = [start for start, end in spans[file] if start < line <= end and (file, start) in site_lines]
             if starts:
@@ -116,7 +115,7 @@ def _key_coverage(package: Package, root: Path, project: ProjectIndex, score: Sc
         model = project.model_for(root / file)
         resolved_lines = set()
         if model is not None:
-            positions = model.index.wrapper.resolve(PositionProvider)
+            positions = model.index.positions
             for command in model.commands:
                 if any(key.template is not None and key.template.checkable for key in command.keys):
                     resolved_lines.add(positions[command.node].start.line)
