@@ -214,3 +214,18 @@ def test_jobs_give_byte_identical_output_on_the_corpus(corpus: list[Path]) -> No
                for jobs in (1, 2)]
     assert outputs[0] == outputs[1]
     assert len(json.loads(outputs[0])) > 150
+
+
+def test_the_accuracy_evaluation_runs_on_the_corpus(corpus: list[Path]) -> None:
+    """bench/realworld/evaluate.py reads the analysis' own structures (models, positions): it must
+    keep working, and its figures on two packages stay what the labels say."""
+    from bench.corpus import Package, label_files
+    from bench.realworld.evaluate import Score, evaluate
+
+    packages = {f"{p.name}-{p.version}": p for p in map(Package.load, label_files())}
+    score = Score()
+    for root in corpus:
+        if root.name.startswith(("python-redis-lock-", "rq-scheduler-")):  # small, with keys to resolve
+            evaluate(packages[root.name], root, score)
+    assert not score.errors and not score.false  # no error, no false positive
+    assert sum(score.true.values()) > 30 and score.resolvable > 20 and score.resolved == score.resolvable
