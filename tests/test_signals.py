@@ -56,7 +56,15 @@ def slow_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "redis_lint", "check", "-q", "-j", "2", *args], cwd=cwd,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_from_a_terminal)
+
+
+def _as_from_a_terminal() -> None:
+    """SIGINT at its default, as a shell leaves it for a command it runs in the foreground.  A test
+    run started in the background (`pytest &` in a script) inherits SIGINT ignored, and redis-lint
+    rightly keeps a signal its caller ignores ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @contextmanager
