@@ -19,7 +19,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 Parent = Callable[[cst.CSTNode], "cst.CSTNode | None"]
@@ -48,8 +48,12 @@ class Positions:
     def _whole_module(self) -> dict[cst.CSTNode, CodeRange]:
         if self._whole is None:
             provider = PositionProvider()
-            provider._gen_impl(self._module)  # the provider's own pass, without a metadata wrapper's walk
-            self._whole = provider._computed  # type: ignore[assignment]
+            try:
+                provider._gen_impl(self._module)  # the provider's own pass, without a metadata wrapper's walk
+                self._whole = provider._computed  # type: ignore[assignment]
+            except AttributeError:  # libcst's internals moved: the public way
+                wrapper = MetadataWrapper(self._module, unsafe_skip_copy=True)  # keyed by the reported nodes
+                self._whole = dict(wrapper.resolve(PositionProvider))
         return self._whole
 
     def _generate_statement_of(self, node: cst.CSTNode) -> None:
@@ -63,7 +67,11 @@ class Positions:
                                               provider=recorder)  # type: ignore[arg-type]
         state.line = _first_line(statement, counterpart)
         state.indent_tokens = list(indents)
-        statement._codegen(state)
+        try:
+            statement._codegen(state)
+        except AttributeError:  # libcst's code generation changed: the whole module, the public way
+            self._source = None
+            return
         generated = recorder._computed.get(statement)
         if generated is not None and generated.start.line == counterpart.lineno:  # agrees with `ast`
             self._computed.update(recorder._computed)
