@@ -1,6 +1,6 @@
 """A file that merely imports a module holding a client is not a file with Redis calls.
 
-`redis_lint.engine.carriers` tells which module-level names can carry a Redis
+`redis_lint.inference.carriers` tells which module-level names can carry a Redis
 value; the prefilter analyses a file only when it imports one of them.  The
 names are tested on snippets, and the run on a project whose package
 `__init__` re-exports its client beside names every other module imports."""
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from redis_lint.config import Config
-from redis_lint.engine.carriers import ALL, ModuleNames, carrier_names
+from redis_lint.inference.carriers import ALL, carried_imports, carrier_names
 from redis_lint.engine.run import lint_paths
+from redis_lint.summaries import ModuleSummary
 
 
 def library(module: str, name: str | None) -> bool:
@@ -37,7 +38,7 @@ def library(module: str, name: str | None) -> bool:
     ("import json\nDATA = json.loads('{}')\n", set()),
 ])
 def test_names_that_carry_a_value(source: str, expected: set[str] | None) -> None:
-    assert carrier_names(ModuleNames.read(source.encode(), "app"), library) == expected
+    assert carrier_names(ModuleSummary.read(source.encode(), "app"), library) == expected
 
 
 def test_a_projects_names_carry_what_their_modules_say() -> None:
@@ -46,15 +47,15 @@ def test_a_projects_names_carry_what_their_modules_say() -> None:
     def carries(module: str, name: str | None) -> bool:
         return name is None and module in exported or name in exported.get(module, ())
 
-    assert ModuleNames.read(b"from app.cache import client as c\n", "app.views").carried_imports(carries)
-    assert ModuleNames.read(b"from .cache import client\n", "app").carried_imports(carries)
+    assert carried_imports(ModuleSummary.read(b"from app.cache import client as c\n", "app.views"), carries)
+    assert carried_imports(ModuleSummary.read(b"from .cache import client\n", "app"), carries)
     # a module imported whole: whatever it holds
-    assert ModuleNames.read(b"import app.cache\n", "app.views").carried_imports(carries)
-    assert ModuleNames.read(b"def f():\n    from ..cache import client\n", "app.sub").carried_imports(carries)
-    assert not ModuleNames.read(b"from app.cache import TIMEOUT\n", "app.views").carried_imports(carries)
-    assert not ModuleNames.read(b"from app.models import User\n", "app.views").carried_imports(carries)
+    assert carried_imports(ModuleSummary.read(b"import app.cache\n", "app.views"), carries)
+    assert carried_imports(ModuleSummary.read(b"def f():\n    from ..cache import client\n", "app.sub"), carries)
+    assert not carried_imports(ModuleSummary.read(b"from app.cache import TIMEOUT\n", "app.views"), carries)
+    assert not carried_imports(ModuleSummary.read(b"from app.models import User\n", "app.views"), carries)
     # a re-export carries what it re-exports, and nothing else
-    reexports = ModuleNames.read(b"from .cache import client\nfrom .models import db\n", "app")
+    reexports = ModuleSummary.read(b"from .cache import client\nfrom .models import db\n", "app")
     assert carrier_names(reexports, carries) == {"client"}
 
 
@@ -97,10 +98,10 @@ def test_a_warm_run_reads_the_names_from_the_cache(tmp_path: Path, monkeypatch: 
     config = Config(root=project)
     cold = lint_paths([project], config, cache_folder=tmp_path / "cache")
 
-    def parse_again(*args: object) -> ModuleNames:
+    def parse_again(*args: object) -> ModuleSummary:
         raise AssertionError("a module's names were read again")
 
-    monkeypatch.setattr(ModuleNames, "read", parse_again)
+    monkeypatch.setattr(ModuleSummary, "read", parse_again)
     warm = lint_paths([project], config, cache_folder=tmp_path / "cache")
     assert warm.findings == cold.findings and warm.analysed == 0
     (project / "app" / "cache.py").write_text("import redis\nclient = redis.Redis(host='localhost')\nX = 1\n")

@@ -6,7 +6,8 @@ the analysis of a file reads other modules of the project (a key prefix
 imported from `keys.py`, a client built by a factory elsewhere), the entry also
 records what it read: the digest of every module file, the set of project
 files (a module that appears or disappears changes how imports resolve), and
-the files calling each name whose callers the analysis searched.  The entry is
+the files calling each name whose callers the analysis searched, and the files
+defining a helper that expires its argument, for each name it looked for.  The entry is
 used only when all of them still hold.
 
 Entries are files under the cache folder, written to a temporary name and
@@ -151,13 +152,14 @@ def _remove_tree(folder: Path) -> None:
 
 
 def to_entry(findings: list[Finding], facts: list[LocatedFact], noqa: dict[int, frozenset[str]],
-             modules: dict[str, str], callers: dict[str, list[str]]) -> dict:
+             modules: dict[str, str], callers: dict[str, list[str]], helpers: dict[str, list[str]]) -> dict:
     return {
         "findings": [[getattr(f, name) for name in Finding.__dataclass_fields__] for f in findings],
         "facts": [[getattr(f, name) for name in LocatedFact.__dataclass_fields__] for f in facts],
         "noqa": {str(line): sorted(codes) for line, codes in noqa.items()},
         "modules": modules,  # module file -> digest of its bytes ("" when it could not be read)
         "callers": callers,  # name -> the files calling it
+        "helpers": helpers,  # name -> the files defining a helper by that name that expires its argument
     }
 
 
@@ -167,12 +169,14 @@ def from_entry(entry: dict) -> tuple[list[Finding], list[LocatedFact], dict[int,
             {int(line): frozenset(codes) for line, codes in entry["noqa"].items()})
 
 
-def still_valid(entry: dict, file_digest: Callable[[str], str],
-                files_calling: Callable[[str], Iterable[Path]]) -> bool:
+def still_valid(entry: dict, file_digest: Callable[[str], str], files_calling: Callable[[str], Iterable[Path]],
+                helpers_named: Callable[[str], Iterable[Path]]) -> bool:
     """Whether what the entry's analysis read is unchanged."""
     try:
         return (all(file_digest(path) == recorded for path, recorded in entry["modules"].items())
                 and all(sorted(p.as_posix() for p in files_calling(name)) == paths
-                        for name, paths in entry["callers"].items()))
+                        for name, paths in entry["callers"].items())
+                and all(sorted(p.as_posix() for p in helpers_named(name)) == paths
+                        for name, paths in entry["helpers"].items()))
     except (KeyError, AttributeError, TypeError):
         return False

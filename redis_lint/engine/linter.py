@@ -43,6 +43,7 @@ class FileResult:
     noqa: dict[int, frozenset[str]] = field(default_factory=dict)  # line -> codes silenced (ALL: every code)
     read_modules: set[Path] = field(default_factory=set)
     read_callers: set[str] = field(default_factory=set)
+    read_helpers: set[str] = field(default_factory=set)
 
 
 def project_index(config: Config, roots: list[Path] | None = None) -> ProjectIndex:
@@ -158,7 +159,7 @@ def _analyse_source(source: str, *, path: Path, display: str, config: Config, ap
         result = FileResult(facts=_facts(model, source, path, display, config) if facts else [])
     except Exception as error:  # a bug in redis-lint must cost one file, not the run
         return FileResult(_internal_error(error, enabled, display))
-    result.read_modules, result.read_callers = project.dependencies(path)
+    result.read_modules, result.read_callers, result.read_helpers = project.dependencies(path)
     if result.facts:
         silenced = suppressions(source)
         by_line = silenced.silenced()

@@ -9,7 +9,8 @@ and keeps for analysis only the files that can hold a Redis value:
 - a file that imports from such a project module a name that can carry one
   (transitively: a module that re-exports a client, a factory or a client
   subclass); a file importing only the module's other names is not kept
-  (redis_lint.engine.carriers reads which names carry a value, with `ast`);
+  (redis_lint.inference.carriers tells which names carry a value, from the
+  module's summary);
 - a file that defines a class that such a file instantiates: its constructor
   may be handed a client (the dependency-injection pattern the analysis follows
   back to the callers).
@@ -23,17 +24,23 @@ files that can matter to Redis.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redis_lint.engine.cache import Cache, digest
-from redis_lint.engine.carriers import ALL, Carries, ModuleNames, absolute_module, carrier_names
 from redis_lint.engine.source import read_source
+from redis_lint.inference.carriers import ALL, Carries, carrier_names
+from redis_lint.inference.expiry import ExpiringHelpers
+from redis_lint.summaries import ModuleSummary, SummaryStore
+from redis_lint.summaries.imports import absolute_module
 from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
+
+if TYPE_CHECKING:
+    from redis_lint.semantics.project import ProjectIndex
 
 CLIENT_LIBRARIES = (b"redis", b"valkey")  # redis_lint.semantics.libraries.CLIENT_LIBRARIES, as bytes
 _MAX_PROJECT_FILES = 50_000  # beyond this, the project is not scanned and every file is analysed
@@ -72,8 +79,8 @@ class Prefilter:
 
     def __init__(self, roots: Iterable[Path], *, client_factories: tuple[str, ...] = (),
                  summaries: Cache | None = None) -> None:
-        """`summaries`: where what `ast` reads of a module is kept by the digest of its text."""
-        self._summaries = summaries
+        """`summaries`: where the modules' summaries are kept by the digest of their text."""
+        self.summaries = SummaryStore(summaries)
         self._factory_modules = {f.rpartition(".")[0] for f in client_factories if "." in f}
         self.roots = sorted({r.absolute() for r in roots})
         self._root_prefixes = [_as_folder(str(r)) for r in self.roots]
@@ -88,6 +95,9 @@ class Prefilter:
             self._add(path)
         self.relevant = {Path(p) for p in self._relevant()} if self.complete else set()
         self._relevant_names = {str(p) for p in self.relevant}
+        # None when the project was not scanned: no file can then be ruled out
+        self.expiring_helpers = ExpiringHelpers([(p, f.text) for p, f in self._facts.items()],
+                                                self._summary_of) if self.complete else None
 
     @property
     def fingerprint(self) -> str:
@@ -122,6 +132,18 @@ class Prefilter:
                 self._calls_by_name = calls_by_name((path, facts.text) for path, facts in self._facts.items())
             callers = self._callers[name] = [Path(p) for p in self._calls_by_name.get(name, [])]
         return list(callers)
+
+    def inform(self, project: ProjectIndex) -> None:
+        """Hand the analysis what the scan found: where Redis values can be, the modules' summaries
+        and the project's expiring helpers."""
+        project.value_holders = frozenset(self.relevant) if self.complete else None
+        project.summaries = self.summaries
+        project.expiring_helpers = self.expiring_helpers
+
+    def helpers_named(self, name: str) -> list[Path]:
+        """The project's files defining a helper `name` that expires a key it is handed (none when
+        the project was not scanned: entries are then not kept)."""
+        return self.expiring_helpers.defined(name) if self.expiring_helpers is not None else []
 
     def may_find(self, path: Path) -> bool:
         """False only for a file of the scanned project that cannot hold a Redis value.  A file
@@ -211,32 +233,19 @@ class Prefilter:
             names = carrying[target]
             return name is None or names is ALL or name in names
 
-        read: dict[str, ModuleNames] = {}  # each holder's text is parsed once
         pending = [p for p, f in self._facts.items() if f.imports_library]
         while pending:
             path = pending.pop()
             facts = self._facts[path]
-            if path not in read:
-                read[path] = self._module_names(facts)
-            names = carrier_names(read[path], carries)
+            names = carrier_names(self.summaries.summary(facts.text, facts.package), carries)
             if path in carrying and carrying[path] == names:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
         return set(carrying)
 
-    def _module_names(self, facts: FileFacts) -> ModuleNames:
-        """What `ast` reads of a module's names: from the cache when this text was read before."""
-        if self._summaries is None:
-            return ModuleNames.read(facts.text, facts.package)
-        key = self._summaries.content_key(b"module-names", facts.package.encode(), facts.text)
-        entry = self._summaries.get(key)
-        if entry is not None:
-            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
-                return ModuleNames.from_entry(entry)
-        names = ModuleNames.read(facts.text, facts.package)
-        self._summaries.put(key, names.to_entry())
-        return names
+    def _summary_of(self, path: str, text: bytes) -> ModuleSummary:
+        return self.summaries.summary(text, self._facts[path].package)
 
     @staticmethod
     def _imports_carrier(facts: FileFacts, carries: Carries) -> bool:

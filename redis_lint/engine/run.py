@@ -103,8 +103,7 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
         store(cache, key, result, scan)  # now: a run stopped midway keeps what it finished
 
-    holders = frozenset(scan.relevant) if scan.complete else None  # where Redis values can be
-    _analyse(to_analyse, config, roots, holders, jobs, facts=whole_project, finished=finished)
+    _analyse(to_analyse, config, roots, scan, jobs, facts=whole_project, finished=finished)
     run.analysed = len(to_analyse)
 
     for result in kept.values():
@@ -126,7 +125,7 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
 def cached(cache: caching.Cache | None, key: str | None, scan: Prefilter) -> _Kept | None:
     """The file's result kept by an earlier run, if what its analysis read is unchanged."""
     entry = cache.get(key) if cache is not None and key is not None else None
-    if entry is not None and caching.still_valid(entry, scan.digest, scan.files_calling):
+    if entry is not None and caching.still_valid(entry, scan.digest, scan.files_calling, scan.helpers_named):
         return _Kept(*caching.from_entry(entry))
     return None
 
@@ -136,7 +135,8 @@ def store(cache: caching.Cache | None, key: str | None, result: FileResult, scan
         return
     modules = {p.as_posix(): scan.digest(p) for p in sorted(result.read_modules)}
     callers = {name: sorted(p.as_posix() for p in scan.files_calling(name)) for name in sorted(result.read_callers)}
-    cache.put(key, caching.to_entry(result.findings, result.facts, result.noqa, modules, callers))
+    helpers = {name: sorted(p.as_posix() for p in scan.helpers_named(name)) for name in sorted(result.read_helpers)}
+    cache.put(key, caching.to_entry(result.findings, result.facts, result.noqa, modules, callers, helpers))
 
 
 # -- analysis -----------------------------------------------------------------
@@ -145,7 +145,7 @@ _worker: tuple[Config, ProjectIndex] | None = None  # in a worker process: the r
 
 
 def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config, roots: list[Path],
-             holders: frozenset[Path] | None, jobs: int, *, facts: bool,
+             scan: Prefilter, jobs: int, *, facts: bool,
              finished: Callable[[int, FileResult], None]) -> None:
     """Analyse the files, handing each result to `finished` with the file's index as soon as it is known."""
     if not files:
@@ -154,22 +154,22 @@ def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config,
 
     if jobs <= 1 or len(files) <= 1:
         project = project_index(config, roots)
-        project.value_holders = holders
+        scan.inform(project)
         for index, (path, data, _) in enumerate(files):
             finished(index, analyse_file(path, config, project, data=data, facts=facts))
         return
     work = [(path, data, facts) for path, data, _ in files]
-    lost = _in_workers(work, config, (roots, holders), min(jobs, len(files)), finished)
+    lost = _in_workers(work, config, (roots, scan), min(jobs, len(files)), finished)
     # A worker that dies (a crash in native code, the OOM killer) breaks the pool: the files left
     # unfinished are analysed again, each in a process of its own, so that a crash costs one file.
     for index in lost:
-        if _in_workers(work[index : index + 1], config, (roots, holders), 1,
+        if _in_workers(work[index : index + 1], config, (roots, scan), 1,
                        lambda _, result, index=index: finished(index, result)):
             finished(index, FileResult(_crashed(work[index][0], config, "its process died")))
 
 
 def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
-                project: tuple[list[Path], frozenset[Path] | None], workers: int,
+                project: tuple[list[Path], Prefilter], workers: int,
                 finished: Callable[[int, FileResult], None]) -> list[int]:
     """Hand each file's result to `finished`, in order; returns the indexes of the files whose
     worker process died."""
@@ -210,13 +210,13 @@ def _crashed(path: Path, config: Config, why: str) -> list[Finding]:
     return [Finding(display_path(path), 1, 1, PARSE_ERROR, message, 1, 1)]
 
 
-def _start_worker(parent: int, config: Config, roots: list[Path], holders: frozenset[Path] | None) -> None:
+def _start_worker(parent: int, config: Config, roots: list[Path], scan: Prefilter) -> None:
     global _worker
     interrupt.end_with_parent(parent)
     from redis_lint.engine.linter import project_index
 
     project = project_index(config, roots)  # one index a worker: modules parsed once per process
-    project.value_holders = holders
+    scan.inform(project)
     _worker = (config, project)
 
 
@@ -286,7 +286,7 @@ def _project_findings(kept: dict[str, _Kept], config: Config, cache: caching.Cac
             reported.extend(Finding(fact.path, fact.line, fact.column, rule.code, message, fact.end_line,
                                     fact.end_column) for fact, message in found)
         if cache is not None:
-            cache.put(key, caching.to_entry(reported, [], {}, {}, {}))
+            cache.put(key, caching.to_entry(reported, [], {}, {}, {}, {}))
     return [f for f in reported
             if f.code in config.enabled_codes(config.relative(Path(f.path)))
             and not is_silenced(f.code, f.line, kept[f.path].noqa if f.path in kept else {})]

@@ -33,8 +33,7 @@ def project_for(config: Config) -> ProjectIndex:
     from redis_lint.engine.linter import project_index
 
     project = project_index(config)
-    scan = prefilter_for(config)
-    project.value_holders = frozenset(scan.relevant) if scan.complete else None
+    prefilter_for(config).inform(project)
     return project
 
 

@@ -51,7 +51,10 @@ def expiries_in(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
             key = call.key_for(call.spec.sets_expiry_on or "name")
             if key is not None:
                 expired[call.function].add(key.identity)
+    defined_here = _function_names(model)
     for node, function in model.calls:
+        if not _may_call_expiring_helper(model, node, defined_here):
+            continue
         target = model.refs.function_for_call(node)
         if target is None:
             continue
@@ -65,6 +68,27 @@ def expiries_in(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
             if name in params:
                 expired[function].add(model.key_arg(arg.value).identity)
     return expired
+
+
+def _may_call_expiring_helper(model: ModuleModel, call: cst.Call, defined_here: set[str]) -> bool:
+    """Whether a call can invoke a helper that expires its argument: one of this module's
+    functions, or one that the project's summaries say expires a parameter (found by the name it
+    is called by, or the name an import gives it)."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        names = {func.value} | {q.rpartition(".")[2] for q in model.index.qualified_names(func)}
+    elif isinstance(func, cst.Attribute):
+        names = {func.attr.value}
+    else:
+        return True
+    project = model.project
+    return bool(names & defined_here) or project is None or any(
+        project.may_be_expiring_helper(name, by=model) for name in sorted(names))
+
+
+def _function_names(model: ModuleModel) -> set[str]:
+    """The module's functions that call anything (a helper that expires its argument does)."""
+    return {function.name.value for _, function in model.calls if isinstance(function, cst.FunctionDef)}
 
 
 def expiring_parameters(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:

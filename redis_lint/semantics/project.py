@@ -10,6 +10,7 @@ module's package is the chain of folders holding `__init__.py`.
 
 from __future__ import annotations
 
+import builtins
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,20 @@ import libcst as cst
 
 from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import calls_by_name, module_name, project_files
+from redis_lint.summaries import ModuleSummary, SummaryStore
 
 if TYPE_CHECKING:
+    from redis_lint.inference.expiry import ExpiringHelpers
     from redis_lint.semantics.model import ModuleModel
+
+class NotBound:
+    """What `ProjectIndex.lookup` finds in a module that does not bind the name asked for."""
+
+    def __repr__(self) -> str:
+        return "NOT_BOUND"
+
+
+NOT_BOUND = NotBound()
 
 _MAX_MODELS = 256  # parsed modules kept; beyond that the least recently used are parsed again if needed
 
@@ -38,9 +50,14 @@ class ProjectIndex:
         # files it looked into, and the names whose callers it searched for.
         self.read_modules: dict[Path, set[Path]] = {}
         self.read_callers: dict[Path, set[str]] = {}
+        self.read_helpers: dict[Path, set[str]] = {}  # names whose expiring helpers it looked for
         # The files that can hold a Redis value (redis_lint.engine.prefilter), when known: questions
         # about Redis values do not enter the others, which is most of a large project.
         self.value_holders: frozenset[Path] | None = None
+        # The modules' summaries (the prefilter's, when it ran), and the project's helpers that
+        # expire a key they are handed (None: not known, every call is followed).
+        self.summaries = SummaryStore()
+        self.expiring_helpers: ExpiringHelpers | None = None
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -73,6 +90,7 @@ class ProjectIndex:
                                 source=source)
         self.read_modules[path] = set()
         self.read_callers[path] = set()
+        self.read_helpers[path] = set()
         self._models[path] = model
         self._sources[path] = source
         if len(self._models) > _MAX_MODELS:
@@ -104,25 +122,71 @@ class ProjectIndex:
                     return candidate
         return None
 
-    def lookup(self, qualified: str, *, by: ModuleModel, values: bool = False) -> tuple[ModuleModel, str] | None:
+    def lookup(self, qualified: str, *, by: ModuleModel,
+               values: bool = False) -> tuple[ModuleModel, str] | NotBound | None:
         """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a
         project module; `by` is the module whose analysis asks.  `values`: the question is about
-        a Redis value, which a module that cannot hold one does not have."""
+        a Redis value, which a module that cannot hold one does not have.  NOT_BOUND: the module's
+        summary says it never binds NAME (so it is not parsed to find out)."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             path = self.find(".".join(parts[:cut]))
             if path is not None:
                 if values and not self.may_hold_values(path):
                     return None
+                if not self._may_bind(path, parts[cut], by):
+                    return NOT_BOUND
                 model = self.model_for(path, by=by)
                 return (model, ".".join(parts[cut:])) if model is not None else None
         return None
 
-    def dependencies(self, path: Path) -> tuple[set[Path], set[str]]:
+    def summary_lookup(self, qualified: str, *, by: ModuleModel) -> tuple[ModuleSummary, str, str] | None:
+        """`pkg.mod.NAME.attr` -> (summary of pkg.mod, its package, "NAME.attr"), for the longest
+        prefix that is a project module: `lookup`, without parsing the module."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self.find(".".join(parts[:cut]))
+            if path is not None:
+                found = self._summary(path, by)
+                return (*found, ".".join(parts[cut:])) if found is not None else None
+        return None
+
+    def _summary(self, path: Path, by: ModuleModel) -> tuple[ModuleSummary, str] | None:
+        """A project module's summary and package, read for the analysis of `by`."""
+        path = path.absolute()
+        if by.path is not None:
+            self.read_modules.setdefault(by.path, set()).add(path)
+        name, root = module_name(path)
+        self.add_root(root)  # as parsing it would
+        try:
+            text = read_source(path)
+        except OSError:
+            return None
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        return self.summaries.summary(text, package), package
+
+    def _may_bind(self, path: Path, name: str, by: ModuleModel) -> bool:
+        if path.absolute() in self._models or hasattr(builtins, name):
+            return True  # parsed already (asking costs nothing), or Python binds it
+        found = self._summary(path, by)
+        return found is None or found[0].may_bind(name)
+
+    def may_be_expiring_helper(self, name: str, *, by: ModuleModel) -> bool:
+        """Whether a function `name` that expires a key it is handed may be defined in the project
+        (True when the project was not scanned)."""
+        if self.expiring_helpers is None:
+            return True
+        if by.path is not None:
+            self.read_helpers.setdefault(by.path, set()).add(name)
+        return bool(self.expiring_helpers.defined(name))
+
+    def dependencies(self, path: Path) -> tuple[set[Path], set[str], set[str]]:
         """Every module file the analysis of `path` read, directly or through the modules it read,
-        and every name whose callers it searched for: what its findings depend on."""
+        every name whose callers it searched for, and every name whose expiring helpers it looked
+        for: what its findings depend on."""
         modules: set[Path] = set()
         callers: set[str] = set()
+        helpers: set[str] = set()
         pending = [path.absolute()]
         while pending:
             current = pending.pop()
@@ -130,8 +194,9 @@ class ProjectIndex:
                 continue
             modules.add(current)
             callers |= self.read_callers.get(current, set())
+            helpers |= self.read_helpers.get(current, set())
             pending.extend(self.read_modules.get(current, ()))
-        return modules, callers
+        return modules, callers, helpers
 
     def files_calling(self, name: str, *, by: ModuleModel) -> list[Path]:
         """Project files whose text calls something named `name` (`name(` or `.name(`): the only

@@ -16,13 +16,15 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.index import Binding, BindingKind
+from redis_lint.semantics.project import NOT_BOUND
 from redis_lint.semantics.walk import FastVisitor
+from redis_lint.inference.reexports import canonical
+from redis_lint.summaries.imports import absolute_names
 
 if TYPE_CHECKING:
     from redis_lint.semantics.model import ModuleModel
 
 _MAX_HOPS = 8  # re-exports and base classes followed at most this deep
-_LIBRARIES = ("redis", "valkey", "typing", "typing_extensions", "datetime")
 _PROPERTY_DECORATORS = ("property", "cached_property")
 
 
@@ -105,24 +107,15 @@ class References:
             return None
         for qualified in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
             target = project.lookup(qualified, by=self.model, values=values)
+            if target is NOT_BOUND:
+                return None  # the module is found, and has nothing by that name
             if target is not None:
-                return target
+                return target  # type: ignore[return-value]
         return None
 
     def absolute(self, names: set[str]) -> set[str]:
         """Relative import names (".keys.K") made absolute with this module's package."""
-        result = set()
-        for name in names:
-            if not name.startswith("."):
-                result.add(name)
-                continue
-            dots = len(name) - len(name.lstrip("."))
-            package = self.model.package.split(".") if self.model.package else []
-            if dots - 1 > len(package):
-                continue
-            base = package[: len(package) - (dots - 1)]
-            result.add(".".join([*base, name.lstrip(".")]))
-        return result
+        return absolute_names(names, self.model.package)
 
     def qualified_names(self, expr: cst.CSTNode, anchor: cst.CSTNode | None = None) -> set[str]:
         """Absolute imported names an expression refers to, through the project's re-exports
@@ -142,21 +135,13 @@ class References:
                     return {f"{q}.{fetched[1]}.{expr.attr.value}" for q in model.refs.qualified_names(fetched[0])}
         return set()
 
-    def canonical(self, qualified: str, hops: int = 0) -> str:
-        """A name the project re-exports (`app.redis.Redis`), as the library's own name (`redis.asyncio.Redis`)."""
+    def canonical(self, qualified: str) -> str:
+        """A name the project re-exports (`app.redis.Redis`), as the library's own name
+        (`redis.asyncio.Redis`): read from the summaries of the modules on the way."""
         project = self.model.project
-        if project is None or hops >= _MAX_HOPS or qualified.split(".", 1)[0] in _LIBRARIES:
+        if project is None:
             return qualified
-        target = project.lookup(qualified, by=self.model)
-        if target is None:
-            return qualified
-        model, attribute = target
-        head, _, rest = attribute.partition(".")
-        for binding in model.index.global_bindings(head):
-            if binding.kind is BindingKind.IMPORT:
-                for name in model.refs.absolute(model.index.qualified_names_of_import(head, binding.node)):
-                    return model.refs.canonical(".".join(filter(None, [name, rest])), hops + 1)
-        return qualified
+        return canonical(qualified, lambda name: project.summary_lookup(name, by=self.model))
 
     # -- classes -------------------------------------------------------------------
 
@@ -196,7 +181,7 @@ class References:
         if isinstance(expr, cst.Attribute) and self.model.project is not None:
             for qualified in self.qualified_names(expr):
                 target = self.model.project.lookup(qualified, by=self.model, values=values)
-                if target is not None:
+                if isinstance(target, tuple):
                     found = target[0].refs.global_bindings(target[1])
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
                         return ClassRef(found[0][0], found[0][1].node)  # type: ignore[arg-type]
@@ -247,8 +232,10 @@ class References:
         if self.model.project is not None:
             for qualified in self.qualified_names(attribute):
                 target = self.model.project.lookup(qualified, by=self.model, values=values)
-                if target is not None:
+                if isinstance(target, tuple):
                     return target[0].refs.global_bindings(target[1], values=values) or []
+                if target is NOT_BOUND:
+                    return []
         return []
 
     def stored_values(self, owner: ClassRef, name: str, *, mapping: bool) -> list[tuple[ModuleModel, cst.BaseExpression]]:

@@ -27,6 +27,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.walk import children
+from redis_lint.summaries.imports import qualified_names_for
 
 
 class ScopeKind(Enum):
@@ -66,31 +67,9 @@ class Assignment:
         if isinstance(node, cst.ImportFrom):
             module = (get_full_name_for_node(node.module) or "") if node.module is not None else ""
             module = "." * len(node.relative) + module
-        results = set()
-        for alias in node.names:
-            real_name = get_full_name_for_node(alias.name)
-            if not real_name:
-                continue
-            parts = real_name.split(".")
-            # a dotted import binds its prefixes too: the longest one that matches wins
-            for real in (".".join(parts[:i]) for i in range(len(parts), 0, -1)):
-                as_name = real
-                if module.endswith("."):
-                    real = f"{module}{real}"
-                elif module:
-                    real = f"{module}.{real}"
-                if alias.asname is not None:
-                    evaluated = alias.evaluated_alias
-                    if evaluated is not None:
-                        as_name = evaluated
-                if full_name.startswith(as_name):
-                    remaining = full_name.split(as_name, 1)[1]
-                    if remaining and not remaining.startswith("."):
-                        continue
-                    remaining = remaining.lstrip(".")
-                    results.add(f"{real}.{remaining}" if remaining else real)
-                    break
-        return results
+        aliases = [(get_full_name_for_node(alias.name) or "",
+                    alias.evaluated_alias if alias.asname is not None else None) for alias in node.names]
+        return qualified_names_for(module, aliases, full_name)
 
 
 class Access:

@@ -485,7 +485,7 @@ class ValueResolver:
             if project is not None:
                 for name in sorted(names):
                     target = project.lookup(name, by=self.model, values=True)
-                    found = target[0].refs.global_bindings(target[1]) if target is not None else None
+                    found = target[0].refs.global_bindings(target[1]) if isinstance(target, tuple) else None
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
                         return found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))
             if isinstance(expr, cst.Name) and anchor is not expr and not names:

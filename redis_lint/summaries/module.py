@@ -1,0 +1,224 @@
+"""One module's summary: its imports, its module-level names, and the helpers
+that expire a key they are given, as plain data read with `ast`.
+
+Read in one walk of the tree; kept in the cache by the digest of the text
+(`to_entry`/`from_entry`), so a warm run reads no module twice.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from redis_lint.semantics.commands import COMMANDS
+from redis_lint.summaries.imports import Alias, absolute_module, dotted_prefixes
+
+# Commands that give the key they name a TTL (EXPIRE and its family).
+_EXPIRING_METHODS = frozenset(name for name, spec in COMMANDS.items() if spec.sets_expiry_on)
+
+Statement = tuple[frozenset[str], frozenset[str]]  # (names it binds, names it mentions)
+ImportOf = tuple[str, tuple[Alias, ...]]  # (the module as written, with its dots; the aliases)
+
+
+class ModuleSummary:
+    """What a module's text says, for the questions other modules ask of it:
+
+    - `imports`: every import, anywhere in it, as (absolute module, imported name or None for
+      the module itself or "*", local name);
+    - `statements`: for each module-level statement, the names it binds and the names it
+      mentions (redis_lint.inference.carriers);
+    - `global_imports`: for each name an import binds at module level, those imports in order
+      (a re-export: `from redis import Redis` in a package's `__init__`);
+    - `expiring`: the functions and methods that call an EXPIRE-family command with one of
+      their parameters as an argument (a helper that gives the key it is handed a TTL);
+    - `bound`: every name the module binds anywhere (more than its module-level names: a name
+      it never binds is not one of them; a star import binds none the analysis can see)."""
+
+    def __init__(self, imports: list[tuple[str, str | None, str]], statements: list[Statement],
+                 global_imports: dict[str, list[ImportOf]] | None = None,
+                 expiring: frozenset[str] = frozenset(), bound: frozenset[str] = frozenset(),
+                 readable: bool = True) -> None:
+        self.imports = imports
+        self.statements = statements
+        self.global_imports = global_imports or {}
+        self.expiring = expiring
+        self.bound = bound
+        self.readable = readable
+
+    def may_bind(self, name: str) -> bool:
+        """Whether the module can bind `name` at module level (True when it cannot be read)."""
+        return not self.readable or name in self.bound
+
+    @classmethod
+    def read(cls, text: bytes, package: str) -> ModuleSummary:
+        """`package`: where the module's relative imports start from."""
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return cls([], [], readable=False)
+        reader = _Reader(text, package)
+        statements = []
+        global_imports: dict[str, list[ImportOf]] = {}
+        for statement in _module_level(tree.body, tries=True):
+            mentioned_parts, targets = _own_parts(statement)
+            mentioned = reader.read(mentioned_parts)
+            reader.read(targets)
+            if isinstance(statement, _TRY):
+                continue  # `except E as e`: a binding, not a statement of its own
+            statements.append((frozenset(_bound_names(statement)), frozenset(mentioned)))
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                _add_global_import(statement, global_imports)
+        return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound))
+
+    def to_entry(self) -> dict:
+        return {"readable": self.readable, "imports": self.imports,
+                "statements": [[sorted(bound), sorted(mentioned)] for bound, mentioned in self.statements],
+                "global_imports": self.global_imports, "expiring": sorted(self.expiring),
+                "bound": sorted(self.bound)}
+
+    @classmethod
+    def from_entry(cls, entry: dict) -> ModuleSummary:
+        return cls([(m, n, local) for m, n, local in entry["imports"]],
+                   [(frozenset(b), frozenset(m)) for b, m in entry["statements"]],
+                   {name: [(module, tuple((real, alias) for real, alias in aliases)) for module, aliases in found]
+                    for name, found in entry["global_imports"].items()},
+                   frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"])
+
+
+class _Reader:
+    """One walk over every node of a module, statement by statement: imports, bound names,
+    expiring helpers, and the names each statement mentions."""
+
+    def __init__(self, text: bytes, package: str) -> None:
+        self.lines = text.splitlines()
+        self.package = package
+        self.imports: list[tuple[str, str | None, str]] = []
+        self.expiring: set[str] = set()
+        self.bound: set[str] = set()
+
+    def read(self, parts: list[ast.AST]) -> set[str]:
+        """Walk `parts`; return every name they read or bind."""
+        mentioned: set[str] = set()
+        bound = self.bound
+        for part in parts:
+            for node in ast.walk(part):
+                if isinstance(node, ast.Name):
+                    mentioned.add(node.id)
+                    if isinstance(node.ctx, ast.Store):
+                        bound.add(node.id)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    self.imports.extend(_imports(node, self.package))
+                    bound.update(p for a in node.names for p in dotted_prefixes(a.asname or a.name))
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    bound.add(node.name)
+                    if not isinstance(node, ast.ClassDef) and self._mentions_expiry(node) and _expires_a_parameter(node):
+                        self.expiring.add(node.name)
+                elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                    bound.add(node.name)
+                elif isinstance(node, ast.MatchMapping) and node.rest:
+                    bound.add(node.rest)
+                elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                    bound.update(node.names)
+        return mentioned
+
+    def _mentions_expiry(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Whether the function's lines hold the word an EXPIRE-family command starts with: only
+        then is its body walked again."""
+        end = function.end_lineno or function.lineno
+        return any(b"expire" in line for line in self.lines[function.lineno - 1 : end])
+
+
+def _imports(node: ast.Import | ast.ImportFrom, package: str) -> Iterator[tuple[str, str | None, str]]:
+    """(absolute module, imported name or None or "*", local name) for each name an import binds."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            yield alias.name, None, alias.asname or alias.name.split(".", 1)[0]
+        return
+    module = absolute_module(node.module or "", node.level, package)
+    if module is None:
+        return
+    for alias in node.names:
+        yield module, alias.name, "*" if alias.name == "*" else alias.asname or alias.name
+
+
+def _add_global_import(node: ast.Import | ast.ImportFrom, found: dict[str, list[ImportOf]]) -> None:
+    """Record the import under every name it binds, as the scope table does (`import a.b` binds
+    `a.b` and `a`)."""
+    if any(alias.name == "*" for alias in node.names):
+        return
+    module = "." * node.level + (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+    aliases = tuple((alias.name, alias.asname) for alias in node.names)
+    for alias in node.names:
+        for name in dotted_prefixes(alias.asname or alias.name):
+            found.setdefault(name, []).append((module, aliases))
+
+
+def _expires_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function calls an EXPIRE-family command with one of its parameters as an
+    argument, anywhere in its body (more than the analysis will confirm: this only says where
+    to look)."""
+    arguments = function.args
+    params = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _EXPIRING_METHODS:
+            passed = [*node.args, *(k.value for k in node.keywords)]
+            if any(isinstance(a, ast.Name) and a.id in params for a in passed):
+                return True
+    return False
+
+
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
+
+
+def _module_level(body: list[ast.stmt], *, tries: bool = False) -> Iterator[ast.stmt]:
+    """Statements that run at module level: those inside top-level if/try/with/for/while too
+    (`tries`: a try statement itself too, before its parts)."""
+    for statement in body:
+        if isinstance(statement, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+            yield statement  # the header (a `with` target, a `for` target) binds names too
+            yield from _module_level(statement.body, tries=tries)
+            yield from _module_level(getattr(statement, "orelse", []), tries=tries)
+        elif isinstance(statement, _TRY):
+            if tries:
+                yield statement
+            yield from _module_level(statement.body, tries=tries)
+            for handler in statement.handlers:
+                yield from _module_level(handler.body, tries=tries)
+            yield from _module_level(statement.orelse, tries=tries)
+            yield from _module_level(statement.finalbody, tries=tries)
+        else:
+            yield statement
+
+
+def _bound_names(statement: ast.stmt) -> set[str]:
+    """The module-level names a statement binds (for a compound header: its targets only)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name.split(".", 1)[0]) for a in statement.names if a.name != "*"}
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        targets: list[ast.AST] = [statement.target]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in statement.items if item.optional_vars is not None]
+    elif isinstance(statement, (ast.If, ast.While)):
+        targets = [statement.test]  # only walrus targets bind here
+    else:
+        targets = [statement]
+    return {node.id for target in targets for node in ast.walk(target)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+
+
+def _own_parts(statement: ast.stmt) -> tuple[list[ast.AST], list[ast.AST]]:
+    """What of a module-level statement is its own (a compound header: the header alone, its body
+    being module-level statements of their own): the parts whose names it mentions, and its
+    other binding targets."""
+    if isinstance(statement, (ast.For, ast.AsyncFor)):
+        return [statement.iter], [statement.target]
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return ([item.context_expr for item in statement.items],
+                [item.optional_vars for item in statement.items if item.optional_vars is not None])
+    if isinstance(statement, (ast.If, ast.While)):
+        return [statement.test], []
+    if isinstance(statement, _TRY):
+        return [], [ast.ExceptHandler(name=h.name, body=[]) for h in statement.handlers if h.name]
+    return [statement], []

@@ -1,0 +1,172 @@
+"""Module summaries, and the project facts the analysis reads from them instead of
+parsing the modules a file imports.
+
+A summary is read with `ast` and must say no less than the libcst analysis
+would find: what an import re-exports, which names a module can bind, which
+helpers expire a key they are handed.  The runs below count the modules parsed
+with libcst, and check that a warm run notices when a fact it relied on
+changes in another file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from redis_lint.config import Config
+from redis_lint.engine.run import lint_paths
+from redis_lint.inference.reexports import canonical
+from redis_lint.semantics import project as project_module
+from redis_lint.summaries import ModuleSummary, SummaryStore
+
+SOURCE = b"""\
+import a.b.c as d
+from .x import y, z as w
+from redis import *
+try:
+    import redis
+except ImportError as missing:
+    redis = None
+for i in range(3):
+    pass
+if (n := 3):
+    pass
+
+def touch(client, key):
+    client.expire(key, 10)
+
+def untouched(client, key):
+    client.expire("fixed", 10)
+
+class Store:
+    def refresh(self, k):
+        def inner():
+            global G
+            G = 1
+        self.r.pexpireat(name=k, when=5)
+
+match v:
+    case {"a": q, **rest}:
+        pass
+"""
+
+
+def test_a_summary_holds_imports_bindings_and_helpers() -> None:
+    summary = ModuleSummary.read(SOURCE, "pkg")
+    assert ("a.b.c", None, "d") in summary.imports and ("pkg.x", "z", "w") in summary.imports
+    assert summary.global_imports["w"] == [(".x", (("y", None), ("z", "w")))]
+    assert [module for module, _ in summary.global_imports["redis"]] == [""]  # a star import binds nothing seen
+    assert summary.expiring == {"touch", "refresh"}  # `untouched` expires a constant key
+    for name in ("d", "y", "w", "redis", "missing", "i", "n", "touch", "Store", "refresh", "G", "q", "rest"):
+        assert summary.may_bind(name), name
+    assert not summary.may_bind("Redis") and not summary.may_bind("client_factory")
+    assert not ModuleSummary.read(b"def broken(:\n", "pkg").readable
+    assert ModuleSummary.read(b"def broken(:\n", "pkg").may_bind("anything")
+
+
+def test_a_summary_survives_the_cache_as_it_was_read(tmp_path: Path) -> None:
+    from redis_lint.engine.cache import Cache
+
+    cache = Cache(tmp_path, salt="summaries")
+    first = SummaryStore(cache).summary(SOURCE, "pkg")
+    again = SummaryStore(cache).summary(SOURCE, "pkg")  # another process: from the cache
+    assert vars(again) == vars(first)
+
+
+def test_reexports_are_followed_through_summaries() -> None:
+    modules = {
+        "app": ModuleSummary.read(b"from .clients import Redis\nfrom . import clients\n", "app"),
+        "app.clients": ModuleSummary.read(b"from redis.asyncio import Redis as Redis\n", "app"),
+        "app.other": ModuleSummary.read(b"Redis = object\n", "app"),
+    }
+
+    def lookup(qualified: str) -> tuple[ModuleSummary, str, str] | None:
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if module in modules:
+                package = module if module == "app" else module.rpartition(".")[0]
+                return modules[module], package, ".".join(parts[cut:])
+        return None
+
+    assert canonical("app.Redis", lookup) == "redis.asyncio.Redis"
+    assert canonical("app.Redis.from_url", lookup) == "redis.asyncio.Redis.from_url"
+    assert canonical("app.other.Redis", lookup) == "app.other.Redis"  # defined there: its own name
+    assert canonical("redis.Redis", lookup) == "redis.Redis"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The project modules the analysis parses with libcst (beyond the files it checks)."""
+    paths: list[str] = []
+    original = project_module._parse
+
+    def counting(path: Path) -> tuple[str | None, object]:
+        paths.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(project_module, "_parse", counting)
+    return paths
+
+
+def test_modules_are_not_parsed_for_what_their_summary_answers(tmp_path: Path, parsed: list[str]) -> None:
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/reexport.py": "from redis import Redis\n",  # the client class, under the project's name
+        "app/util.py": "def now():\n    return 1\n\ndef label(x):\n    return str(x)\n",
+        "app/helpers.py": "import redis\n\ndef touch(client: redis.Redis, key):\n    client.expire(key, 60)\n",
+        "app/views.py": (
+            "from app.reexport import Redis\nfrom app import util\nfrom app.util import label\n"
+            "from app.helpers import touch\n\n"
+            "client = Redis()\n\n"
+            "def save(name):\n"
+            "    client.set(f'user:{name}', label(util.now()))\n"  # label and now expire nothing
+            "    client.set(f'user:{name}:seen', 1)\n"
+            "    touch(client, f'user:{name}:seen')\n"  # ...and touch expires its key
+        ),
+    })
+    run = lint_paths([tmp_path / "app" / "views.py"], Config(root=tmp_path))
+    ttl = [f for f in run.findings if f.code == "RDS101"]
+    assert len(ttl) == 1 and ttl[0].line == 9  # the client was recognised through the re-export
+    assert "reexport.py" not in parsed and "util.py" not in parsed  # summaries answered
+    assert "helpers.py" in parsed  # the helper that expires its argument is read for the rule
+
+
+def test_a_warm_run_notices_a_new_helper_that_expires_its_argument(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    plain = "import redis\n\ndef touch(client: redis.Redis, key):\n    client.get(key)\n"
+    expiring = "import redis\n\ndef touch(client: redis.Redis, key):\n    client.expire(key, 60)\n"
+    write(project, {
+        "app/__init__.py": "",
+        "app/helpers.py": plain,
+        "app/other.py": "import redis\n",
+        "app/views.py": (
+            "import redis\nfrom app.helpers import touch\n\nclient = redis.Redis()\n\n"
+            "def save(name):\n    client.set(f'user:{name}', 1)\n    touch(client, f'user:{name}')\n"
+        ),
+    })
+    config = Config(root=project)
+    cache = tmp_path / "cache"
+
+    def missing_ttl() -> list[int]:
+        return [f.line for f in lint_paths([project], config, cache_folder=cache).findings
+                if f.code == "RDS101" and f.path.endswith("views.py")]
+
+    assert missing_ttl() == [7]
+    # views.py's result depended on there being no helper `touch` that expires its argument: when
+    # one appears, the result kept for views.py is not used
+    (project / "app" / "helpers.py").write_text(expiring)
+    assert missing_ttl() == []
+    (project / "app" / "helpers.py").write_text(plain)
+    assert missing_ttl() == [7]
+    (project / "app" / "other.py").write_text(expiring)  # another `touch`, which views.py does not call
+    again = lint_paths([project], config, cache_folder=cache)
+    assert again.analysed == 2  # other.py, and views.py whose callee's name now has a helper
+    assert [f.line for f in again.findings if f.code == "RDS101" and f.path.endswith("views.py")] == [7]
