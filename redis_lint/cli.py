@@ -385,3 +385,6 @@ def audit(url: str, count: int, pause: float, max_keys: int | None, memory_sampl
     else:
         click.echo(f"{format_server_text(settings)}\n\n{format_text(report)}")
     sys.exit(EXIT_FINDINGS if report.has_problems or settings.problems else EXIT_CLEAN)
+
+
+from redis_lint import cli_config  # noqa: E402,F401  registers `config` and `init` on the group
