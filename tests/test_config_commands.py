@@ -52,7 +52,8 @@ def test_config_names_the_file_and_prints_the_resolved_table(project: Path) -> N
     assert load_config(start=project / "copy").policy == load_config(start=project).policy
 
 
-def test_config_of_a_folder_with_its_own_file_and_without_any(project: Path, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+def test_config_of_a_folder_with_its_own_file_and_without_any(project: Path,
+                                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     data = json.loads(invoke("config", "other", "--format", "json").stdout)
     assert data["configuration"] == "other/redis-lint.toml"
     assert data["enabled"] == ["RDS201", "RDS202", "RDS203"]

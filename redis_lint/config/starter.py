@@ -79,7 +79,8 @@ def write_starter(folder: Path) -> Path:
         else:
             tool.add("redis-lint", table)  # beside the other tools' tables
     except (TOMLKitError, ValueError) as error:  # e.g. `tool = { ... }`, an inline table
-        raise ConfigError(f"{path}: cannot add [tool.redis-lint] to its tool table ({error}): nothing written") from None
+        raise ConfigError(f"{path}: cannot add [tool.redis-lint] to its tool table ({error}): "
+                          "nothing written") from None
     text = tomlkit.dumps(document)
     if text.endswith("\n\n") and not original.endswith("\n\n"):
         text = text[:-1]  # the table ended the file: no trailing blank line

@@ -55,7 +55,8 @@ def discover(paths: Iterable[Path], configs: Config | Configurations) -> Discove
         elif path.exists() or path.is_symlink():
             config = configs.for_file(path)
             if not config.is_excluded(config.relative(path)):
-                add(str(path), config)  # named explicitly: a server configuration by its name, else Python whatever its suffix
+                # named explicitly: a server configuration by its name, else Python whatever its suffix
+                add(str(path), config)
         else:
             result.problems.append(f"{path}: no such file or directory")
     result.files = [Path(p) for p in sorted(files, key=_as_posix)]
