@@ -6,13 +6,16 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from redis_lint import __version__
 from redis_lint.catalogue import BY_CODE, RULES
-from redis_lint.config import Config, ConfigError, load_config
+from redis_lint.config import Config, ConfigError, Selection, load_config
+from redis_lint.config.resolve import Configurations
 from redis_lint.config.loader import check_code
 from redis_lint.engine.cache import DEFAULT_FOLDER as DEFAULT_CACHE_FOLDER
 from redis_lint.engine.interrupt import Stopped, stopping_on_signals
@@ -77,11 +80,14 @@ def main() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to check (replaces the configured set).")
+@click.option("--select", metavar="CODES",
+              help="Comma-separated codes or prefixes to check (replaces the configured select, extend-select "
+                   "and ignore).")
 @click.option("--extend-select", metavar="CODES", help="Codes or prefixes to check in addition.")
-@click.option("--ignore", metavar="CODES", help="Codes or prefixes not to check.")
+@click.option("--ignore", metavar="CODES", help="Codes or prefixes not to check (applied after the selections).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="A TOML file to read instead of the nearest pyproject.toml's [tool.redis-lint].")
+              help="A TOML file to use for every file, instead of the nearest pyproject.toml or "
+                   "redis-lint.toml above each.")
 @click.option("--format", "output_format", type=click.Choice(list(FORMAT_NAMES)), default="text", show_default=True,
               help="text (concise), full (with the source), json, json-lines, sarif, github (annotations), "
                    "gitlab (Code Quality).")
@@ -113,12 +119,12 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
         os.environ["REDIS_LINT_DEBUG"] = "1"
 
     paths = paths or (Path("."),)
-    config = _load(config_path, paths[0])
-    config = _with_overrides(config, select, extend_select, ignore)
+    configs = _configurations(config_path, _selection(select, extend_select, ignore))
     if fix or diff:
-        _apply_fixes(paths, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
-    cache_folder = None if no_cache or debug else (cache_dir or config.root / DEFAULT_CACHE_FOLDER)
-    run = lint_paths(paths, config, jobs=jobs or default_jobs(), cache_folder=cache_folder)
+        _apply_fixes(paths, configs, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
+    cache_folder = None if no_cache or debug else (cache_dir or _cache_in_project_root)
+    with _config_errors():  # a broken configuration below a folder is found while walking it
+        run = lint_paths(paths, configs, jobs=jobs or default_jobs(), cache_folder=cache_folder)
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
 
@@ -142,15 +148,25 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
     sys.exit(EXIT_FINDINGS if run.findings and not exit_zero else EXIT_CLEAN)
 
 
-def _apply_fixes(paths: tuple[Path, ...], config: Config, *, unsafe: bool, diff: bool, quiet: bool) -> None:
+def _cache_in_project_root(config: Config) -> Path:
+    return config.root / DEFAULT_CACHE_FOLDER
+
+
+def _apply_fixes(paths: tuple[Path, ...], configs: Configurations, *, unsafe: bool, diff: bool, quiet: bool) -> None:
     from redis_lint.engine.discovery import discover
     from redis_lint.engine.fixes import fix_file
     from redis_lint.engine.linter import project_index
+    from redis_lint.semantics.project import ProjectIndex
 
-    project = project_index(config)
+    projects: dict[Config, ProjectIndex] = {}  # one index per configuration, as the run builds them
     applied = 0
-    for path in discover(paths, config).files:
-        fixed = fix_file(path, config, unsafe=unsafe, project=project)
+    with _config_errors():
+        files = discover(paths, configs).files
+    for path in files:
+        config = configs.for_file(path)
+        if config not in projects:
+            projects[config] = project_index(config)
+        fixed = fix_file(path, config, unsafe=unsafe, project=projects[config])
         if fixed is None or not fixed.applied:
             continue
         applied += fixed.applied
@@ -172,17 +188,24 @@ def _load(config_path: Path | None, first_path: Path) -> Config:
         raise RedisLintError(str(error)) from None
 
 
-def _with_overrides(config: Config, select: str | None, extend_select: str | None, ignore: str | None) -> Config:
-    from dataclasses import replace
+def _configurations(config_path: Path | None, selection: Selection | None = None) -> Configurations:
+    """Each file's configuration: `config_path` for all, else the nearest file above it."""
+    with _config_errors():
+        return Configurations(config_path, command_line=selection)
 
-    changes: dict[str, tuple[str, ...]] = {}
-    if (codes := _codes_option(select, "--select")) is not None:
-        changes["select"] = codes
-    if (codes := _codes_option(extend_select, "--extend-select")) is not None:
-        changes["extend_select"] = config.extend_select + codes
-    if (codes := _codes_option(ignore, "--ignore")) is not None:
-        changes["ignore"] = config.ignore + codes
-    return replace(config, **changes)
+
+@contextmanager
+def _config_errors() -> Iterator[None]:
+    try:
+        yield
+    except ConfigError as error:
+        raise RedisLintError(str(error)) from None
+
+
+def _selection(select: str | None, extend_select: str | None, ignore: str | None) -> Selection:
+    return Selection(select=_codes_option(select, "--select"),
+                     extend_select=_codes_option(extend_select, "--extend-select") or (),
+                     ignore=_codes_option(ignore, "--ignore") or ())
 
 
 def _summary(findings: list[Finding], files: int) -> None:
@@ -306,7 +329,7 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
     if (runtime_file is None) == (not command):
         raise RedisLintError("give either --runtime FILE or -- COMMAND")
     paths = paths or (Path("."),)
-    config = _load(config_path, paths[0])
+    configs = _configurations(config_path)
     if command:
         runtime = run_instrumented(command, config_path).findings
     else:
@@ -314,7 +337,8 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
             runtime = load_runtime_file(runtime_file)  # type: ignore[arg-type]
         except (OSError, ValueError, TypeError, KeyError) as error:
             raise RedisLintError(f"{runtime_file}: not a runtime findings file ({error})") from None
-    static = lint_paths(paths, config).findings
+    with _config_errors():
+        static = lint_paths(paths, configs).findings
     result = compare_findings(static, runtime)
     click.echo(json.dumps(result.as_dict(), indent=2) if output_format == "json" else report(result))
     sys.exit(EXIT_FINDINGS if result.runtime_only else EXIT_CLEAN)
@@ -361,3 +385,6 @@ def audit(url: str, count: int, pause: float, max_keys: int | None, memory_sampl
     else:
         click.echo(f"{format_server_text(settings)}\n\n{format_text(report)}")
     sys.exit(EXIT_FINDINGS if report.has_problems or settings.problems else EXIT_CLEAN)
+
+
+from redis_lint import cli_config  # noqa: E402,F401  registers `config` and `init` on the group

@@ -88,6 +88,9 @@ def test_more_specific_selection_wins() -> None:
         ('persistent-instances = [":queue"]', "persistent-instances: ':queue' is not a file glob"),
         ('persistent-instances = ["a.yml:b:c"]', "persistent-instances: 'a.yml:b:c' is not a file glob"),
         ('server-config-files = "deploy/*.conf"', "server-config-files: expected a list of strings"),
+        ('extend-max-ttl = { "cache:feed" = "soon" }', "extend-max-ttl.'cache:feed': expected seconds or a duration"),
+        ('extend-namespaces = ["Jobs"]', "extend-namespaces: 'Jobs' is not a lowercase key prefix"),
+        ('extend-namespace = ["jobs"]', "extend-namespace: unknown option (did you mean 'extend-namespaces'?)"),
     ],
 )
 def test_errors_name_the_key_and_the_file(tmp_path: Path, body: str, message: str) -> None:
@@ -149,3 +152,59 @@ def test_the_documented_configuration_loads(tmp_path: Path) -> None:
     assert config.policy.is_cache_instance("docker-compose.yml", "cache")
     assert config.policy.is_persistent_instance("deploy/queue.redis.conf")
     assert config.server_config_files == ("deploy/redis/*.conf",)
+
+
+def test_extend_options_add_to_the_defaults(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, """
+extend-namespaces = ["jobs", "cache"]
+extend-max-ttl = { "cache:feed" = "10m", "lock" = "1m" }
+extend-persistent-prefixes = ["jobs:archive"]
+extend-injection-points = ["wiring.py"]
+""")
+    policy = load_config(start=tmp_path).policy
+    assert policy.namespaces == ("cache", "session", "queue", "lock", "rate", "jobs")
+    assert dict(policy.max_ttl) == {"session:auth": 86400, "cache:user": 3600, "cache:referral": 21600, "rate": 60,
+                                    "lock": 60, "cache:feed": 600}
+    assert policy.persistent_prefixes == ("queue", "jobs:archive")
+    assert policy.is_injection_point("app/wiring.py") and policy.is_injection_point("main.py")
+
+
+def test_extend_options_add_to_the_replaced_value(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, 'namespaces = ["app"]\nextend-namespaces = ["jobs"]\n'
+                              'max-ttl = { "app" = 60 }\nextend-max-ttl = { "jobs" = "1h" }\n')
+    policy = load_config(start=tmp_path).policy
+    assert policy.namespaces == ("app", "jobs")
+    assert policy.max_ttl == (("app", 60), ("jobs", 3600))
+
+
+@pytest.mark.parametrize("module", ["app/extensions.py", "app/deps.py", "api/dependencies.py"])
+def test_flask_and_fastapi_homes_of_a_client_are_injection_points(module: str) -> None:
+    from tests.conftest import codes
+
+    assert Config().policy.is_injection_point(module)
+    assert "RDS401" not in codes("import redis\n\nclient = redis.Redis()\n", path=module)
+    assert "RDS401" in codes("import redis\n\nclient = redis.Redis()\n", path="app/services.py")
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "problem"),
+    [
+        ("[tool.redis-lint]\nnamespaces = [\"a\"\nselect = 1\n", "3:1", "Unclosed array"),
+        ("[project]\nname = = 'x'\n[tool.redis-lint]\n", "2:8", "Invalid value"),
+        ("[tool.redis-lint]\nnamespaces = [", "2:15", "Invalid value"),  # tomllib: "at end of document"
+    ],
+)
+def test_a_toml_syntax_error_names_the_file_and_the_line(tmp_path: Path, text: str, position: str,
+                                                         problem: str) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(start=tmp_path)
+    assert str(error.value) == f"{path}:{position}: invalid TOML: {problem}"
+
+
+def test_a_redis_lint_toml_takes_precedence_over_pyproject_in_its_folder(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, 'namespaces = ["outer"]')
+    (tmp_path / "redis-lint.toml").write_text('namespaces = ["dedicated"]\n')
+    assert find_config(tmp_path) == tmp_path / "redis-lint.toml"
+    assert load_config(start=tmp_path).policy.namespaces == ("dedicated",)

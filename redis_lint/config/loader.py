@@ -35,18 +35,33 @@ _KEY_PATTERN = re.compile(r"^[a-z0-9_\-]+(?::[a-z0-9_\-]+)*$")
 _UNGUARDED_CALL = "RDS703"
 
 
+DEDICATED_FILE = "redis-lint.toml"
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that has a [tool.redis-lint] table."""
+    """The nearest configuration file at or above `start` (see config_in_folder)."""
     directory = _directory_of(start)
     for candidate in (directory, *directory.parents):
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                return pyproject  # broken: load_config reports it rather than silently skipping it
-            if _SECTION in data.get("tool", {}):
-                return pyproject
+        found = config_in_folder(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in_folder(folder: Path) -> Path | None:
+    """The folder's configuration file: redis-lint.toml (always ours, as ruff.toml is ruff's), else
+    a pyproject.toml that has a [tool.redis-lint] table."""
+    dedicated = folder / DEDICATED_FILE
+    if dedicated.is_file():
+        return dedicated
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return pyproject  # broken: load_config reports it rather than silently skipping it
+        if isinstance(data.get("tool"), dict) and _SECTION in data["tool"]:
+            return pyproject
     return None
 
 
@@ -64,7 +79,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(_syntax_error(path, text, error)) from None
     # a pyproject keeps its options under [tool.redis-lint]; a dedicated --config file may be bare
     if path.name == "pyproject.toml" or "tool" in data:
         table = data.get("tool", {}).get(_SECTION, {})
@@ -88,13 +103,16 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         exclude=(*reader.strings("exclude", ()), *reader.strings("extend-exclude", ())),
         server_config_files=reader.strings("server-config-files", ()),
     )
+    # each replacing policy option has an extend- twin: adding one prefix must not drop the defaults
     policy = replace(
         policy,
-        namespaces=reader.key_parts("namespaces", policy.namespaces),
-        max_ttl=reader.max_ttl("max-ttl", policy.max_ttl),
-        persistent_prefixes=reader.key_parts("persistent-prefixes", policy.persistent_prefixes),
-        injection_points=(*reader.strings("injection-points", policy.injection_points),
-                          *reader.strings("extend-injection-points", ())),
+        namespaces=_union(reader.key_parts("namespaces", policy.namespaces),
+                          reader.key_parts("extend-namespaces", ())),
+        max_ttl=_merged(reader.max_ttl("max-ttl", policy.max_ttl), reader.max_ttl("extend-max-ttl", ())),
+        persistent_prefixes=_union(reader.key_parts("persistent-prefixes", policy.persistent_prefixes),
+                                   reader.key_parts("extend-persistent-prefixes", ())),
+        injection_points=_union(reader.strings("injection-points", policy.injection_points),
+                                reader.strings("extend-injection-points", ())),
         client_factories=reader.qualified_names("client-factories"),
         request_paths=reader.strings("request-path", ()),
         cache_instances=reader.instances("cache-instances"),
@@ -111,7 +129,8 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
 class _Reader:
     KNOWN = (
         "select", "extend-select", "ignore", "per-file-ignores", "exclude", "extend-exclude",
-        "namespaces", "max-ttl", "persistent-prefixes", "injection-points", "extend-injection-points",
+        "namespaces", "extend-namespaces", "max-ttl", "extend-max-ttl", "persistent-prefixes",
+        "extend-persistent-prefixes", "injection-points", "extend-injection-points",
         "client-factories", "request-path", "cache-instances", "persistent-instances", "server-config-files",
     )
 
@@ -199,6 +218,17 @@ class _Reader:
         return tuple(result)
 
 
+def _union(base: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    return (*base, *(value for value in extra if value not in base))
+
+
+def _merged(base: tuple[tuple[str, int], ...], extra: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """`base` with `extra`'s limits added; a prefix in both takes `extra`'s limit."""
+    limits = dict(base)
+    limits.update(extra)
+    return tuple(limits.items())
+
+
 def parse_duration(value: object) -> int | None:
     """Seconds from 3600, "3600", "1h", "30 s" or "1.5h"; None when it is not a positive duration."""
     if isinstance(value, bool):
@@ -219,6 +249,24 @@ def check_code(code: str, fail) -> None:  # type: ignore[no-untyped-def]
         close = difflib.get_close_matches(code, ALL_CODES, n=1, cutoff=0.8)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise fail(f"unknown rule code {code!r}{hint}")
+
+
+_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)$")
+
+
+def _syntax_error(path: Path, text: str, error: Exception) -> str:
+    """`path:line:column: invalid TOML: problem`, the form editors and terminals make clickable;
+    tomllib puts the position at the end of its message, or says "at end of document"."""
+    message = str(error)
+    match = _POSITION.search(message)
+    if match is None:
+        return f"{path}: invalid TOML: {message}"
+    if match.group(1):
+        line, column = int(match.group(1)), int(match.group(2))
+    else:
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    return f"{path}:{line}:{column}: invalid TOML: {message[: match.start()]}"
 
 
 def _directory_of(path: Path) -> Path:

@@ -28,6 +28,8 @@ class Policy:
     injection_points: tuple[str, ...] = (
         "redis/client.py", "main.py", "__main__.py", "app.py", "wsgi.py", "asgi.py",
         "settings.py", "conftest.py", "container.py",
+        "extensions.py",  # Flask: where the shared client of the app factory pattern lives
+        "deps.py", "dependencies.py",  # FastAPI: the modules that provide Depends() values
         "tests/**", "test/**", "test_*.py", "*_test.py",
     )
     # modules that serve requests, where a Redis outage must degrade, not fail (RDS703)
@@ -79,6 +81,16 @@ DEFAULT_SELECT = ("RDS",)
 
 
 @dataclass(frozen=True)
+class Selection:
+    """`--select`, `--extend-select` and `--ignore`: applied over the configured selection, as ruff
+    applies its command line (`--select` starts afresh; `None` keeps the configured set)."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     policy: Policy = field(default_factory=Policy)
     select: tuple[str, ...] = DEFAULT_SELECT
@@ -90,6 +102,7 @@ class Config:
     server_config_files: tuple[str, ...] = ()
     root: Path = field(default_factory=Path.cwd)  # paths in patterns are relative to it
     source: Path | None = None  # the file the configuration came from
+    command_line: Selection = field(default_factory=Selection)
 
     def relative(self, path: Path) -> str:
         """`path` relative to the project root, with "/", for pattern matching."""
@@ -100,25 +113,38 @@ class Config:
             return resolved.as_posix()
 
     def enabled_codes(self, relative_path: str) -> frozenset[str]:
-        """The codes checked in one file: selected, not ignored, not ignored for this file.
+        """The codes checked in one file, resolved as ruff resolves them.
 
-        When a code matches both a selection and an ignore, the longer (more
-        specific) prefix wins, as in flake8; ties go to ignore.
+        Two layers, the file's options then the command line's: within a layer the longer (more
+        specific) prefix wins between a selection and an ignore, ties going to the ignore, as in
+        flake8; the command line's layer then overrides the file's for the codes it names, and a
+        `--select` discards the file's select, extend-select and ignore.  per-file-ignores apply
+        last, whatever selected the code.
         """
-        ignores = list(self.ignore)
+        cli = self.command_line
+        if cli.select is not None:
+            enabled = {code for code, on in _layer((*cli.select, *cli.extend_select), cli.ignore).items() if on}
+        else:
+            enabled = {code for code, on in _layer((*self.select, *self.extend_select), self.ignore).items() if on}
+            for code, on in _layer(cli.extend_select, cli.ignore).items():
+                (enabled.add if on else enabled.discard)(code)
         for pattern, codes in self.per_file_ignores:
             if matches_any(relative_path, (pattern,)):
-                ignores.extend(codes)
-        selects = [*self.select, *self.extend_select]
-        enabled = set()
-        for rule in RULES:
-            # an opt-in rule is enabled by its full code only, never by a prefix such as "RDS"
-            selected = max((len(p) for p in selects if rule.code.startswith(p) and (rule.default or p == rule.code)),
-                           default=-1)
-            ignored = max((len(p) for p in ignores if rule.code.startswith(p)), default=-1)
-            if selected > ignored:
-                enabled.add(rule.code)
+                enabled -= {code for code in enabled if code.startswith(codes)}
         return frozenset(enabled)
 
     def is_excluded(self, relative_path: str) -> bool:
         return matches_any(relative_path, self.exclude)
+
+
+def _layer(selects: tuple[str, ...], ignores: tuple[str, ...]) -> dict[str, bool]:
+    """Each rule one layer names: True when its most specific mention selects it, False when it
+    ignores it.  An opt-in rule is selected by its full code only, never by a prefix such as "RDS"."""
+    decided = {}
+    for rule in RULES:
+        selected = max((len(p) for p in selects if rule.code.startswith(p) and (rule.default or p == rule.code)),
+                       default=-1)
+        ignored = max((len(p) for p in ignores if rule.code.startswith(p)), default=-1)
+        if selected >= 0 or ignored >= 0:
+            decided[rule.code] = selected > ignored
+    return decided

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.config import Config
+from redis_lint.config.resolve import Configurations
 from redis_lint.semantics.layout import EXCLUDED_DIRS, PYTHON_SUFFIXES
 from redis_lint.serverconf.kinds import server_config_kind
 
@@ -26,15 +27,23 @@ class Discovery:
     problems: list[str] = field(default_factory=list)  # paths that do not exist or cannot be listed
 
 
-def discover(paths: Iterable[Path], config: Config) -> Discovery:
+def discover(paths: Iterable[Path], configs: Config | Configurations) -> Discovery:
+    """Each folder is pruned and each file kept by the configuration that applies to it."""
+    if isinstance(configs, Config):
+        configs = Configurations.of(configs)
     result = Discovery()
     files: list[str] = []
     server_configs: list[str] = []
     seen: set[str] = set()
     cwd = os.getcwd()
-    relative = _relative_path(config, cwd)
+    relatives: dict[Config, Callable[[str], str]] = {}
 
-    def add(path: str, relative_path: str | None = None) -> None:
+    def relative_for(config: Config) -> Callable[[str], str]:
+        if config not in relatives:
+            relatives[config] = _relative_path(config, cwd)
+        return relatives[config]
+
+    def add(path: str, config: Config, relative_path: str | None = None) -> None:
         key = path if os.path.isabs(path) else os.path.join(cwd, path)  # str(Path(path).absolute())
         if key not in seen:
             seen.add(key)
@@ -42,10 +51,12 @@ def discover(paths: Iterable[Path], config: Config) -> Discovery:
 
     for path in paths:
         if path.is_dir():
-            _walk(str(path), config, relative, result.problems, add)
+            _walk(str(path), configs, relative_for, result.problems, add)
         elif path.exists() or path.is_symlink():
+            config = configs.for_file(path)
             if not config.is_excluded(config.relative(path)):
-                add(str(path))  # named explicitly: a server configuration by its name, else Python whatever its suffix
+                # named explicitly: a server configuration by its name, else Python whatever its suffix
+                add(str(path), config)
         else:
             result.problems.append(f"{path}: no such file or directory")
     result.files = [Path(p) for p in sorted(files, key=_as_posix)]
@@ -53,16 +64,18 @@ def discover(paths: Iterable[Path], config: Config) -> Discovery:
     return result
 
 
-def _walk(root: str, config: Config, relative: Callable[[str], str], problems: list[str],
-          add: Callable[[str, str | None], None]) -> None:
+def _walk(root: str, configs: Configurations, relative_for: Callable[[Config], Callable[[str], str]],
+          problems: list[str], add: Callable[[str, Config, str | None], None]) -> None:
     """os.walk(root) without following symlinked folders, in the same order (folders sorted,
     depth first), pruned as it goes.  Paths are os.walk's (`./sub` below `.`); what is added is
     what `Path` makes of them (`sub`)."""
-    needs_relative = bool(config.exclude or config.server_config_files)
     strip = len("." + os.sep) if root == "." else 0
     pending = [root]
     while pending:
         directory = pending.pop()
+        config = configs.for_folder(Path(directory))  # cached per folder
+        relative = relative_for(config)
+        needs_relative = bool(config.exclude or config.server_config_files)
         try:
             with os.scandir(directory) as listing:
                 entries = [(entry.name, _is_dir(entry) and not entry.is_symlink(), _is_dir(entry))
@@ -87,7 +100,7 @@ def _walk(root: str, config: Config, relative: Callable[[str], str], problems: l
             if not name.endswith(PYTHON_SUFFIXES) and server_config_kind(shown, config, relative_path) is None:
                 continue
             if relative_path is None or not config.is_excluded(relative_path):
-                add(shown, relative_path)
+                add(shown, config, relative_path)
         pending.extend(reversed(folders))
 
 

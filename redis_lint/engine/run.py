@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redis_lint.config import Config
+from redis_lint.config.resolve import Configurations
 from redis_lint.engine import cache as caching
 from redis_lint.engine import interrupt
 from redis_lint.engine.discovery import discover
@@ -58,29 +59,51 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_folder: Path | None = None,
-               prefilter: bool = True) -> LintRun:
-    """Lint files and folders.  `jobs`: worker processes; `cache_folder`: where results are kept
-    between runs (None: no cache); `prefilter`: False analyses every file (for tests).
+def lint_paths(paths: Iterable[Path], config: Config | Configurations, *, jobs: int = 1,
+               cache_folder: Path | Callable[[Config], Path] | None = None, prefilter: bool = True) -> LintRun:
+    """Lint files and folders.  `config`: one configuration for every file, or each file's own
+    (redis_lint.config.resolve); `jobs`: worker processes; `cache_folder`: where results are kept
+    between runs, or a function of each configuration (None: no cache); `prefilter`: False
+    analyses every file (for tests).
 
-    The project-level rules run only when every path is a folder: a list of files (pre-commit,
-    an editor) does not show the whole project."""
+    The files of each configuration are linted as one project, the projects one after the other:
+    what a file gets does not depend on the other paths of the run, nor on their order.  The
+    project-level rules run only when every path is a folder: a list of files (pre-commit, an
+    editor) does not show the whole project."""
+    configs = Configurations.of(config) if isinstance(config, Config) else config
     paths = list(paths)
-    found = discover(paths, config)
+    found = discover(paths, configs)
     run = LintRun(problems=found.problems, files=len(found.files))
+    groups: dict[Config, tuple[list[Path], list[Path]]] = {}
+    for path in found.files:
+        groups.setdefault(configs.for_file(path), ([], []))[0].append(path)
+    for path in found.server_configs:
+        groups.setdefault(configs.for_file(path), ([], []))[1].append(path)
+    whole_project = bool(paths) and all(p.is_dir() for p in paths)
+    for group_config, (files, server_configs) in sorted(groups.items(), key=lambda item: str(item[0].source)):
+        own_paths = [p for p in paths if configs.for_path(p) == group_config] or paths
+        folder = cache_folder(group_config) if callable(cache_folder) else cache_folder
+        _lint_project(run, own_paths, files, server_configs, group_config, jobs=jobs, cache_folder=folder,
+                      prefilter=prefilter, whole_project=whole_project)
+    run.findings.sort(key=Finding.sort_key)
+    return run
+
+
+def _lint_project(run: LintRun, paths: list[Path], files: list[Path], server_configs: list[Path], config: Config,
+                  *, jobs: int, cache_folder: Path | None, prefilter: bool, whole_project: bool) -> None:
+    """Lint the files one configuration applies to, adding to `run`."""
     roots = project_roots(paths, config.root if config.source is not None else None)
     if config.source is not None:
         roots.append(config.root / "src")
     summaries = caching.Cache(cache_folder, salt="summaries") if cache_folder is not None else None
     scan = Prefilter(roots, client_factories=config.policy.client_factories, summaries=summaries)
-    whole_project = bool(paths) and all(p.is_dir() for p in paths)
     # display paths depend on the working directory: they are part of what an entry says
     cache = (caching.Cache(cache_folder, salt=f"{config!r}|{scan.fingerprint}|{whole_project}|{Path.cwd()}")
              if cache_folder is not None and scan.complete else None)
 
     kept: dict[str, _Kept] = {}
     to_analyse: list[tuple[Path, bytes | None, str | None]] = []  # path, bytes, cache key
-    for path in found.files:
+    for path in files:
         data = scan.text(path)
         if data is None:
             try:
@@ -104,22 +127,20 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         store(cache, key, result, scan)  # now: a run stopped midway keeps what it finished
 
     _analyse(to_analyse, config, roots, scan, jobs, facts=whole_project, finished=finished)
-    run.analysed = len(to_analyse)
+    run.analysed += len(to_analyse)
 
     for result in kept.values():
         run.findings.extend(result.findings)
-    if found.server_configs:  # redis.conf and compose files: read as data, no libcst
+    if server_configs:  # redis.conf and compose files: read as data, no libcst
         from redis_lint.serverconf import lint_server_config
 
-        for path in found.server_configs:
+        for path in server_configs:
             run.findings.extend(lint_server_config(path, display_path(path), config))
-        run.files += len(found.server_configs)
+        run.files += len(server_configs)
     if whole_project:
         run.findings.extend(_project_findings(kept, config, cache))
-    run.findings.sort(key=Finding.sort_key)
     if cache is not None:
         cache.prune()
-    return run
 
 
 def cached(cache: caching.Cache | None, key: str | None, scan: Prefilter) -> _Kept | None:

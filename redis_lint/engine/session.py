@@ -1,7 +1,7 @@
 """What an adapter that is handed one file at a time (the flake8 plugin, the
-language server) needs across files: each folder's configuration, one project
-index, prefilter and cache per configuration, and how a broken configuration
-is reported."""
+language server) needs across files: each folder's configuration (the CLI's own
+lookup), one project index, prefilter and cache per configuration, and how a
+broken configuration is reported."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redis_lint.config import Config, ConfigError, load_config
+from redis_lint.config import Config, ConfigError
+from redis_lint.config.resolve import Configurations
 from redis_lint.engine.cache import DEFAULT_FOLDER, Cache
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.findings import Finding
@@ -18,11 +19,13 @@ if TYPE_CHECKING:
     from redis_lint.semantics.project import ProjectIndex
 
 
-@lru_cache(maxsize=64)
+_configurations = Configurations()  # the CLI's lookup, cached per folder for the life of the process
+
+
 def config_for(folder: Path) -> Config | ConfigError:
     """The configuration that applies in a folder, or why there is none."""
     try:
-        return load_config(start=folder)
+        return _configurations.for_folder(folder)
     except ConfigError as error:
         return error
 
