@@ -11,6 +11,7 @@ module's package is the chain of folders holding `__init__.py`.
 from __future__ import annotations
 
 import builtins
+import os
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +58,7 @@ class ProjectIndex:
         # The modules' summaries (the prefilter's, when it ran), and the project's helpers that
         # expire a key they are handed (None: not known, every call is followed).
         self.summaries = SummaryStore()
+        self._summaries: dict[Path, tuple[tuple[int, int], tuple[ModuleSummary, str]]] = {}
         self.expiring_helpers: ExpiringHelpers | None = None
 
     def add_root(self, root: Path) -> None:
@@ -156,6 +158,14 @@ class ProjectIndex:
         path = path.absolute()
         if by.path is not None:
             self.read_modules.setdefault(by.path, set()).add(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        signature = (status.st_mtime_ns, status.st_size)
+        known = self._summaries.get(path)
+        if known is not None and known[0] == signature:
+            return known[1]  # asked thousands of times a run: read once while the file is unchanged
         name, root = module_name(path)
         self.add_root(root)  # as parsing it would
         try:
@@ -163,7 +173,9 @@ class ProjectIndex:
         except OSError:
             return None
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        return self.summaries.summary(text, package), package
+        found = self.summaries.summary(text, package), package
+        self._summaries[path] = (signature, found)
+        return found
 
     def _may_bind(self, path: Path, name: str, by: ModuleModel) -> bool:
         if path.absolute() in self._models or hasattr(builtins, name):
