@@ -59,6 +59,9 @@ class ProjectIndex:
         # expire a key they are handed (None: not known, every call is followed).
         self.summaries = SummaryStore()
         self._summaries: dict[Path, tuple[tuple[int, int], tuple[ModuleSummary, str]]] = {}
+        # Facts derived across modules (a class's bases, up its hierarchy), for as long as every
+        # model they were derived from is the one the index holds.
+        self.across_modules: dict[object, object] = {}
         self.expiring_helpers: ExpiringHelpers | None = None
 
     def add_root(self, root: Path) -> None:
@@ -84,6 +87,8 @@ class ProjectIndex:
             return self._models[path]
         name, root = module_name(path)
         self.add_root(root)
+        if path in self._models:
+            self.across_modules.clear()  # a module parsed again (an edit): what was derived from it goes
         model = None
         if module is None:
             source, module = _parse(path)
@@ -97,6 +102,7 @@ class ProjectIndex:
         self._sources[path] = source
         if len(self._models) > _MAX_MODELS:
             evicted, _ = self._models.popitem(last=False)
+            self.across_modules.clear()
             self._sources.pop(evicted, None)
         return model
 

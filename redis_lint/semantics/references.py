@@ -189,6 +189,15 @@ class References:
 
     def mro(self, ref: ClassRef) -> list[ClassRef]:
         """The class and its project base classes, depth first, each once."""
+        project = self.model.project
+        memo = project.across_modules if project is not None else self.model.derived
+        key = ("mro", ref.node)
+        known = memo.get(key)
+        if known is None or known[0].model is not ref.model:  # type: ignore[index]
+            known = memo[key] = self._mro(ref)
+        return known  # type: ignore[return-value]
+
+    def _mro(self, ref: ClassRef) -> list[ClassRef]:
         order: list[ClassRef] = []
         pending = [ref]
         while pending and len(order) < _MAX_HOPS * 4:
