@@ -47,6 +47,31 @@ class RedisLintError(click.ClickException):
         click.echo(f"redis-lint: error: {self.format_message()}", err=True)
 
 
+class ServerAddress(click.ParamType):
+    """host:port or a redis://, rediss://, unix:// URL, checked before redis-py sees it."""
+
+    name = "server"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from redis_lint.runtime.address import AddressError, server_url
+
+        try:
+            return server_url(str(value))
+        except AddressError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _configuration_in_use(config: Config) -> str:
+    """Which configuration a command read, for its output."""
+    if config.source is None:
+        return f"configuration: none found from {Path.cwd()}; the built-in policy applies"
+    return f"configuration: {config.source}"
+
+
+def _source(config: Config) -> str | None:
+    return None if config.source is None else str(config.source)
+
+
 def _codes_option(value: str | None, option: str) -> tuple[str, ...] | None:
     if value is None:
         return None
@@ -289,8 +314,11 @@ def _write_runtime(findings: list, output: Path | None, quiet: bool) -> None:  #
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--runtime", "runtime_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Runtime findings written by `redis-lint run --output`.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A TOML file to read instead of the nearest pyproject.toml's [tool.redis-lint], "
+                   "for the static analysis and the watched command.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (for people) or json (for scripts).")
 def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Path | None, output_format: str) -> None:
     """Compare static findings on PATHS with runtime findings.
 
@@ -316,27 +344,34 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
             raise RedisLintError(f"{runtime_file}: not a runtime findings file ({error})") from None
     static = lint_paths(paths, config).findings
     result = compare_findings(static, runtime)
-    click.echo(json.dumps(result.as_dict(), indent=2) if output_format == "json" else report(result))
+    if output_format == "json":
+        click.echo(json.dumps({**result.as_dict(), "configuration": _source(config)}, indent=2))
+    else:
+        click.echo(f"{_configuration_in_use(config)}\n{report(result)}")
     sys.exit(EXIT_FINDINGS if result.runtime_only else EXIT_CLEAN)
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("server", type=ServerAddress())
 @click.option("--count", default=500, show_default=True, help="Keys asked per SCAN batch.")
 @click.option("--pause", default=0.01, show_default=True, help="Seconds to wait between batches.")
 @click.option("--max-keys", type=int, default=None, help="Stop after this many keys.")
 @click.option("--memory-samples", default=0, show_default=True, help="MEMORY USAGE calls per template.")
 @click.option("--match", default=None, help="Only keys matching this SCAN pattern.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A TOML file whose policy (namespaces, TTL limits) judges the keys, instead of the "
+                   "[tool.redis-lint] of the nearest pyproject.toml above the current folder.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (for people) or json (for scripts).")
 @click.option("--role", "roles", type=click.Choice(["cache", "persistent"]), multiple=True,
               help="What the server holds: a cache must evict (RDS802), persistent data must be saved (RDS806).")
-def audit(url: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
+def audit(server: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
           config_path: Path | None, output_format: str, roles: tuple[str, ...]) -> None:
     """Audit a live server, read-only: its memory, eviction, AUTH and TLS settings (RDS801-RDS806)
     and hit ratio, then its keyspace: keys without TTL, TTLs over policy, naming.
 
-    URL is a redis:// or rediss:// URL. Exits 1 when a setting or a key template breaks a rule.
+    SERVER is host:port, or a redis://, rediss:// (TLS) or unix:// URL, e.g. localhost:6379 or
+    redis://:PASSWORD@cache.internal:6379/0. Exits 1 when a setting or a key template breaks a rule.
     """
     from redis_lint.runtime.audit import audit as run_audit
     from redis_lint.runtime.audit import format_text, redact_url
@@ -349,15 +384,17 @@ def audit(url: str, count: int, pause: float, max_keys: int | None, memory_sampl
         click.echo(f"\rscanned {scanned} keys", err=True, nl=False)
 
     try:
-        settings = server_report(url, cache="cache" in roles, persistent="persistent" in roles)
-        report = run_audit(url, config.policy, count=count, pause=pause, max_keys=max_keys,
+        settings = server_report(server, cache="cache" in roles, persistent="persistent" in roles)
+        report = run_audit(server, config.policy, count=count, pause=pause, max_keys=max_keys,
                            memory_samples=memory_samples, match=match, progress=progress if interactive else None)
     except Exception as error:  # connection refused, bad URL, auth: one line
-        raise RedisLintError(f"cannot audit {redact_url(url)}: {type(error).__name__}: {error}") from None
+        raise RedisLintError(f"cannot audit {redact_url(server)}: {type(error).__name__}: {error}") from None
     if interactive:
         click.echo("", err=True)
     if output_format == "json":
-        click.echo(json.dumps({**report.as_dict(), "server_settings": settings.as_dict()}, indent=2))
+        click.echo(json.dumps({**report.as_dict(), "server_settings": settings.as_dict(),
+                               "configuration": _source(config)}, indent=2))
     else:
-        click.echo(f"{format_server_text(settings)}\n\n{format_text(report)}")
+        # the configuration judges the keys, not the server: named where the keys are
+        click.echo(f"{format_server_text(settings)}\n\n{_configuration_in_use(config)}\n{format_text(report)}")
     sys.exit(EXIT_FINDINGS if report.has_problems or settings.problems else EXIT_CLEAN)

@@ -121,6 +121,8 @@ class AuditReport:
 def redact_url(url: str) -> str:
     """The URL without its password (and user), for display."""
     parts = urlsplit(url)
+    if parts.scheme.lower() == "unix":
+        return f"unix://{parts.path}"
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
