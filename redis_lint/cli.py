@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from redis_lint import __version__
-from redis_lint.catalogue import BY_CODE, RULES
+from redis_lint.catalogue import RULES
 from redis_lint.config import Config, ConfigError, load_config
 from redis_lint.config.loader import check_code
 from redis_lint.engine.cache import DEFAULT_FOLDER as DEFAULT_CACHE_FOLDER
@@ -240,22 +240,28 @@ def language_server() -> None:
 
 @cli.command()
 def rules() -> None:
-    """List every rule: code, name and summary."""
+    """List every rule: code, name, whether --fix rewrites it, whether it is on by default, summary."""
     width = max(len(rule.name) for rule in RULES)
+    click.echo(f"{'code':<6}  {'name':<{width}}  {'fix':<6}  {'default':<7}  summary")
     for rule in RULES:
-        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
+        default = "on" if rule.default else "opt-in"
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.fix or '-':<6}  {default:<7}  {rule.summary}")
+    click.echo("\nfix unsafe: `check --fix --unsafe-fixes` rewrites findings (it changes behaviour: see --diff "
+               "first); opt-in: runs only when its full code is selected.", err=True)
 
 
 @cli.command()
-@click.argument("code")
-def explain(code: str) -> None:
-    """Print the documentation page of rule CODE (e.g. RDS101)."""
-    code = code.strip().upper()
-    if code not in BY_CODE:
-        raise RedisLintError(f"unknown rule code {code!r}; `redis-lint rules` lists them")
-    page = read_page(code)
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation page of RULE, given by code or name (RDS101 or missing-ttl)."""
+    from redis_lint.catalogue import find_rule
+
+    found = find_rule(rule)
+    if isinstance(found, str):
+        raise RedisLintError(found)
+    page = read_page(found.code)
     if page is None:
-        raise RedisLintError(f"the page of {code} is missing from this installation")
+        raise RedisLintError(f"the page of {found.code} is missing from this installation")
     click.echo(page.rstrip())
 
 
