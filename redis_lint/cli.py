@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -143,11 +144,13 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
     if fix or diff:
         _apply_fixes(paths, config, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
     cache_folder = None if no_cache or debug else (cache_dir or config.root / DEFAULT_CACHE_FOLDER)
-    run = lint_paths(paths, config, jobs=jobs or default_jobs(), cache_folder=cache_folder)
+    from redis_lint import formats, progress
+
+    shown = progress.wanted(sys.stderr, quiet=quiet, machine_format=output_format not in formats.COLORED)
+    with progress.TerminalProgress(sys.stderr) if shown else nullcontext() as bar:
+        run = lint_paths(paths, config, jobs=jobs or default_jobs(), cache_folder=cache_folder, progress=bar)
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
-
-    from redis_lint import formats
 
     if statistics:
         report = formats.statistics(run.findings)

@@ -59,9 +59,10 @@ def default_jobs() -> int:
 
 
 def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_folder: Path | None = None,
-               prefilter: bool = True) -> LintRun:
+               prefilter: bool = True, progress: Callable[[int, int], None] | None = None) -> LintRun:
     """Lint files and folders.  `jobs`: worker processes; `cache_folder`: where results are kept
-    between runs (None: no cache); `prefilter`: False analyses every file (for tests).
+    between runs (None: no cache); `prefilter`: False analyses every file (for tests); `progress`:
+    called with (files analysed, files to analyse) before the analysis and as each file ends.
 
     The project-level rules run only when every path is a folder: a list of files (pre-commit,
     an editor) does not show the whole project."""
@@ -98,12 +99,20 @@ def lint_paths(paths: Iterable[Path], config: Config, *, jobs: int = 1, cache_fo
         else:
             to_analyse.append((path, data, key))
 
+    done = 0
+
     def finished(index: int, result: FileResult) -> None:
+        nonlocal done
         path, _, key = to_analyse[index]
         kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
         store(cache, key, result, scan)  # now: a run stopped midway keeps what it finished
+        if progress is not None:
+            done += 1
+            progress(done, len(to_analyse))
 
     holders = frozenset(scan.relevant) if scan.complete else None  # where Redis values can be
+    if progress is not None:
+        progress(0, len(to_analyse))
     _analyse(to_analyse, config, roots, holders, jobs, facts=whole_project, finished=finished)
     run.analysed = len(to_analyse)
 
