@@ -7,13 +7,13 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
 
 from redis_lint import __version__
-from redis_lint.catalogue import BY_CODE, RULES
+from redis_lint.catalogue import RULES
 from redis_lint.config import Config, ConfigError, Selection, load_config
 from redis_lint.config.resolve import Configurations
 from redis_lint.config.loader import check_code
@@ -48,6 +48,31 @@ class RedisLintError(click.ClickException):
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"redis-lint: error: {self.format_message()}", err=True)
+
+
+class ServerAddress(click.ParamType):
+    """host:port or a redis://, rediss://, unix:// URL, checked before redis-py sees it."""
+
+    name = "server"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from redis_lint.runtime.address import AddressError, server_url
+
+        try:
+            return server_url(str(value))
+        except AddressError as error:
+            self.fail(str(error), param, ctx)
+
+
+def _configuration_in_use(config: Config) -> str:
+    """Which configuration a command read, for its output."""
+    if config.source is None:
+        return f"configuration: none found from {Path.cwd()}; the built-in policy applies"
+    return f"configuration: {config.source}"
+
+
+def _source(config: Config) -> str | None:
+    return None if config.source is None else str(config.source)
 
 
 def _codes_option(value: str | None, option: str) -> tuple[str, ...] | None:
@@ -123,12 +148,14 @@ def check(paths: tuple[Path, ...], select: str | None, extend_select: str | None
     if fix or diff:
         _apply_fixes(paths, configs, unsafe=unsafe_fixes, diff=diff, quiet=quiet)
     cache_folder = None if no_cache or debug else (cache_dir or _cache_in_project_root)
-    with _config_errors():  # a broken configuration below a folder is found while walking it
-        run = lint_paths(paths, configs, jobs=jobs or default_jobs(), cache_folder=cache_folder)
+    from redis_lint import formats, progress
+
+    shown = progress.wanted(sys.stderr, quiet=quiet, machine_format=output_format not in formats.COLORED)
+    with _config_errors(), (progress.TerminalProgress(sys.stderr) if shown else nullcontext()) as bar:
+        # (a broken configuration below a folder is found while walking it)
+        run = lint_paths(paths, configs, jobs=jobs or default_jobs(), cache_folder=cache_folder, progress=bar)
     for problem in run.problems:
         click.echo(f"redis-lint: {problem}", err=True)
-
-    from redis_lint import formats
 
     if statistics:
         report = formats.statistics(run.findings)
@@ -238,22 +265,28 @@ def language_server() -> None:
 
 @cli.command()
 def rules() -> None:
-    """List every rule: code, name and summary."""
+    """List every rule: code, name, whether --fix rewrites it, whether it is on by default, summary."""
     width = max(len(rule.name) for rule in RULES)
+    click.echo(f"{'code':<6}  {'name':<{width}}  {'fix':<6}  {'default':<7}  summary")
     for rule in RULES:
-        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
+        default = "on" if rule.default else "opt-in"
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.fix or '-':<6}  {default:<7}  {rule.summary}")
+    click.echo("\nfix unsafe: `check --fix --unsafe-fixes` rewrites findings (it changes behaviour: see --diff "
+               "first); opt-in: runs only when its full code is selected.", err=True)
 
 
 @cli.command()
-@click.argument("code")
-def explain(code: str) -> None:
-    """Print the documentation page of rule CODE (e.g. RDS101)."""
-    code = code.strip().upper()
-    if code not in BY_CODE:
-        raise RedisLintError(f"unknown rule code {code!r}; `redis-lint rules` lists them")
-    page = read_page(code)
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation page of RULE, given by code or name (RDS101 or missing-ttl)."""
+    from redis_lint.catalogue import find_rule
+
+    found = find_rule(rule)
+    if isinstance(found, str):
+        raise RedisLintError(found)
+    page = read_page(found.code)
     if page is None:
-        raise RedisLintError(f"the page of {code} is missing from this installation")
+        raise RedisLintError(f"the page of {found.code} is missing from this installation")
     click.echo(page.rstrip())
 
 
@@ -312,8 +345,11 @@ def _write_runtime(findings: list, output: Path | None, quiet: bool) -> None:  #
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--runtime", "runtime_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Runtime findings written by `redis-lint run --output`.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A TOML file to read instead of the nearest pyproject.toml's [tool.redis-lint], "
+                   "for the static analysis and the watched command.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (for people) or json (for scripts).")
 def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Path | None, output_format: str) -> None:
     """Compare static findings on PATHS with runtime findings.
 
@@ -339,28 +375,36 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
             raise RedisLintError(f"{runtime_file}: not a runtime findings file ({error})") from None
     with _config_errors():
         static = lint_paths(paths, configs).findings
+    config = configs.for_path((paths or (Path("."),))[0])  # the one named: the first path's
     result = compare_findings(static, runtime)
-    click.echo(json.dumps(result.as_dict(), indent=2) if output_format == "json" else report(result))
+    if output_format == "json":
+        click.echo(json.dumps({**result.as_dict(), "configuration": _source(config)}, indent=2))
+    else:
+        click.echo(f"{_configuration_in_use(config)}\n{report(result)}")
     sys.exit(EXIT_FINDINGS if result.runtime_only else EXIT_CLEAN)
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("server", type=ServerAddress())
 @click.option("--count", default=500, show_default=True, help="Keys asked per SCAN batch.")
 @click.option("--pause", default=0.01, show_default=True, help="Seconds to wait between batches.")
 @click.option("--max-keys", type=int, default=None, help="Stop after this many keys.")
 @click.option("--memory-samples", default=0, show_default=True, help="MEMORY USAGE calls per template.")
 @click.option("--match", default=None, help="Only keys matching this SCAN pattern.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A TOML file whose policy (namespaces, TTL limits) judges the keys, instead of the "
+                   "[tool.redis-lint] of the nearest pyproject.toml above the current folder.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (for people) or json (for scripts).")
 @click.option("--role", "roles", type=click.Choice(["cache", "persistent"]), multiple=True,
               help="What the server holds: a cache must evict (RDS802), persistent data must be saved (RDS806).")
-def audit(url: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
+def audit(server: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
           config_path: Path | None, output_format: str, roles: tuple[str, ...]) -> None:
     """Audit a live server, read-only: its memory, eviction, AUTH and TLS settings (RDS801-RDS806)
     and hit ratio, then its keyspace: keys without TTL, TTLs over policy, naming.
 
-    URL is a redis:// or rediss:// URL. Exits 1 when a setting or a key template breaks a rule.
+    SERVER is host:port, or a redis://, rediss:// (TLS) or unix:// URL, e.g. localhost:6379 or
+    redis://:PASSWORD@cache.internal:6379/0. Exits 1 when a setting or a key template breaks a rule.
     """
     from redis_lint.runtime.audit import audit as run_audit
     from redis_lint.runtime.audit import format_text, redact_url
@@ -373,17 +417,19 @@ def audit(url: str, count: int, pause: float, max_keys: int | None, memory_sampl
         click.echo(f"\rscanned {scanned} keys", err=True, nl=False)
 
     try:
-        settings = server_report(url, cache="cache" in roles, persistent="persistent" in roles)
-        report = run_audit(url, config.policy, count=count, pause=pause, max_keys=max_keys,
+        settings = server_report(server, cache="cache" in roles, persistent="persistent" in roles)
+        report = run_audit(server, config.policy, count=count, pause=pause, max_keys=max_keys,
                            memory_samples=memory_samples, match=match, progress=progress if interactive else None)
     except Exception as error:  # connection refused, bad URL, auth: one line
-        raise RedisLintError(f"cannot audit {redact_url(url)}: {type(error).__name__}: {error}") from None
+        raise RedisLintError(f"cannot audit {redact_url(server)}: {type(error).__name__}: {error}") from None
     if interactive:
         click.echo("", err=True)
     if output_format == "json":
-        click.echo(json.dumps({**report.as_dict(), "server_settings": settings.as_dict()}, indent=2))
+        click.echo(json.dumps({**report.as_dict(), "server_settings": settings.as_dict(),
+                               "configuration": _source(config)}, indent=2))
     else:
-        click.echo(f"{format_server_text(settings)}\n\n{format_text(report)}")
+        # the configuration judges the keys, not the server: named where the keys are
+        click.echo(f"{format_server_text(settings)}\n\n{_configuration_in_use(config)}\n{format_text(report)}")
     sys.exit(EXIT_FINDINGS if report.has_problems or settings.problems else EXIT_CLEAN)
 
 

@@ -36,7 +36,8 @@ def test_text_output_and_exit_code(project: Path) -> None:
     result = invoke("check")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "app/bad.py:4:5: RDS302 flushall() runs FLUSHALL, which deletes every key of the database: "
+        "app/bad.py:4:5: RDS302 flushall() runs FLUSHALL, which empties every database of the server, not only "
+        "the client's: "
         "delete the keys you own by name; give tests their own database or server",
         'app/bad.py:5:11: RDS202 key "Cache:user:1" has upper-case letters: use "cache:user:1"',
     ]
@@ -100,8 +101,23 @@ def test_folder_of_binary_files(project: Path) -> None:
 
 def test_rules_lists_every_rule() -> None:
     lines = invoke("rules").stdout.splitlines()
-    assert [line.split()[0] for line in lines] == [rule.code for rule in RULES]
-    assert "missing-ttl" in lines[1]
+    assert lines[0].split() == ["code", "name", "fix", "default", "summary"]
+    assert [line.split()[0] for line in lines[1:]] == [rule.code for rule in RULES]
+    assert lines[2].split()[:4] == ["RDS101", "missing-ttl", "unsafe", "on"]
+
+
+def test_rules_marks_fixable_and_opt_in_rules() -> None:
+    rows = {line.split()[0]: line.split()[2:4] for line in invoke("rules").stdout.splitlines()[1:]}
+    assert {code for code, (fix, _) in rows.items() if fix == "unsafe"} == {"RDS101", "RDS202", "RDS501", "RDS503",
+                                                                         "RDS702"}
+    assert {code for code, (_, default) in rows.items() if default == "opt-in"} == {"RDS703", "RDS900"}
+    assert set(fix for fix, _ in rows.values()) == {"unsafe", "-"}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_a_rule_marked_fixable_is_the_one_its_page_says_is_fixed(rule) -> None:  # type: ignore[no-untyped-def]
+    fix = (REPO / "rules" / f"{rule.code}.md").read_text().split("\n## Fix\n", 1)[1]
+    assert (rule.fix == "unsafe") == ("--fix --unsafe-fixes" in " ".join(fix.split()))
 
 
 def test_explain_prints_the_rule_page() -> None:
@@ -111,10 +127,24 @@ def test_explain_prints_the_rule_page() -> None:
     assert (REPO / "rules" / "RDS101.md").read_text().strip() == result.stdout.strip()
 
 
-def test_explain_unknown_code() -> None:
-    result = invoke("explain", "RDS999")
+@pytest.mark.parametrize("name", ["missing-ttl", "MISSING-TTL", "missing_ttl", " missing-ttl "])
+def test_explain_by_name(name: str) -> None:
+    assert invoke("explain", name).stdout == invoke("explain", "RDS101").stdout
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("RDS999", "unknown rule code 'RDS999'; `redis-lint rules` lists every rule"),
+    ("mising-ttl", "unknown rule 'mising-ttl': did you mean missing-ttl (RDS101)? `redis-lint rules` lists every rule"),
+    ("ttl", "unknown rule 'ttl': did you mean missing-ttl (RDS101) or ttl-over-policy (RDS102)? "
+            "`redis-lint rules` lists every rule"),
+    ("lock-release", "unknown rule 'lock-release': did you mean lock-unsafe-release (RDS502)? "
+                     "`redis-lint rules` lists every rule"),
+    ("banana", "unknown rule 'banana'; `redis-lint rules` lists every rule"),
+])
+def test_explain_unknown_rule(given: str, said: str) -> None:
+    result = invoke("explain", given)
     assert result.exit_code == 2
-    assert "unknown rule code 'RDS999'" in result.stderr
+    assert result.stderr == f"redis-lint: error: {said}\n"
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["rules"], ["explain"]])

@@ -170,7 +170,7 @@ def test_audit_of_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("url", "shown"),
     [("redis://:pw@host:6380/2", "redis://host:6380/2"), ("rediss://u:p@[::1]:6379", "rediss://[::1]:6379"),
-     ("redis://localhost", "redis://localhost")],
+     ("redis://localhost", "redis://localhost"), ("unix://u:p@/run/r.sock?db=1&password=p", "unix:///run/r.sock")],
 )
 def test_urls_are_shown_without_credentials(url: str, shown: str) -> None:
     assert redact_url(url) == shown

@@ -54,7 +54,7 @@ def test_a_server_with_a_known_configuration(tmp_path: Path) -> None:
     [("redis://:pw@127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
      ("rediss://app:pw@[::1]:6380/1?ssl_cert_reqs=none", "rediss://[::1]:6380/1?ssl_cert_reqs=none"),
      ("redis://127.0.0.1/0?username=app&password=pw&socket_timeout=1", "redis://127.0.0.1/0?socket_timeout=1"),
-     ("unix:///run/redis.sock?db=2&password=pw", "unix:/run/redis.sock?db=2")],
+     ("unix:///run/redis.sock?db=2&password=pw", "unix:///run/redis.sock?db=2")],
 )
 def test_the_auth_probe_leaves_every_credential_out(url: str, anonymous: str) -> None:
     assert anonymous_url(url) == anonymous

@@ -60,11 +60,13 @@ def default_jobs() -> int:
 
 
 def lint_paths(paths: Iterable[Path], config: Config | Configurations, *, jobs: int = 1,
-               cache_folder: Path | Callable[[Config], Path] | None = None, prefilter: bool = True) -> LintRun:
+               cache_folder: Path | Callable[[Config], Path] | None = None, prefilter: bool = True,
+               progress: Callable[[int, int], None] | None = None) -> LintRun:
     """Lint files and folders.  `config`: one configuration for every file, or each file's own
     (redis_lint.config.resolve); `jobs`: worker processes; `cache_folder`: where results are kept
     between runs, or a function of each configuration (None: no cache); `prefilter`: False
-    analyses every file (for tests).
+    analyses every file (for tests); `progress`: called with (files analysed, files to analyse)
+    before the analysis of each project and as each file ends.
 
     The files of each configuration are linted as one project, the projects one after the other:
     what a file gets does not depend on the other paths of the run, nor on their order.  The
@@ -84,13 +86,14 @@ def lint_paths(paths: Iterable[Path], config: Config | Configurations, *, jobs: 
         own_paths = [p for p in paths if configs.for_path(p) == group_config] or paths
         folder = cache_folder(group_config) if callable(cache_folder) else cache_folder
         _lint_project(run, own_paths, files, server_configs, group_config, jobs=jobs, cache_folder=folder,
-                      prefilter=prefilter, whole_project=whole_project)
+                      prefilter=prefilter, whole_project=whole_project, progress=progress)
     run.findings.sort(key=Finding.sort_key)
     return run
 
 
 def _lint_project(run: LintRun, paths: list[Path], files: list[Path], server_configs: list[Path], config: Config,
-                  *, jobs: int, cache_folder: Path | None, prefilter: bool, whole_project: bool) -> None:
+                  *, jobs: int, cache_folder: Path | None, prefilter: bool, whole_project: bool,
+                  progress: Callable[[int, int], None] | None) -> None:
     """Lint the files one configuration applies to, adding to `run`."""
     roots = project_roots(paths, config.root if config.source is not None else None)
     if config.source is not None:
@@ -121,11 +124,19 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[Path], server_con
         else:
             to_analyse.append((path, data, key))
 
+    done = 0
+
     def finished(index: int, result: FileResult) -> None:
+        nonlocal done
         path, _, key = to_analyse[index]
         kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
         store(cache, key, result, scan)  # now: a run stopped midway keeps what it finished
+        if progress is not None:
+            done += 1
+            progress(done, len(to_analyse))
 
+    if progress is not None:
+        progress(0, len(to_analyse))
     _analyse(to_analyse, config, roots, scan, jobs, facts=whole_project, finished=finished)
     run.analysed += len(to_analyse)
 

@@ -16,20 +16,22 @@ from redis_lint.semantics.commands import ADMIN_COMMANDS, FLUSHES, KEYSPACE_WALK
 
 class CommandFamilyRule(Rule):
     commands: ClassVar[frozenset[str]]
-    why: ClassVar[str]
+    why: ClassVar[str] = ""  # what the commands do, unless `whys` says it for each
+    whys: ClassVar[dict[str, str]] = {}
     instead: ClassVar[str]
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if call.command in self.commands:
-                yield Violation(call.node, self.message(f"{call.method}() runs {call.command}"))
+                yield Violation(call.node, self.message(f"{call.method}() runs {call.command}", call.command))
             for command in call.lua_commands:
                 if command in self.commands:
-                    yield Violation(call.node, self.message(f"the Lua script passed to {call.method}() calls {command}"))
+                    yield Violation(call.node, self.message(
+                        f"the Lua script passed to {call.method}() calls {command}", command))
 
-    def message(self, what: str) -> str:
+    def message(self, what: str, command: str) -> str:
         """`what` names the command and how it was sent; shared with the runtime."""
-        return f"{what}, {self.why}: {self.instead}"
+        return f"{what}, {self.whys.get(command, self.why)}: {self.instead}"
 
 
 class KeysCommand(CommandFamilyRule):
@@ -42,7 +44,11 @@ class KeysCommand(CommandFamilyRule):
 class FlushCommand(CommandFamilyRule):
     code = "RDS302"
     commands = FLUSHES
-    why = "which deletes every key of the database"
+    # the scope is the point: FLUSHALL does not stop at the client's database
+    whys = {
+        "FLUSHALL": "which empties every database of the server, not only the client's",
+        "FLUSHDB": "which deletes every key of the client's database, not only this code's",
+    }
     instead = "delete the keys you own by name; give tests their own database or server"
 
 
@@ -56,7 +62,20 @@ class ScanCommand(CommandFamilyRule):
 class AdminCommand(CommandFamilyRule):
     code = "RDS304"
     commands = ADMIN_COMMANDS
-    why = "a server administration command"
+    # what each does to the whole server, for every client: the reason it is not the application's
+    whys = {
+        "DEBUG": "which can block (DEBUG SLEEP), crash (DEBUG SEGFAULT) or reload the whole server",
+        "CONFIG SET": "which changes the server's configuration for every client",
+        "CONFIG REWRITE": "which rewrites the server's configuration file",
+        "CONFIG RESETSTAT": "which resets the statistics the server reports (INFO) for every client",
+        "SHUTDOWN": "which stops the server",
+        "MONITOR": "which streams every client's commands, secrets included, and slows the server",
+        "SAVE": "which blocks the server, every client, until the whole dataset is written to disk",
+        "REPLICAOF": "which makes the server a replica of another, discarding its own data, or promotes it",
+        "SLAVEOF": "which makes the server a replica of another, discarding its own data, or promotes it",
+        "SCRIPT FLUSH": "which removes every Lua script cached on the server, other applications' included",
+        "CLIENT KILL": "which disconnects other clients of the server",
+    }
     instead = "configure and operate the server from its deployment, not from application code"
 
 

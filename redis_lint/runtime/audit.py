@@ -38,8 +38,10 @@ class ReadOnlyConnection:
     def __init__(self, url: str) -> None:
         import redis
 
-        # lib_name/lib_version None: no CLIENT SETINFO on connect
-        self._client = redis.Redis.from_url(url, lib_name=None, lib_version=None, socket_timeout=30)
+        from redis_lint.runtime.handshake import no_client_setinfo, parameters_of
+
+        quiet = no_client_setinfo(parameters_of(redis.Redis.__init__))
+        self._client = redis.Redis.from_url(url, socket_timeout=30, **quiet)
 
     def call(self, *args: Any) -> Any:
         self._check(args)
@@ -119,6 +121,8 @@ class AuditReport:
 def redact_url(url: str) -> str:
     """The URL without its password (and user), for display."""
     parts = urlsplit(url)
+    if parts.scheme.lower() == "unix":
+        return f"unix://{parts.path}"
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"

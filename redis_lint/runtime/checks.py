@@ -66,13 +66,14 @@ class CommandChecker:
             self.round_trip(name, site, frame, entry)
         rule = family_rule(name)
         if rule is not None:
-            self.recorder.add(site, rule.code, rule.message(f"{name} was sent"))
+            self.recorder.add(site, rule.code, rule.message(f"{name} was sent", name))
         script = self._script(name, args)
         if script:
             for called in lua_commands(script):
                 rule = family_rule(called)
                 if rule is not None:
-                    self.recorder.add(site, rule.code, rule.message(f"a Lua script sent with {name} calls {called}"))
+                    message = rule.message(f"a Lua script sent with {name} calls {called}", called)
+                    self.recorder.add(site, rule.code, message)
         given = expiries(name, args)
         if name == "SETNX" or name == "SET" and any(a == "NX" or a == b"NX" for a in args[3:]):
             self._lock(name, args, site, given)

@@ -132,6 +132,8 @@ def anonymous_url(url: str) -> str:
     parts = urlsplit(url)
     host = f"[{parts.hostname}]" if parts.hostname and ":" in parts.hostname else parts.hostname or ""
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in ("username", "password")])
+    if parts.scheme.lower() == "unix":  # urlunsplit would write unix:/path, which redis-py refuses
+        return f"unix://{parts.path}" + (f"?{query}" if query else "")
     return urlunsplit((parts.scheme, host + (f":{parts.port}" if parts.port else ""), parts.path, query, ""))
 
 

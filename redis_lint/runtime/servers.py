@@ -15,6 +15,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from redis_lint.runtime.handshake import no_client_setinfo, without_client_info
+
 CHECK_TIMEOUT = 2.0  # seconds: at most this long to connect, and for each reply
 
 # Connection settings that are the application's live objects, not settings: a maintenance
@@ -65,7 +67,8 @@ class Server:
         for base in connection_class.__mro__[1:]:
             if "__init__" in vars(base):
                 accepted |= set(inspect.signature(base.__init__).parameters)
-        settings = {k: v for k, v in self._settings.items() if k in accepted}
+        settings = {k: v for k, v in without_client_info(self._settings).items() if k in accepted}
+        settings.update(no_client_setinfo(accepted))  # the check's connection is ours, not the application's
         for name in ("socket_timeout", "socket_connect_timeout"):
             if name in accepted:
                 settings[name] = min(settings.get(name) or CHECK_TIMEOUT, CHECK_TIMEOUT)
