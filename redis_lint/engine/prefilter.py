@@ -134,9 +134,10 @@ class Prefilter:
         return list(callers)
 
     def inform(self, project: ProjectIndex) -> None:
-        """Hand the analysis what the scan found: where Redis values can be, the modules' summaries
-        and the project's expiring helpers."""
+        """Hand the analysis what the scan found: where Redis values can be, the modules' summaries,
+        the callers of each name and the project's expiring helpers."""
         project.value_holders = frozenset(self.relevant) if self.complete else None
+        project.scanned_callers = self.files_calling if self.complete else None
         project.summaries = self.summaries
         project.expiring_helpers = self.expiring_helpers
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +63,8 @@ class ProjectIndex:
         # model they were derived from is the one the index holds.
         self.across_modules: dict[object, object] = {}
         self.expiring_helpers: ExpiringHelpers | None = None
+        # The callers of a name as the prefilter found them in the bytes it read (None: read them here).
+        self.scanned_callers: Callable[[str], list[Path]] | None = None
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -221,6 +223,8 @@ class ProjectIndex:
         ones worth parsing when looking for the callers of a function or class."""
         if by.path is not None:
             self.read_callers.setdefault(by.path, set()).add(name)
+        if self.scanned_callers is not None:
+            return self.scanned_callers(name)
         if self._calls_by_name is None:
             self._calls_by_name = calls_by_name(_readable(project_files(self._roots, _MAX_FILES) or []))
         return self._calls_by_name.get(name, [])
