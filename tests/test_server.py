@@ -9,6 +9,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+pytestmark = pytest.mark.slow  # the language server in a subprocess
+
 BAD = "import redis\n\n\ndef purge(r: redis.Redis) -> None:\n    r.flushall()\n"
 
 
