@@ -8,6 +8,18 @@ from redis_lint.catalogue import BY_CODE
 
 
 @dataclass(frozen=True)
+class Related:
+    """Another place in the same file that a finding is about (a call that uses the key the
+    finding reports where it is built): SARIF's relatedLocations, LSP's relatedInformation."""
+
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Finding:
     path: str  # as shown to the user (relative to the working directory when below it)
     line: int  # 1-based
@@ -18,6 +30,7 @@ class Finding:
     end_column: int
     fix: str | None = None  # what `--fix` would change, when the rule knows a fix
     fix_safe: bool = False  # False: it changes behaviour, applied only with --unsafe-fixes
+    related: tuple[Related, ...] = ()  # in the same file, sorted
 
     @property
     def name(self) -> str:

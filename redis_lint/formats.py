@@ -83,17 +83,22 @@ def sarif(findings: list[Finding]) -> str:
     """SARIF 2.1.0, with every rule's metadata from the catalogue and its page."""
     index = {rule.code: i for i, rule in enumerate(RULES)}
     rules = [_sarif_rule(rule.code) for rule in RULES]
-    results = [{
-        "ruleId": f.code,
-        "ruleIndex": index[f.code],
-        "level": "error",
-        "message": {"text": f.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": Path(f.path).as_posix(), "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line,
-                       "endColumn": max(f.end_column, f.column)},
-        }}],
-    } for f in findings]
+    results = []
+    for f in findings:
+        result: dict[str, object] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": "error",
+            "message": {"text": f.message},
+            "locations": [{"physicalLocation": _sarif_place(f.path, f.line, f.column, f.end_line, f.end_column)}],
+        }
+        if f.related:
+            result["relatedLocations"] = [{
+                "id": number,
+                "physicalLocation": _sarif_place(f.path, r.line, r.column, r.end_line, r.end_column),
+                "message": {"text": r.message},
+            } for number, r in enumerate(f.related, start=1)]
+        results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -105,6 +110,12 @@ def sarif(findings: list[Finding]) -> str:
         }],
     }
     return json.dumps(log, indent=2) + "\n"
+
+
+def _sarif_place(path: str, line: int, column: int, end_line: int, end_column: int) -> dict[str, object]:
+    return {"artifactLocation": {"uri": Path(path).as_posix(), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": line, "startColumn": column, "endLine": end_line,
+                       "endColumn": max(end_column, column)}}
 
 
 def statistics(findings: list[Finding]) -> str:

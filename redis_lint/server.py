@@ -32,23 +32,30 @@ def _findings(uri: str) -> list[Finding]:
     return lint_source(document.source, path=path, display=str(path), config=config, project=project_for(config))
 
 
-def _diagnostic(finding: Finding) -> types.Diagnostic:
+def _range(line: int, column: int, end_line: int, end_column: int) -> types.Range:
+    return types.Range(start=types.Position(line=line - 1, character=column - 1),
+                       end=types.Position(line=end_line - 1, character=end_column - 1))
+
+
+def _diagnostic(finding: Finding, uri: str) -> types.Diagnostic:
     page = page_path(finding.code)
     return types.Diagnostic(
-        range=types.Range(start=types.Position(line=finding.line - 1, character=finding.column - 1),
-                          end=types.Position(line=finding.end_line - 1, character=finding.end_column - 1)),
+        range=_range(finding.line, finding.column, finding.end_line, finding.end_column),
         message=finding.message,
         severity=types.DiagnosticSeverity.Warning,
         code=finding.code,
         code_description=types.CodeDescription(href=page.as_uri()) if page is not None else None,
         source="redis-lint",
+        related_information=[types.DiagnosticRelatedInformation(
+            location=types.Location(uri=uri, range=_range(r.line, r.column, r.end_line, r.end_column)),
+            message=r.message) for r in finding.related] or None,
         data={"fix": finding.fix},
     )
 
 
 def _publish(uri: str) -> None:
     document = server.workspace.get_text_document(uri)
-    diagnostics = [_diagnostic(f) for f in _findings(uri)]
+    diagnostics = [_diagnostic(f, uri) for f in _findings(uri)]
     server.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version))
 

@@ -9,10 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.corpus import SYNTHETIC_APP, synthetic_app
 from bench.speed import ROWS, first_diagnostics
 from redis_lint.engine.prefilter import Prefilter
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # the corpus and the language server
 
 
 def test_the_generated_application_is_the_case_of_a_re_exported_client(tmp_path: Path) -> None:

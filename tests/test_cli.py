@@ -54,7 +54,7 @@ def test_json_output(project: Path) -> None:
     findings = json.loads(result.stdout)
     assert findings[0] == {
         "path": "app/bad.py", "line": 4, "column": 5, "end_line": 4, "end_column": 17, "code": "RDS302",
-        "name": "flush-command", "message": findings[0]["message"], "fix": None,
+        "name": "flush-command", "message": findings[0]["message"], "fix": None, "related": [],
     }
     assert result.exit_code == 1
 

@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # runs of the CLI in subprocesses, with worker processes
+
 TIMEOUT = 300
 
 

@@ -21,6 +21,8 @@ from redis_lint.runtime.compare import compare
 from redis_lint.runtime.runner import load_runtime_file
 from tests.conftest import REPO, RedisServer, running_redis_server
 
+pytestmark = pytest.mark.slow  # the fixture apps against a real redis-server
+
 DRIVERS = REPO / "fixtures" / "drivers"
 
 

@@ -160,3 +160,22 @@ def test_each_fix_parses_resolves_its_finding_is_idempotent_and_touches_nothing_
     fixed_lines = set(line.splitlines())
     for tag, old in touched:  # only the fixed statement changed (and an import may have been added)
         assert tag in ("replace", "insert") and set(old) <= fixed_lines, (tag, old)
+
+
+def test_renaming_a_key_renames_it_at_every_call_that_writes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one RDS202 finding for the key used by three calls; its fix must rename all three literals
+    # at once (in more places than fix passes, too), or the calls would part ways
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "app" / "redis" / "client.py"
+    path.parent.mkdir(parents=True)
+    calls = "".join(f'    r.hget("cache:user:1:Settings", "f{n}")\n' for n in range(7))
+    path.write_text("import redis\n\n\ndef work(r: redis.Redis) -> None:\n" + calls)
+    result = check("--fix", "--unsafe-fixes", "--select", "RDS202")
+    assert "Fixed 1 finding." in result.stderr
+    assert path.read_text() == "import redis\n\n\ndef work(r: redis.Redis) -> None:\n" + calls.replace("Settings", "settings")
+    # a key written once as a literal and once as a sum of literals is not renamed: a fix that
+    # renamed one of them would part the calls
+    path.write_text('import redis\n\n\ndef work(r: redis.Redis) -> None:\n'
+                    '    r.get("cache:user:1:Settings")\n    r.get("cache:user:1:" + "Settings")\n')
+    result = check("--fix", "--unsafe-fixes", "--select", "RDS202")
+    assert "Fixed 0 findings." in result.stderr and "Found 1 finding" in result.stderr

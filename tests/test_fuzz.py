@@ -31,6 +31,8 @@ from redis_lint.engine.source import SourceError, decode_source
 from redis_lint.rules import PROJECT_RULES
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # generated programs
+
 LONG = os.environ.get("REDIS_LINT_FUZZ_EXAMPLES")
 EXAMPLES = int(LONG) if LONG else 40
 MUTANTS = int(LONG) if LONG else 30

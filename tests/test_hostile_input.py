@@ -193,6 +193,7 @@ def test_a_fifo_in_the_project_does_not_block_a_file_run(tmp_path: Path) -> None
     assert result.returncode == 1
 
 
+@pytest.mark.slow  # a 20 MB file
 def test_a_20_mb_file_is_reported_not_analysed(tmp_path: Path) -> None:
     block = "def handler_{n}(r: redis.Redis, user_id: int) -> None:\n    r.set(f'cache:user:{{user_id}}', b'x')\n\n\n"
     blocks = ["import redis\n\n\n"]

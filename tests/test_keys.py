@@ -8,7 +8,9 @@ import libcst as cst
 import pytest
 
 from redis_lint.semantics.model import ModuleModel
-from tests.conftest import codes
+from redis_lint.config import Config
+from redis_lint.engine.run import lint_paths
+from tests.conftest import codes, lint
 
 
 def template_of(source: str) -> str | None:
@@ -153,3 +155,94 @@ def test_custom_namespaces() -> None:
     config = Config(policy=replace(Policy(), namespaces=("users",)))
     source = 'import redis\ndef f(r: redis.Redis):\n    r.get("users:all:list")\n    r.get("cache:a:b")\n'
     assert codes(source, config=config) == ["RDS203"]
+
+
+# -- one finding per key, where the key is built ------------------------------------------------
+
+ONE_KEY_THREE_CALLS = '''\
+import redis
+
+r = redis.Redis()
+
+
+def save(user_id, data):
+    r.hset(f"User.{user_id}", mapping=data)
+
+
+def load(user_id):
+    return r.hgetall(f"User.{user_id}")
+
+
+def drop(uid):
+    r.delete(f"User.{uid}")
+'''
+
+
+def key_findings(source: str) -> list[tuple[int, str, list[int]]]:
+    """(line, code, lines of the related locations) of the key-naming findings."""
+    return [(f.line, f.code, [r.line for r in f.related]) for f in lint(source)
+            if f.code in ("RDS201", "RDS202", "RDS203")]
+
+
+def test_a_key_used_by_several_calls_is_reported_once_per_rule() -> None:
+    # hset, hgetall and delete of one key: one finding per rule at the first place that builds it,
+    # the other calls as related locations (placeholder names differ: the key does not)
+    assert key_findings(ONE_KEY_THREE_CALLS) == [
+        (7, "RDS201", [11, 15]), (7, "RDS202", [11, 15]), (7, "RDS203", [11, 15])]
+    related = next(f for f in lint(ONE_KEY_THREE_CALLS) if f.code == "RDS201").related
+    assert [(r.line, r.column, r.end_column, r.message) for r in related] == [
+        (11, 22, 39, "the same key is used here"), (15, 14, 27, "the same key is used here")]
+
+
+def test_a_key_is_reported_where_a_variable_constant_or_helper_builds_it() -> None:
+    local = '''\
+        import redis
+        r = redis.Redis()
+        def f(uid):
+            key = f"user:{uid}"
+            r.hset(key, "a", 1)
+            r.expire(key, 60)
+        '''
+    assert key_findings(local) == [(4, "RDS201", [5, 6]), (4, "RDS203", [5, 6])]
+    constant = '''\
+        import redis
+        BOARD = "users.leaderboard"
+        r = redis.Redis()
+        def f(uid):
+            r.zincrby(BOARD, 1, uid)
+        '''
+    assert key_findings(constant) == [(2, "RDS201", [5]), (2, "RDS203", [5])]
+    helper = '''\
+        import redis
+        r = redis.Redis()
+        def profile_key(uid):
+            return f"cache:User:{uid}"
+        def f(uid):
+            r.set(profile_key(uid), 1, ex=60)
+            return r.get(profile_key(uid))
+        '''
+    assert key_findings(helper) == [(4, "RDS202", [6, 7])]
+
+
+def test_different_keys_and_a_helper_of_another_module_stay_apart(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    two_keys = '''\
+        import redis
+        r = redis.Redis()
+        r.get("users.one")
+        r.get("users.two")
+        '''
+    assert key_findings(two_keys) == [(3, "RDS201", []), (3, "RDS203", []), (4, "RDS201", []), (4, "RDS203", [])]
+    # a key built in another module is reported at this module's first call that uses it: a
+    # finding never points into a file other than its own
+    (tmp_path / "keys.py").write_text('def board():\n    return "users.board"\n')
+    (tmp_path / "app.py").write_text(
+        "import redis\nfrom keys import board\nr = redis.Redis()\nr.get(board())\nr.delete(board())\n")
+    config = Config(root=tmp_path)
+    found = [(f.path, f.line, f.code, [r.line for r in f.related])
+             for f in lint_paths([tmp_path / "app.py"], config).findings if f.code != "RDS401"]
+    assert found == [(str(tmp_path / "app.py"), 4, "RDS201", [5]), (str(tmp_path / "app.py"), 4, "RDS203", [5])]
+
+
+def test_noqa_where_the_key_is_built_silences_every_use() -> None:
+    source = ONE_KEY_THREE_CALLS.replace('mapping=data)', 'mapping=data)  # noqa: RDS2')
+    assert key_findings(source) == []

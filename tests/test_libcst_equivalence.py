@@ -26,6 +26,8 @@ from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.scopes import ScopeKind, ScopeTable
 from redis_lint.semantics.walk import FastVisitor
 
+pytestmark = pytest.mark.slow  # every source file of the repository, walked twice
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SNIPPETS = {

@@ -15,6 +15,8 @@ from redis_lint.catalogue import ALL_CODES
 from tests.conftest import REPO
 from tests.test_fixtures import PINNED
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # the real pre-commit
+
 VIOLATING = "import redis\n\n\ndef purge(r: redis.Redis) -> None:\n    r.flushall()\n"
 FIXED = "import redis\n\n\ndef purge(r: redis.Redis) -> None:\n    r.delete('cache:user:1:profile')\n"
 

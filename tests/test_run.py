@@ -100,6 +100,7 @@ def redis_lint(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subp
                           env={**os.environ, **(env or {})}, timeout=600)
 
 
+@pytest.mark.slow  # worker processes
 def test_jobs_give_byte_identical_output() -> None:
     outputs = {jobs: redis_lint("check", "--no-cache", "-j", str(jobs), "--format", "json", "fixtures", cwd=REPO)
                for jobs in (1, 2, 3)}
@@ -197,6 +198,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         pytest.skip(f"cannot download the corpus: {error}")
 
 
+@pytest.mark.slow  # the published corpus
 def test_prefilter_changes_no_finding_on_the_corpus(corpus: list[Path]) -> None:
     # celery (161 files, 3 of them Redis code) is left out to keep CI short: analysing all of it
     # without the prefilter takes a minute; bench/speed.py --verify checks it too.
@@ -207,6 +209,7 @@ def test_prefilter_changes_no_finding_on_the_corpus(corpus: list[Path]) -> None:
         assert filtered.analysed < filtered.files or filtered.files <= 2, root.name
 
 
+@pytest.mark.slow  # the published corpus
 def test_jobs_give_byte_identical_output_on_the_corpus(corpus: list[Path]) -> None:
     folder = corpus[0].parent
     names = [root.name for root in corpus if not root.name.startswith(("celery-", "redis-om-"))]  # CI time
@@ -216,6 +219,7 @@ def test_jobs_give_byte_identical_output_on_the_corpus(corpus: list[Path]) -> No
     assert len(json.loads(outputs[0])) > 150
 
 
+@pytest.mark.slow  # the published corpus
 def test_the_accuracy_evaluation_runs_on_the_corpus(corpus: list[Path]) -> None:
     """bench/realworld/evaluate.py reads the analysis' own structures (models, positions): it must
     keep working, and its figures on two packages stay what the labels say."""

@@ -19,6 +19,8 @@ import redis
 
 from tests.conftest import REPO, RedisServer, running_redis_server
 
+pytestmark = pytest.mark.slow  # a real redis-server
+
 KEYS, WITH_TTL, MISNAMED = 200_000, 5_000, 10_000
 # Commands that change nothing although the server does not flag them read-only: the connection's
 # handshake, and the server report's look at the settings (INFO, CONFIG GET, the default user's ACL).

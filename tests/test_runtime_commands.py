@@ -12,6 +12,8 @@ import redis
 
 from redis_lint.runtime.audit import READ_ONLY_COMMANDS, ReadOnlyConnection, WriteRefused, redact_url
 
+pytestmark = pytest.mark.slow  # a real redis-server and subprocesses
+
 
 def redis_lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "redis_lint", *args], cwd=cwd, capture_output=True, text=True,

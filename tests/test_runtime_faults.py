@@ -33,6 +33,8 @@ from redis_lint.runtime import RuntimeFinding, instrument
 from redis_lint.runtime.servers import CHECK_TIMEOUT
 from tests.conftest import FaultyServer, marked_lines
 
+pytestmark = pytest.mark.slow  # a real redis-server, paused and killed
+
 CONFIG = Config()  # tests/ is an injection point: the clients built here are no finding
 HERE = Path(__file__).name
 MARKERS = marked_lines(__file__)

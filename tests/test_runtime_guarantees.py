@@ -16,6 +16,8 @@ from redis_lint.runtime import instrument, uninstrument
 from redis_lint.runtime.hooks import Hooks
 from tests.conftest import REPO, RedisServer, running_redis_server
 
+pytestmark = pytest.mark.slow  # a real redis-server
+
 
 def workload(client: redis.Redis) -> list[object]:
     """A little of everything, returning every reply."""

@@ -12,6 +12,8 @@ import weakref
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 import redis
 import redis.asyncio
 
@@ -19,6 +21,8 @@ from redis_lint.config import Config
 from redis_lint.runtime import RuntimeFinding, instrument
 from redis_lint.runtime.recorder import KEYS_KEPT_PER_SITE
 from tests.conftest import marked_lines
+
+pytestmark = pytest.mark.slow  # a real redis-server under load
 
 CONFIG = Config()  # tests/ is an injection point: the clients built here are no finding
 HERE = Path(__file__).name

@@ -16,6 +16,8 @@ import redis.asyncio
 from redis_lint.config import Config, Policy
 from redis_lint.runtime import RuntimeFinding, instrument
 
+pytestmark = pytest.mark.slow  # a real redis-server
+
 # Tests live under tests/, an injection point: judge this file as a service module.
 CONFIG = Config(policy=replace(Policy(), injection_points=("main.py",)))
 HERE = Path(__file__).name

@@ -9,6 +9,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+pytestmark = pytest.mark.slow  # the language server in a subprocess
+
 BAD = "import redis\n\n\ndef purge(r: redis.Redis) -> None:\n    r.flushall()\n"
 
 
@@ -72,3 +74,14 @@ async def test_a_syntax_error_is_a_diagnostic_not_a_crash(client: LanguageClient
     uri = await opened(client, "broken.py", "def f(:\n")
     [diagnostic] = client.diagnostics[uri]
     assert diagnostic.code == "RDS000" and diagnostic.range.start.line == 0
+
+
+@pytest.mark.asyncio
+async def test_a_key_finding_names_the_other_calls_as_related_information(client: LanguageClient) -> None:
+    from tests.test_keys import ONE_KEY_THREE_CALLS
+
+    uri = await opened(client, "keys.py", ONE_KEY_THREE_CALLS)
+    [shape] = [d for d in client.diagnostics[uri] if d.code == "RDS201"]
+    assert shape.range.start.line == 6
+    assert [(r.location.uri, r.location.range.start.line, r.message) for r in shape.related_information or []] == [
+        (uri, 10, "the same key is used here"), (uri, 14, "the same key is used here")]

@@ -16,6 +16,8 @@ import redis
 from redis_lint.runtime.server_report import anonymous_url, format_server_text, server_report
 from tests.conftest import running_redis_server
 
+pytestmark = pytest.mark.slow  # a real redis-server
+
 # start_redis_server binds 127.0.0.1 and turns persistence off; these add the rest
 LIMITED = ("--maxmemory", "10mb", "--maxmemory-policy", "allkeys-lru")
 

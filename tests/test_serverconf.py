@@ -406,6 +406,7 @@ def test_every_fixture_configuration_is_one_redis_server_accepts(tmp_path: Path)
             assert redis.Redis(port=port).ping()
 
 
+@pytest.mark.slow  # a real redis-server
 def test_the_reference_apps_redis_conf_runs_the_reference_app(tmp_path: Path) -> None:
     """The compliant configuration is a real one: redis-server starts with it, the default user
     is off, the app user may not run dangerous commands, and the reference app works through it."""

@@ -25,7 +25,8 @@ from redis_lint.engine.cache import _MAX_AGE, Cache
 from redis_lint.engine.interrupt import Stopped
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="Linux signals, prctl and /proc")
+# slow: signals to redis-lint processes; Linux only
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform != "linux", reason="Linux signals, prctl and /proc")]
 
 # Workers take milliseconds to go (prctl(PR_SET_PDEATHSIG), or their parent kills them); the
 # deadline leaves room for a loaded machine.  Before the workers died with their parent, they

@@ -63,11 +63,20 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
     score.errors.extend(f"{package.name}: {problem}" for problem in run.problems)
 
     labelled = set(package.files)
-    found = {(Path(f.path).absolute().relative_to(root).as_posix(), f.line, f.code)
-             for f in run.findings if f.code in SCORED_CODES}
-    found = {item for item in found if item[0] in labelled}
+    uses: set[tuple[str, int, str]] = set()
+    builders: set[tuple[str, int, str]] = set()
+    for f in run.findings:
+        file = Path(f.path).absolute().relative_to(root).as_posix()
+        if f.code not in SCORED_CODES or file not in labelled:
+            continue
+        # labels name the calls: a key finding counts at every call it names (its related locations)
+        uses.update((file, r.line, f.code) for r in f.related)
+        (builders if f.related else uses).add((file, f.line, f.code))
     project = project_index(config)  # one index for the three readings below: each file parsed once
-    found = _at_call_starts(found, package, root, project)
+    site_lines = {(s["file"], s["line"]) for s in package.sites}
+    # where a key is built (a constant, a helper) is no call of its own unless it is one
+    found = _at_call_starts(uses, package, root, project) | {
+        item for item in _at_call_starts(builders, package, root, project) if item[:2] in site_lines}
     expected = {(s["file"], s["line"], code) for s in package.sites for code in s["codes"]}
     calls = {(s["file"], s["line"]): s["call"] for s in package.sites}
     for file, line, code in sorted(found | expected):

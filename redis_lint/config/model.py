@@ -12,7 +12,7 @@ from redis_lint.config.globs import matches_any, path_matches
 
 @dataclass(frozen=True)
 class Policy:
-    """The Redis practices being enforced (defaults: redis-practices.md)."""
+    """The Redis practices being enforced (defaults: rules/policy.md)."""
 
     namespaces: tuple[str, ...] = ("cache", "session", "queue", "lock", "rate")
     max_ttl: tuple[tuple[str, int], ...] = (

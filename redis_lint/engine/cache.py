@@ -25,11 +25,12 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import astuple
 from functools import lru_cache
 from pathlib import Path
 
 from redis_lint import __version__
-from redis_lint.findings import Finding, LocatedFact
+from redis_lint.findings import Finding, LocatedFact, Related
 
 DEFAULT_FOLDER = ".redis_lint_cache"
 _MAX_AGE = 14 * 24 * 3600  # seconds an unused entry is kept
@@ -154,7 +155,8 @@ def _remove_tree(folder: Path) -> None:
 def to_entry(findings: list[Finding], facts: list[LocatedFact], noqa: dict[int, frozenset[str]],
              modules: dict[str, str], callers: dict[str, list[str]], helpers: dict[str, list[str]]) -> dict:
     return {
-        "findings": [[getattr(f, name) for name in Finding.__dataclass_fields__] for f in findings],
+        "findings": [[getattr(f, name) if name != "related" else [list(astuple(r)) for r in f.related]
+                      for name in Finding.__dataclass_fields__] for f in findings],
         "facts": [[getattr(f, name) for name in LocatedFact.__dataclass_fields__] for f in facts],
         "noqa": {str(line): sorted(codes) for line, codes in noqa.items()},
         "modules": modules,  # module file -> digest of its bytes ("" when it could not be read)
@@ -164,7 +166,7 @@ def to_entry(findings: list[Finding], facts: list[LocatedFact], noqa: dict[int, 
 
 
 def from_entry(entry: dict) -> tuple[list[Finding], list[LocatedFact], dict[int, frozenset[str]]]:
-    return ([Finding(*values) for values in entry["findings"]],
+    return ([Finding(*values[:-1], related=tuple(Related(*r) for r in values[-1])) for values in entry["findings"]],
             [LocatedFact(*values) for values in entry["facts"]],
             {int(line): frozenset(codes) for line, codes in entry["noqa"].items()})
 

@@ -66,7 +66,7 @@ def fix_source(source: str, *, path: Path, config: Config, unsafe: bool,
         chosen = _outermost(module, fixes)
         if not chosen:
             break
-        fixed = module.visit(_Replace({id(f.node): f.replacement for f in chosen}))
+        fixed = module.visit(_Replace({id(node): replacement for f in chosen for node, replacement in f.edits()}))
         needed = sorted({name for f in chosen for name in f.imports})
         if needed:
             # here: libcst's codemod machinery (with its matchers) costs half a second to import
@@ -83,8 +83,14 @@ def fix_source(source: str, *, path: Path, config: Config, unsafe: bool,
 
 
 def _outermost(module: cst.Module, fixes: list[Fix]) -> list[Fix]:
-    """One fix per node, none inside another's node (that one waits for the next pass)."""
-    targets = {id(f.node): f for f in fixes}
+    """One fix per node, none with a node inside another's node (that one waits for the next pass)."""
+    owners: dict[int, Fix] = {}
+    for f in fixes:  # two fixes of one node: the later rule's, as before fixes had several nodes
+        for node, _ in f.edits():
+            owners[id(node)] = f
+    chosen = [f for f in {id(f): f for f in owners.values()}.values()
+              if all(owners[id(node)] is f for node, _ in f.edits())]
+    targets = {id(node): f for f in chosen for node, _ in f.edits()}
     inside: set[int] = set()
 
     class Nesting(cst.CSTVisitor):
@@ -102,7 +108,8 @@ def _outermost(module: cst.Module, fixes: list[Fix]) -> list[Fix]:
                 self.depth -= 1
 
     module.visit(Nesting())
-    return [f for key, f in targets.items() if key not in inside]
+    deferred = {id(targets[key]) for key in inside}
+    return [f for f in chosen if id(f) not in deferred]
 
 
 class _Replace(cst.CSTTransformer):

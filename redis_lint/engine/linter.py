@@ -21,9 +21,10 @@ from redis_lint.config import Config
 from redis_lint.engine.run import display_path
 from redis_lint.engine.noqa import ALL, Suppressions, is_silenced, suppressions
 from redis_lint.engine.source import SourceError, decode_source, read_source, unparsable
-from redis_lint.findings import Finding, LocatedFact
+from redis_lint.findings import Finding, LocatedFact, Related
 from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.model import ModuleModel
+from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.project import ProjectIndex
 
 PARSE_ERROR = "RDS000"
@@ -166,14 +167,22 @@ def _analyse_source(source: str, *, path: Path, display: str, config: Config, ap
         lines = {fact.line for fact in result.facts}
         result.noqa = {line: ALL for line in lines} if silenced.skip_file else {
             line: by_line[line] for line in lines if line in by_line}
+    positions = model.index.positions
     result.findings = sorted({
         Finding(display, where.start.line, where.start.column + 1, code, violation.message,
                 where.end.line, where.end.column + 1,
                 fix=violation.fix.description if violation.fix else None,
-                fix_safe=bool(violation.fix and violation.fix.safe))
+                fix_safe=bool(violation.fix and violation.fix.safe),
+                related=_related(violation, positions))
         for code, violation, where in located
     }, key=Finding.sort_key)
     return result
+
+
+def _related(violation: Violation, positions: Positions) -> tuple[Related, ...]:
+    places = {Related((where := positions[node]).start.line, where.start.column + 1, where.end.line,
+                      where.end.column + 1, message) for node, message in violation.related}
+    return tuple(sorted(places, key=lambda r: (r.line, r.column, r.message)))
 
 
 def _facts(model: ModuleModel, source: str, path: Path, display: str, config: Config) -> list[LocatedFact]:

@@ -25,6 +25,12 @@ class Fix:
     replacement: cst.CSTNode
     safe: bool = False
     imports: tuple[str, ...] = ()  # modules the replacement needs imported ("uuid")
+    # more (node, replacement) pairs applied together with this one: renaming a key written as
+    # the same literal at several calls must rename every one of them, or the calls part ways
+    also: tuple[tuple[cst.CSTNode, cst.CSTNode], ...] = ()
+
+    def edits(self) -> tuple[tuple[cst.CSTNode, cst.CSTNode], ...]:
+        return ((self.node, self.replacement), *self.also)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Violation:
     node: cst.CSTNode  # where the finding points
     message: str
     fix: Fix | None = None
+    related: tuple[tuple[cst.CSTNode, str], ...] = ()  # other nodes of the module it is about, and why
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 static analyzer reported, and which only the runtime saw (static misses).
 
 A runtime finding matches a static one with the same code in the same file
-whose line falls within the runtime call's lines (a call may span several
-lines, and the static rules point at the argument that is wrong).
+whose line, or the line of one of its related locations, falls within the
+runtime call's lines (a call may span several lines, and the static rules
+point at the argument that is wrong; a key-naming finding points where the key
+is built and names the calls that use it as related locations).
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ def compare(static: list[Finding], runtime: list[RuntimeFinding]) -> Comparison:
     confirmed: set[int] = set()
     for observed in runtime:
         candidates = by_file.get((_where(observed.path), observed.code), [])
-        hits = [s for s in candidates if observed.line <= s.line <= max(observed.end_line, observed.line)]
+        last = max(observed.end_line, observed.line)
+        hits = [s for s in candidates if any(observed.line <= line <= last for line in _lines(s))]
         if not hits:
             result.runtime_only.append(observed)
         for hit in hits:
@@ -62,6 +65,10 @@ def compare(static: list[Finding], runtime: list[RuntimeFinding]) -> Comparison:
                 result.matched.append((hit, observed))
     result.static_only = [s for s in static if id(s) not in confirmed]
     return result
+
+
+def _lines(finding: Finding) -> list[int]:
+    return [finding.line, *(related.line for related in finding.related)]
 
 
 def report(comparison: Comparison) -> str:

@@ -141,6 +141,47 @@ class KeyResolver:
         template = self._template(expr, _Env(), 0)
         return template if template.has_literal else None
 
+    def origin(self, expr: cst.BaseExpression) -> cst.BaseExpression:
+        """The expression of this module that builds the key `expr` holds, where a naming finding
+        belongs: through names and attributes bound once, conversions (`str(key)`) and this
+        module's helpers and properties to the literal, f-string, `+`, `%`, `.format` or `join`
+        that writes it.  `expr` itself when the key is built there, or elsewhere (another module,
+        several bindings): a finding must point into the file it is reported for."""
+        seen: set[int] = set()
+        while id(expr) not in seen and len(seen) <= _MAX_DEPTH:
+            seen.add(id(expr))
+            builder = self._builder(expr)
+            if builder is None:
+                break
+            expr = builder
+        return expr
+
+    def _builder(self, expr: cst.BaseExpression) -> cst.BaseExpression | None:
+        """The one expression of this module that `expr` takes its key from, if there is one."""
+        located: list[tuple[ModuleModel, cst.CSTNode | None]] = []
+        if isinstance(expr, cst.Name | cst.Attribute):
+            getter = self.refs.property_getter(expr) if isinstance(expr, cst.Attribute) else None
+            if getter is not None:
+                returns = returned_values(getter.node)
+                located = [(getter.model, returns[0])] if len(returns) == 1 else []
+            else:
+                bindings = [(m, b) for m, b in (self.refs.bindings(expr) if isinstance(expr, cst.Name)
+                                                else self.refs.attribute_bindings(expr)) if not b.is_none]
+                # a parameter or an import may hold anything: only plain assignments are followed
+                located = [(m, b.node) for m, b in bindings] if all(
+                    b.kind is BindingKind.VALUE for _, b in bindings) else []
+        elif isinstance(expr, cst.Call):
+            converted = self._converted(expr)
+            if converted is not None:
+                return converted
+            target = self.refs.function_for_call(expr)
+            returns = returned_values(target.node) if target is not None else []
+            located = [(target.model, returns[0])] if target is not None and len(returns) == 1 else []
+        if len(located) != 1 or located[0][0] is not self.model:
+            return None
+        node = located[0][1]
+        return node if isinstance(node, cst.BaseExpression) else None
+
     def string_value(self, expr: cst.BaseExpression) -> str | None:
         """The constant string an expression evaluates to (a Lua script, a command name)."""
         template = self._template(expr, _Env(), 0)
