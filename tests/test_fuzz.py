@@ -11,7 +11,6 @@ for as many grammar-generated programs and mutants:
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import random
@@ -29,6 +28,7 @@ from redis_lint.config import Config
 from redis_lint.engine.linter import analyse_source, project_index
 from redis_lint.engine.source import SourceError, decode_source
 from redis_lint.rules import PROJECT_RULES
+from redis_lint.syntax import parse_quietly
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # generated programs
@@ -56,6 +56,7 @@ def lint_text(source: str) -> None:
 # -- generated programs --------------------------------------------------------
 
 @FUZZ
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @given(hypothesmith.from_grammar())
 def test_programs_from_the_grammar(source: str) -> None:
     lint_text("import redis\n" + source)
@@ -189,7 +190,7 @@ def _parses(path: Path) -> bool:
     except SourceError:
         source = data.decode("latin-1")
     try:
-        ast.parse(source)
+        parse_quietly(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True

@@ -273,3 +273,14 @@ def test_formats_that_show_source_lines_do_not_read_a_fifo(tmp_path: Path, outpu
     result = check("--format", output_format, "fifo.py", "good.py", cwd=tmp_path)
     assert "not a regular file (a FIFO)" in result.stdout and "RDS302" in result.stdout
     assert result.returncode == 1
+
+
+def test_code_python_warns_about_is_analysed_without_a_warning(tmp_path: Path) -> None:
+    """An invalid escape sequence or a call of a literal makes Python warn while parsing; those
+    warnings are the analysed code's business and must not land in redis-lint's output."""
+    (tmp_path / "app.py").write_text(FLUSH + "PATTERN = '\\o'\nvalue = (1)(2)\n" + "\n".join(
+        f"def f{i}(r: redis.Redis):\n    r.set('user:{i}', '\\d')" for i in range(3)) + "\n")
+    result = subprocess.run([sys.executable, "-W", "always", "-m", "redis_lint", "check", "--no-cache", "app.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "RDS302" in result.stdout and "RDS101" in result.stdout  # analysed...
+    assert "Warning" not in result.stderr  # ...in silence

@@ -181,20 +181,28 @@ def test_urls_are_shown_without_credentials(url: str, shown: str) -> None:
 def test_audit_shows_progress_on_a_terminal(populated: str, tmp_path: Path) -> None:
     import os
     import pty
+    import threading
 
     leader, follower = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:  # while the audit runs: a terminal's buffer is small, and a full one blocks the writer
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # EIO: every writer has closed the terminal
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     result = subprocess.run([sys.executable, "-m", "redis_lint", "audit", populated, "--pause", "0", "--count", "10"],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=300)
     os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        shown += chunk
+    reader.join(timeout=10)
     os.close(leader)
+    shown = b"".join(chunks)
     assert b"\rscanned " in shown and b"scanned 75 keys" in shown
     assert "scanned" not in result.stdout  # progress never mixes with the report

@@ -3,7 +3,6 @@ map positions, apply noqa, sort.  Runs over many files are redis_lint.engine.run
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import sys
@@ -26,6 +25,7 @@ from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.project import ProjectIndex
+from redis_lint.syntax import parse_quietly
 
 PARSE_ERROR = "RDS000"
 T = TypeVar("T")
@@ -237,7 +237,7 @@ def _unused_noqa(found: Suppressions, located: list[tuple[str, Violation, CodeRa
 def _parse_error(source: str, error: cst.ParserSyntaxError, display: str, enabled: frozenset[str]) -> list[Finding]:
     # Python's own parser words syntax errors best ("'(' was never closed"); libcst's is the fallback.
     try:
-        ast.parse(source)
+        parse_quietly(source)
     except SyntaxError as syntax:
         return _finding_if(enabled, display, syntax.lineno or 1, syntax.offset or 1, f"cannot parse: {syntax.msg}")
     except (RecursionError, MemoryError, ValueError):

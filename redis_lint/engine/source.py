@@ -9,6 +9,7 @@ import os
 import stat
 import tokenize
 from pathlib import Path
+from redis_lint.syntax import parse_quietly
 
 # Beyond this many characters a file is reported (RDS000), not analysed: libcst and its metadata
 # take about a minute and close to a gigabyte of memory a megabyte of code, and a file this
@@ -72,7 +73,7 @@ def unparsable(source: str) -> str | None:
     if "\0" in source:
         return "cannot parse: source code cannot contain null bytes"
     try:
-        tree = ast.parse(source)
+        tree = parse_quietly(source)
     except SyntaxError as error:
         if any(words in str(error.msg) for words in _TOO_DEEP):
             return "cannot parse: the code is nested too deeply"

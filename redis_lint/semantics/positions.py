@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
+from redis_lint.syntax import parse_quietly
 
 Parent = Callable[[cst.CSTNode], "cst.CSTNode | None"]
 
@@ -87,7 +88,7 @@ class Positions:
             return None
         if self._tree is None:
             try:
-                self._tree = ast.parse(self._source or "")
+                self._tree = parse_quietly(self._source or "")
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._source = None
                 return None

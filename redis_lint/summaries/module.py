@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from redis_lint.semantics.commands import COMMANDS
 from redis_lint.summaries.imports import Alias, absolute_module, dotted_prefixes
+from redis_lint.syntax import parse_quietly
 
 # Commands that give the key they name a TTL (EXPIRE and its family).
 _EXPIRING_METHODS = frozenset(name for name, spec in COMMANDS.items() if spec.sets_expiry_on)
@@ -53,7 +54,7 @@ class ModuleSummary:
     def read(cls, text: bytes, package: str) -> ModuleSummary:
         """`package`: where the module's relative imports start from."""
         try:
-            tree = ast.parse(text)
+            tree = parse_quietly(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return cls([], [], readable=False)
         reader = _Reader(text, package)
