@@ -21,7 +21,7 @@ class Configurations:
         """`explicit`: a --config file, loaded now so that a broken one stops the run before it
         starts; `command_line`: the --select/--extend-select/--ignore given with it."""
         self._command_line = command_line or Selection()
-        self._by_folder: dict[Path, Config] = {}
+        self._by_folder: dict[str, Config] = {}  # by absolute path: a tree's files ask per folder
         self._by_file: dict[Path, Config | ConfigError] = {}
         self._fixed = self._load(explicit) if explicit is not None else None
 
@@ -32,25 +32,26 @@ class Configurations:
         configurations._fixed = config
         return configurations
 
-    def for_folder(self, folder: Path) -> Config:
+    def for_folder(self, folder: Path | str) -> Config:
         """The configuration of the files in `folder`; raises ConfigError for a broken one."""
         if self._fixed is not None:
             return self._fixed
-        folder = Path(os.path.abspath(folder))  # abspath, not absolute(): "../x" must lose its ".."
-        config = self._by_folder.get(folder)
+        key = os.path.abspath(folder)  # abspath, not absolute(): "../x" must lose its ".."
+        config = self._by_folder.get(key)
         if config is None:
-            found = config_in_folder(folder)
+            found = config_in_folder(Path(key))
+            parent = os.path.dirname(key)
             if found is not None:
                 config = self._load(found)
-            elif folder.parent != folder:
-                config = self.for_folder(folder.parent)
+            elif parent != key:
+                config = self.for_folder(parent)
             else:  # none up to the file system's root: the defaults, paths relative to the working folder
                 config = replace(Config(root=Path.cwd()), command_line=self._command_line)
-            self._by_folder[folder] = config
+            self._by_folder[key] = config
         return config
 
-    def for_file(self, path: Path) -> Config:
-        return self.for_folder(Path(os.path.abspath(path)).parent)
+    def for_file(self, path: Path | str) -> Config:
+        return self.for_folder(os.path.dirname(os.path.abspath(path)))
 
     def for_path(self, path: Path) -> Config:
         """For a file or a folder given by the user."""

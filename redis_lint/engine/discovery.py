@@ -73,7 +73,7 @@ def _walk(root: str, configs: Configurations, relative_for: Callable[[Config], C
     pending = [root]
     while pending:
         directory = pending.pop()
-        config = configs.for_folder(Path(directory))  # cached per folder
+        config = configs.for_folder(directory)  # cached per folder
         relative = relative_for(config)
         needs_relative = bool(config.exclude or config.server_config_files)
         try:
