@@ -11,11 +11,12 @@ from pathlib import Path
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from redis_lint import __version__
-from redis_lint.config import ConfigError
+from redis_lint.config import Config, ConfigError
 from redis_lint.engine.linter import lint_source
-from redis_lint.engine.session import config_for, config_problem, project_for
+from redis_lint.engine.session import config_for, config_problem, files_changed, project_for
 from redis_lint.findings import Finding
 from redis_lint.pages import page_path
 
@@ -72,7 +73,31 @@ def did_change(params: types.DidChangeTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(params: types.DidSaveTextDocumentParams) -> None:
-    _publish(params.text_document.uri)
+    _changed_on_disk([params.text_document.uri])
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+    """Files created, changed or deleted outside the editor (a `git checkout`), for clients that watch."""
+    _changed_on_disk([change.uri for change in params.changes if change.uri.endswith(".py")])
+
+
+def _changed_on_disk(uris: list[str]) -> None:
+    """A saved file may be what another open file imports (its client, its key helpers): the
+    project's index reads the saved files again, and every open file is linted again."""
+    by_config: dict[Config, list[Path]] = {}
+    for uri in uris:
+        fs_path = to_fs_path(uri)
+        if fs_path is None:
+            continue
+        path = Path(fs_path)
+        config = config_for(path.parent)
+        if not isinstance(config, ConfigError):
+            by_config.setdefault(config, []).append(path)
+    for config, paths in by_config.items():
+        files_changed(config, paths)
+    for uri in list(server.workspace.text_documents):
+        _publish(uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

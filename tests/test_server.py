@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 
 import pytest
@@ -85,3 +86,32 @@ async def test_a_key_finding_names_the_other_calls_as_related_information(client
     assert shape.range.start.line == 6
     assert [(r.location.uri, r.location.range.start.line, r.message) for r in shape.related_information or []] == [
         (uri, 10, "the same key is used here"), (uri, 14, "the same key is used here")]
+
+
+@pytest.mark.asyncio
+async def test_a_saved_module_changes_what_the_files_importing_it_are_told(client: LanguageClient) -> None:
+    """The index keeps what it read of the project; a save is read again, and the open files that
+    import the saved module are linted again (here: the helper they call starts giving the key a TTL)."""
+    root = client.root  # type: ignore[attr-defined]
+    (root / "pyproject.toml").write_text("[tool.redis-lint]\n")  # the project: what the index reads
+    plain = "import redis\n\n\ndef touch(client: redis.Redis, key: str) -> None:\n    client.get(key)\n"
+    (root / "helpers.py").write_text(plain)
+    views = ("import redis\n\nfrom helpers import touch\n\nclient = redis.Redis()\n\n\n"
+             "def save(name: str) -> None:\n    client.set(f'cache:user:{name}', 1)\n"
+             "    touch(client, f'cache:user:{name}')\n")
+    uri = await opened(client, "views.py", views)
+    assert "RDS101" in {d.code for d in client.diagnostics[uri]}
+
+    helpers = await opened(client, "helpers.py", plain)
+    expiring = plain.replace("client.get(key)", "client.expire(key, 60)")
+    (root / "helpers.py").write_text(expiring)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=helpers, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=expiring)]))
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=helpers)))
+    for _ in range(4):  # the change's diagnostics, then the save's: helpers.py and views.py
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 60)
+        if "RDS101" not in {d.code for d in client.diagnostics[uri]}:
+            break
+    assert "RDS101" not in {d.code for d in client.diagnostics[uri]}

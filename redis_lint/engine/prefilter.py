@@ -93,11 +93,32 @@ class Prefilter:
         self._calls_by_name: dict[str, list[str]] | None = None
         for path in files or ():
             self._add(path)
+        self._decide()
+
+    def _decide(self) -> None:
+        """What follows from the files read: which can hold a Redis value, and the indexes built on demand."""
         self.relevant = {Path(p) for p in self._relevant()} if self.complete else set()
         self._relevant_names = {str(p) for p in self.relevant}
+        self._callers = {}
+        self._calls_by_name = None
         # None when the project was not scanned: no file can then be ruled out
         self.expiring_helpers = ExpiringHelpers([(p, f.text) for p, f in self._facts.items()],
                                                 self._summary_of) if self.complete else None
+
+    def refresh(self, paths: Iterable[Path]) -> None:
+        """Files changed, appeared or disappeared (an editor saved them): read them again and decide
+        anew.  The other files' bytes and every module's summary are kept; the decisions over the
+        whole project, which cost a fraction of reading it, are made again."""
+        if not self.complete:
+            return
+        for path in paths:
+            key = _absolute(path)
+            self._facts.pop(key, None)
+            self._digests.pop(key, None)
+            self._module_files = {name: file for name, file in self._module_files.items() if file != key}
+            if key.endswith(".py") and os.path.isfile(key) and any(_as_folder(key).startswith(r) for r in self._root_prefixes):
+                self._add(key)
+        self._decide()
 
     @property
     def fingerprint(self) -> str:
@@ -138,6 +159,7 @@ class Prefilter:
         the callers of each name and the project's expiring helpers."""
         project.value_holders = frozenset(self.relevant) if self.complete else None
         project.scanned_callers = self.files_calling if self.complete else None
+        project.scanned_roots = tuple(self.roots)
         project.summaries = self.summaries
         project.expiring_helpers = self.expiring_helpers
 

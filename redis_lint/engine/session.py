@@ -57,6 +57,17 @@ def cache_for(config: Config, adapter: str) -> Cache | None:
     return Cache(config.root / DEFAULT_FOLDER, salt=f"{adapter}|{config!r}|{scan.fingerprint}")
 
 
+def files_changed(config: Config, paths: list[Path]) -> None:
+    """Files of a configuration's project changed on disk (saved in the editor, created, deleted):
+    the index and the prefilter read them again; everything else they know is kept."""
+    scan = prefilter_for(config)
+    scan.refresh(paths)
+    project = project_for(config)
+    for path in paths:
+        project.forget(path)
+    scan.inform(project)
+
+
 def config_problem(display: str, error: ConfigError) -> Finding:
     """A broken configuration, as RDS000 on the file: an adapter cannot stop its host with a message."""
     message = f"cannot use the redis-lint configuration: {error}"

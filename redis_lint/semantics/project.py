@@ -63,8 +63,10 @@ class ProjectIndex:
         # model they were derived from is the one the index holds.
         self.across_modules: dict[object, object] = {}
         self.expiring_helpers: ExpiringHelpers | None = None
-        # The callers of a name as the prefilter found them in the bytes it read (None: read them here).
+        # The callers of a name as the prefilter found them in the bytes it read (None: read them here),
+        # and the folders it read: its answers hold only while every module found is below them.
         self.scanned_callers: Callable[[str], list[Path]] | None = None
+        self.scanned_roots: tuple[Path, ...] = ()
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -107,6 +109,17 @@ class ProjectIndex:
             self.across_modules.clear()
             self._sources.pop(evicted, None)
         return model
+
+    def forget(self, path: Path) -> None:
+        """A file changed on disk: what was read or derived from it goes (modules are found again,
+        since one may have appeared)."""
+        path = path.absolute()
+        self._models.pop(path, None)
+        self._sources.pop(path, None)
+        self._summaries.pop(path, None)
+        self.across_modules.clear()
+        self._found.clear()
+        self._calls_by_name = None
 
     def may_hold_values(self, path: Path) -> bool:
         """Whether a file can hold a Redis value (everything can, when the prefilter did not run)."""
@@ -194,11 +207,17 @@ class ProjectIndex:
     def may_be_expiring_helper(self, name: str, *, by: ModuleModel) -> bool:
         """Whether a function `name` that expires a key it is handed may be defined in the project
         (True when the project was not scanned)."""
-        if self.expiring_helpers is None:
+        if self.expiring_helpers is None or not self._within_scan():
             return True
         if by.path is not None:
             self.read_helpers.setdefault(by.path, set()).add(name)
         return bool(self.expiring_helpers.defined(name))
+
+    def _within_scan(self) -> bool:
+        """Whether every folder modules are found in was read by the prefilter (a file linted from
+        outside the project, as an editor started elsewhere may, adds the folder it is in)."""
+        return all(any(root == scanned or scanned in root.parents for scanned in self.scanned_roots)
+                   for root in self._roots)
 
     def dependencies(self, path: Path) -> tuple[set[Path], set[str], set[str]]:
         """Every module file the analysis of `path` read, directly or through the modules it read,
@@ -223,7 +242,7 @@ class ProjectIndex:
         ones worth parsing when looking for the callers of a function or class."""
         if by.path is not None:
             self.read_callers.setdefault(by.path, set()).add(name)
-        if self.scanned_callers is not None:
+        if self.scanned_callers is not None and self._within_scan():
             return self.scanned_callers(name)
         if self._calls_by_name is None:
             self._calls_by_name = calls_by_name(_readable(project_files(self._roots, _MAX_FILES) or []))
