@@ -61,21 +61,21 @@ def stale(rules: tuple[RuleInfo, ...], repo: Path = REPO) -> list[Path]:
     return [path for path, text in generated(rules, repo).items() if current(path) != text]
 
 
-def main(argv: list[str] | None = None) -> int:
-    from redis_lint.registry import catalogue  # every rule: only this tool may import them all
+def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
+    from redis_lint import registry  # every rule, and libcst: only this tool imports them all
 
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is stale")
     options = parser.parse_args(argv)
-    rules = catalogue()
-    out_of_date = stale(rules)
+    rules = registry.catalogue()
+    out_of_date = stale(rules, repo)
     if options.check:
         for path in out_of_date:
             print(f"{path} is stale: run `{COMMAND}`", file=sys.stderr)
         return 1 if out_of_date else 0
-    for path, text in generated(rules).items():
+    for path, text in generated(rules, repo).items():
         if path in out_of_date:
-            (REPO / path).write_text(text, encoding="utf-8")
+            (repo / path).write_text(text, encoding="utf-8")
             print(f"wrote {path}")
     return 0
 
