@@ -143,3 +143,23 @@ def _copy_generated(folder: Path) -> None:
 def _subclasses(cls: type) -> set[type]:
     found = set(cls.__subclasses__())
     return found.union(*(_subclasses(sub) for sub in found))
+
+
+def test_the_skeleton_script_writes_a_class_and_a_page_that_fit(tmp_path: Path) -> None:
+    (tmp_path / "redis_lint" / "rules").mkdir(parents=True)
+    (tmp_path / "rules").mkdir()
+    shutil.copy(REPO / "redis_lint" / "rules" / "pipelines.py", tmp_path / "redis_lint" / "rules")
+    new_rule = runpy.run_path(str(REPO / "scripts" / "new_rule.py"))["main"]
+    assert new_rule(["RDS699", "pipeline-too-long", "pipelines"], tmp_path) == 0
+    with pytest.raises(SystemExit):  # a code that exists already
+        new_rule(["RDS699", "other-name", "fresh"], tmp_path)
+    assert new_rule(["RDS698", "fresh-rule", "fresh"], tmp_path) == 0  # a new family: a new module
+    assert runpy.run_path(str(tmp_path / "redis_lint" / "rules" / "fresh.py"))["FreshRule"].code == "RDS698"
+    module = runpy.run_path(str(tmp_path / "redis_lint" / "rules" / "pipelines.py"))
+    rule = module["PipelineTooLong"]
+    assert issubclass(rule, Rule) and (rule.code, rule.name) == ("RDS699", "pipeline-too-long")
+    assert list(rule().check(None)) == []  # type: ignore[arg-type]
+    text = (tmp_path / "rules" / "RDS699.md").read_text()
+    assert text.startswith("# RDS699 pipeline-too-long\n") and "](policy.md" in text
+    for heading in ("What it flags", "Why is this bad?", "Example", "Use instead", "Configuration", "Fix"):
+        assert f"\n## {heading}\n" in text, heading
