@@ -24,7 +24,7 @@ class RuleMeta:
 
     @classmethod
     def page(cls) -> str:
-        """The rule's page, relative to the repository (and to the packaged pages' folder)."""
+        """The rule's page, relative to the repository's root (`redis-lint explain` reads it packaged)."""
         return f"rules/{cls.code}.md"
 
 
