@@ -270,7 +270,7 @@ def rules() -> None:
     click.echo(f"{'code':<6}  {'name':<{width}}  {'fix':<6}  {'default':<7}  summary")
     for rule in RULES:
         default = "on" if rule.default else "opt-in"
-        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.fix or '-':<6}  {default:<7}  {rule.summary}")
+        click.echo(f"{rule.code}  {rule.name:<{width}}  {rule.fixable or '-':<6}  {default:<7}  {rule.summary}")
     click.echo("\nfix unsafe: `check --fix --unsafe-fixes` rewrites findings (it changes behaviour: see --diff "
                "first); opt-in: runs only when its full code is selected.", err=True)
 

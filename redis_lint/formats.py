@@ -156,9 +156,6 @@ def _section(page: str, title: str) -> str | None:
     return page.split(marker, 1)[1].split("\n## ", 1)[0].strip()
 
 
-SECRET_CODES = frozenset({"RDS701"})  # findings whose span is a secret: a report never shows it
-
-
 class _Sources:
     """The linted files' lines, read once per report, with the secrets the findings point at
     masked (a password in a line shown under any finding)."""
@@ -167,7 +164,7 @@ class _Sources:
         self._lines: dict[str, list[str]] = {}
         self._secrets: dict[tuple[str, int], list[tuple[int, int | None]]] = {}  # (path, line) -> spans
         for f in findings:
-            if f.code in SECRET_CODES:
+            if BY_CODE[f.code].secret:  # a rule whose span is a secret (a password): never shown
                 for number in range(f.line, f.end_line + 1):
                     span = (f.column - 1 if number == f.line else 0, f.end_column - 1 if number == f.end_line else None)
                     self._secrets.setdefault((f.path, number), []).append(span)

@@ -117,7 +117,7 @@ def test_rules_marks_fixable_and_opt_in_rules() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
 def test_a_rule_marked_fixable_is_the_one_its_page_says_is_fixed(rule) -> None:  # type: ignore[no-untyped-def]
     fix = (REPO / "rules" / f"{rule.code}.md").read_text().split("\n## Fix\n", 1)[1]
-    assert (rule.fix == "unsafe") == ("--fix --unsafe-fixes" in " ".join(fix.split()))
+    assert (rule.fixable == "unsafe") == ("--fix --unsafe-fixes" in " ".join(fix.split()))
 
 
 def test_explain_prints_the_rule_page() -> None:

@@ -21,15 +21,14 @@ from redis_lint.engine.run import display_path
 from redis_lint.engine.noqa import ALL, Suppressions, is_silenced, suppressions
 from redis_lint.engine.source import SourceError, decode_source, read_source, unparsable
 from redis_lint.findings import Finding, LocatedFact, Related
+from redis_lint.rulemeta import PARSE_ERROR, UNUSED_NOQA
 from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.project import ProjectIndex
 from redis_lint.syntax import parse_quietly
 
-PARSE_ERROR = "RDS000"
 T = TypeVar("T")
-UNUSED_NOQA = "RDS900"
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
 DEBUG_VARIABLE = "REDIS_LINT_DEBUG"  # set (by `check --debug`): internal errors print their traceback
 

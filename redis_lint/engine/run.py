@@ -27,12 +27,12 @@ from redis_lint.engine.noqa import is_silenced
 from redis_lint.engine.prefilter import Prefilter, project_roots
 from redis_lint.engine.source import SourceError, decode_source, read_source
 from redis_lint.findings import Finding, LocatedFact
+from redis_lint.rulemeta import PARSE_ERROR
 
 if TYPE_CHECKING:
     from redis_lint.engine.linter import FileResult
     from redis_lint.semantics.project import ProjectIndex
 
-PARSE_ERROR = "RDS000"
 
 
 @dataclass

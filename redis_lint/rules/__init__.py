@@ -1,39 +1,33 @@
-"""The rules, one class each, grouped by family; `ALL_RULES` is the registry."""
+"""The rules, one class each, in one module per family.  A class that declares its `code` is
+registered by being defined: every module of this package is imported, and its rule classes run
+(`ALL_RULES`, `PROJECT_RULES`), in code order; nothing else lists them."""
+
+import importlib
+import pkgutil
+from typing import TypeVar
 
 from redis_lint.rules.base import Fact, LocatedFact, ProjectRule, Rule, RuleContext, Violation
-from redis_lint.rules.clients import ClientOutsideInjectionPoint
-from redis_lint.rules.commands import AdminCommand, FlushCommand, KeysCommand, ScanCommand
-from redis_lint.rules.keys import KeyCase, KeyNamespace, KeyShape
-from redis_lint.rules.lifecycle import ClientNeverClosed, ClientPerCall, MissingHealthCheck
-from redis_lint.rules.locks import LockConstantToken, LockUnsafeRelease, LockWithoutExpiry
-from redis_lint.rules.pipelines import CommandInLoop, PipelineNotExecuted
-from redis_lint.rules.resilience import UnguardedCall
-from redis_lint.rules.security import HardcodedCredentials, PlaintextRemote
-from redis_lint.rules.ttl import MissingTtl, TtlOverPolicy
 
-ALL_RULES: tuple[Rule, ...] = (
-    MissingTtl(),
-    TtlOverPolicy(),
-    KeyShape(),
-    KeyCase(),
-    KeyNamespace(),
-    KeysCommand(),
-    FlushCommand(),
-    ScanCommand(),
-    AdminCommand(),
-    ClientOutsideInjectionPoint(),
-    ClientPerCall(),
-    LockWithoutExpiry(),
-    LockUnsafeRelease(),
-    LockConstantToken(),
-    CommandInLoop(),
-    PipelineNotExecuted(),
-    HardcodedCredentials(),
-    PlaintextRemote(),
-    UnguardedCall(),
-)
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
+T = TypeVar("T", Rule, ProjectRule)
+
+
+def _defined(kind: type[T]) -> tuple[T, ...]:
+    """An instance of every class of this package below `kind` that has a code of its own (a
+    family's base class, such as CommandFamilyRule, has none)."""
+    found, pending = set(), [kind]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            pending.append(sub)
+            if "code" in vars(sub) and sub.__module__.startswith(f"{__name__}."):
+                found.add(sub)
+    return tuple(rule() for rule in sorted(found, key=lambda rule: rule.code))
+
+
+ALL_RULES: tuple[Rule, ...] = _defined(Rule)
 # Rules that need the whole project in one run (see ProjectRule).
-PROJECT_RULES: tuple[ProjectRule, ...] = (ClientNeverClosed(), MissingHealthCheck())
+PROJECT_RULES: tuple[ProjectRule, ...] = _defined(ProjectRule)
 
 __all__ = ["ALL_RULES", "PROJECT_RULES", "Fact", "LocatedFact", "ProjectRule", "Rule", "RuleContext", "Violation"]

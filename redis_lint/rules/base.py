@@ -1,15 +1,16 @@
-"""What a rule is: a class with a code that looks at a module's model and yields violations."""
+"""What a rule is: a class with its metadata (redis_lint.rulemeta) that looks at a module's model and
+yields violations."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
 
 import libcst as cst
 
 from redis_lint.config import Policy
 from redis_lint.findings import LocatedFact
+from redis_lint.rulemeta import RuleMeta
 from redis_lint.semantics.keys import KeyTemplate
 from redis_lint.semantics.model import KeyArg, ModuleModel
 
@@ -48,9 +49,7 @@ class RuleContext:
     relative_path: str  # relative to the project root, for policy globs
 
 
-class Rule:
-    code: ClassVar[str]
-
+class Rule(RuleMeta):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         raise NotImplementedError
 
@@ -104,7 +103,7 @@ class Fact:
     detail: str = ""  # anything the rule needs later (a qualified name, a variable name)
 
 
-class ProjectRule:
+class ProjectRule(RuleMeta):
     """A rule that can only be decided with the whole project in view (RDS403, RDS404).
 
     Each file contributes facts (`facts`, called with the same context as `Rule.check`); once
@@ -112,8 +111,6 @@ class ProjectRule:
     report, with what message.  The engine runs it only when the run covers the project (folders
     given on the command line), never for a single file in the editor or a list of files from
     flake8 or pre-commit, and applies noqa and per-file-ignores at the reported fact's line."""
-
-    code: ClassVar[str]
 
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         raise NotImplementedError

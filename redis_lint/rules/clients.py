@@ -9,6 +9,8 @@ from redis_lint.rules.base import Rule, RuleContext, Violation
 
 class ClientOutsideInjectionPoint(Rule):
     code = "RDS401"
+    name = "client-outside-injection-point"
+    summary = "A client or connection pool constructed in a module that is not an injection point."
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         if context.policy.is_injection_point(context.relative_path):

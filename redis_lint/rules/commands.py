@@ -36,6 +36,9 @@ class CommandFamilyRule(Rule):
 
 class KeysCommand(CommandFamilyRule):
     code = "RDS301"
+    name = "keys-command"
+    summary = ("`KEYS` (from Python, `execute_command` or a Lua script), which blocks the server while it walks every "
+               "key.")
     commands = KEYSPACE_WALKS
     why = "which blocks Redis while it walks every key"
     instead = "keep the keys you need in a set (an index) and read that"
@@ -43,6 +46,8 @@ class KeysCommand(CommandFamilyRule):
 
 class FlushCommand(CommandFamilyRule):
     code = "RDS302"
+    name = "flush-command"
+    summary = "`FLUSHDB`, which empties the client's database, or `FLUSHALL`, every database of the server."
     commands = FLUSHES
     # the scope is the point: FLUSHALL does not stop at the client's database
     whys = {
@@ -54,6 +59,9 @@ class FlushCommand(CommandFamilyRule):
 
 class ScanCommand(CommandFamilyRule):
     code = "RDS303"
+    name = "scan-command"
+    summary = ("`SCAN` and its family (`scan_iter`, `hscan`, `sscan`, `zscan`, ...), which walk the keyspace or a "
+               "whole collection.")
     commands = SCANS
     why = "which walks the keyspace or a whole collection"
     instead = "keep an index (a set or sorted set) of the keys you need"
@@ -61,6 +69,9 @@ class ScanCommand(CommandFamilyRule):
 
 class AdminCommand(CommandFamilyRule):
     code = "RDS304"
+    name = "admin-command"
+    summary = ("Server administration from application code: `DEBUG`, `CONFIG SET/REWRITE/RESETSTAT`, `SHUTDOWN`, "
+               "`MONITOR`, `SAVE`, `REPLICAOF`/`SLAVEOF`, `SCRIPT FLUSH`, `CLIENT KILL`.")
     commands = ADMIN_COMMANDS
     # what each does to the whole server, for every client: the reason it is not the application's
     whys = {

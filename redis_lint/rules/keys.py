@@ -104,6 +104,8 @@ def _start(where: CodeRange) -> tuple[int, int]:
 
 class KeyShape(KeyRule):
     code = "RDS201"
+    name = "key-shape"
+    summary = "A key that is not `namespace:context:entity[:attribute]`."
 
     def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         return shape_message(template)
@@ -111,6 +113,9 @@ class KeyShape(KeyRule):
 
 class KeyCase(KeyRule):
     code = "RDS202"
+    name = "key-case"
+    summary = "Upper-case letters in the literal parts of a key."
+    fixable = "unsafe"
 
     def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         return case_message(template)
@@ -132,6 +137,8 @@ class KeyCase(KeyRule):
 
 class KeyNamespace(KeyRule):
     code = "RDS203"
+    name = "key-namespace"
+    summary = "A key whose first segment is not one of the policy's namespaces."
 
     def message(self, template: KeyTemplate, policy: Policy) -> str | None:
         return namespace_message(template, policy.namespaces)

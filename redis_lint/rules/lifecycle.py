@@ -37,6 +37,9 @@ class ClientPerCall(Rule):
     (where clients are meant to be built) only loops and request or task handlers count."""
 
     code = "RDS402"
+    name = "client-per-call"
+    summary = ("A client or pool built in a loop, or built, used and dropped in one function (in an injection point: "
+               "only in loops and request or task handlers).")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
@@ -105,6 +108,9 @@ def _long_lived(model: ModuleModel, construction: Construction, policy: Policy, 
 
 class ClientNeverClosed(ProjectRule):
     code = "RDS403"
+    name = "client-never-closed"
+    summary = ("A long-lived client (module-level, or returned by an injection point's factory) that nothing in the "
+               "project closes (project-level).")
 
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         model = context.model
@@ -130,6 +136,8 @@ class ClientNeverClosed(ProjectRule):
 
 class MissingHealthCheck(ProjectRule):
     code = "RDS404"
+    name = "missing-health-check"
+    summary = "The project creates clients but never calls `ping()`; reported once (project-level)."
 
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         model = context.model

@@ -57,6 +57,10 @@ def _lock_identity(call: CommandCall, key: KeyArg) -> tuple[str, int | None]:
 
 class LockWithoutExpiry(Rule):
     code = "RDS501"
+    name = "lock-without-expiry"
+    summary = ("A lock taken with no expiry: `set(..., nx=True)` without `px=`/`ex=`, `setnx()` on a lock key, "
+               "`lock()` without `timeout=`.")
+    fixable = "unsafe"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
@@ -111,6 +115,8 @@ def _keyword_fix(call: CommandCall, name: str, value: int, description: str) -> 
 
 class LockUnsafeRelease(Rule):
     code = "RDS502"
+    name = "lock-unsafe-release"
+    summary = "A lock released with a plain `delete`/`unlink`, without an atomic ownership check."
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         taken = acquired_keys(context.model)
@@ -127,6 +133,9 @@ class LockUnsafeRelease(Rule):
 
 class LockConstantToken(Rule):
     code = "RDS503"
+    name = "lock-constant-token"
+    summary = "A lock taken with a constant token instead of a unique random one."
+    fixable = "unsafe"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:

@@ -25,6 +25,9 @@ def _small_literal_loop(iterable: cst.BaseExpression | None) -> bool:
 
 class CommandInLoop(Rule):
     code = "RDS601"
+    name = "command-in-loop"
+    summary = ("A client command issued once per loop iteration instead of on a pipeline (blocking consumer reads "
+               "excepted).")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
@@ -48,6 +51,8 @@ def loop_message(what: str) -> str:
 
 class PipelineNotExecuted(Rule):
     code = "RDS602"
+    name = "pipeline-not-executed"
+    summary = "A pipeline that queues commands and is never executed."
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model

@@ -24,6 +24,9 @@ _ERROR_HANDLERS = frozenset({"exception_handler", "add_exception_handler", "erro
 
 class UnguardedCall(Rule):
     code = "RDS703"
+    name = "unguarded-call"
+    summary = "A command in a `request-path` module outside a `try` that handles Redis errors."
+    default = False
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model

@@ -45,6 +45,9 @@ def is_loopback(host: str) -> bool:
 
 class HardcodedCredentials(Rule):
     code = "RDS701"
+    name = "hardcoded-credentials"
+    summary = "A password, username or credential-bearing URL written in the code."
+    secret = True
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
@@ -65,6 +68,9 @@ class HardcodedCredentials(Rule):
 
 class PlaintextRemote(Rule):
     code = "RDS702"
+    name = "plaintext-remote"
+    summary = "A non-loopback host reached without TLS (`redis://`, or `host=` without `ssl=True`)."
+    fixable = "unsafe"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model

@@ -110,6 +110,10 @@ def expiring_parameters(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
 
 class MissingTtl(Rule):
     code = "RDS101"
+    name = "missing-ttl"
+    summary = ("A key-creating write with no expiry in the call and no `expire` of the key later in the same function "
+               "or pipeline.")
+    fixable = "unsafe"
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         cleared = list(self._ttl_cleared(context))
@@ -177,6 +181,8 @@ class MissingTtl(Rule):
 
 class TtlOverPolicy(Rule):
     code = "RDS102"
+    name = "ttl-over-policy"
+    summary = "A constant expiry longer than the policy maximum for the key's prefix."
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:

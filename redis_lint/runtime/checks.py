@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redis_lint.config import Config
-from redis_lint.rules.clients import outside_message
+from redis_lint.rules.clients import ClientOutsideInjectionPoint, outside_message
 from redis_lint.rules.commands import family_rule
 from redis_lint.rules.keys import key_messages
-from redis_lint.rules.locks import LOCK_NAMESPACE, set_nx_message
-from redis_lint.rules.pipelines import BLOCKING_METHODS, loop_message
-from redis_lint.rules.ttl import over_policy_message, policy_cap
+from redis_lint.rules.locks import LOCK_NAMESPACE, LockWithoutExpiry, set_nx_message
+from redis_lint.rules.pipelines import BLOCKING_METHODS, CommandInLoop, loop_message
+from redis_lint.rules.ttl import TtlOverPolicy, over_policy_message, policy_cap
 from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
 from redis_lint.runtime.recorder import Recorder
@@ -115,8 +115,8 @@ class CommandChecker:
                 absolute_ms = unit is TtlUnit.ABSOLUTE and (name == "PEXPIREAT" or _has_word(args, "PXAT"))
                 ttl = _seconds(unit, value, absolute_ms=absolute_ms)
                 if limit is not None and ttl is not None and ttl > limit[1]:
-                    self.recorder.add(site, "RDS102", over_policy_message(ttl, f'"{verdict.template}"', limit),
-                                      verdict.template)
+                    message = over_policy_message(ttl, f'"{verdict.template}"', limit)
+                    self.recorder.add(site, TtlOverPolicy.code, message, verdict.template)
         if given or name in EXPIRE_COMMANDS:
             return
         for key in created:
@@ -131,11 +131,9 @@ class CommandChecker:
         if len(args) < 2:
             return
         verdict = self._verdict(templatize(text(args[1])))
-        if name == "SET":
-            if not any(unit is not TtlUnit.KEEP for unit, _ in given):
-                self.recorder.add(site, "RDS501", set_nx_message(f'"{verdict.template}"'), verdict.template)
-        elif verdict.template.split(":", 1)[0] == LOCK_NAMESPACE:
-            self.recorder.add(site, "RDS501", set_nx_message(f'"{verdict.template}"'), verdict.template)
+        if (not any(unit is not TtlUnit.KEEP for unit, _ in given) if name == "SET"
+                else verdict.template.split(":", 1)[0] == LOCK_NAMESPACE):
+            self.recorder.add(site, LockWithoutExpiry.code, set_nx_message(f'"{verdict.template}"'), verdict.template)
 
     def round_trip(self, name: str, site: Site, frame: object, entry: str) -> None:
         """RDS601: the same call site sending command after command within one run of its function.
@@ -147,7 +145,7 @@ class CommandChecker:
             return
         last_frames = self._last_frames_of_this_task_or_thread()
         if last_frames.get(site) is frame:
-            self.recorder.add(site, "RDS601", loop_message(name))
+            self.recorder.add(site, CommandInLoop.code, loop_message(name))
         else:
             last_frames[site] = frame
 
@@ -167,7 +165,7 @@ class CommandChecker:
 
     def construction(self, constructor: str, kind: str, site: Site) -> None:
         if not self.policy.is_injection_point(self.config.relative(Path(site.path))):
-            self.recorder.add(site, "RDS401", outside_message(constructor, kind))
+            self.recorder.add(site, ClientOutsideInjectionPoint.code, outside_message(constructor, kind))
 
     def _script(self, name: str, args: tuple) -> str | None:
         if name in _SCRIPT_COMMANDS and len(args) > 1:

@@ -12,7 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from redis_lint.rules.ttl import advice_for
+from redis_lint.rules.ttl import MissingTtl, advice_for
 from redis_lint.runtime.attribution import Site, relative_display
 from redis_lint.runtime.findings import RuntimeFinding, merge
 from redis_lint.runtime.servers import Server
@@ -103,7 +103,7 @@ class Recorder:
             without = [redacted for ident, redacted in written.items() if ttls.get(ident) == -1]
             if without:
                 found.append(RuntimeFinding(
-                    relative_display(site.path), site.line, site.column, "RDS101", entry.message(without[0]),
+                    relative_display(site.path), site.line, site.column, MissingTtl.code, entry.message(without[0]),
                     site.end_line, site.end_column, len(without), without[0]))
         return found
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
 
+from redis_lint.rulemeta import RuleMeta
 from redis_lint.serverconf.acl import default_user, open_commands, user_directive
 from redis_lint.serverconf.model import Directive, ServerConfig, memory_bytes
 
@@ -30,15 +30,15 @@ class ConfigViolation:
     message: str
 
 
-class ServerRule:
-    code: ClassVar[str]
-
+class ServerRule(RuleMeta):
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         raise NotImplementedError
 
 
 class NoMaxmemory(ServerRule):
     code = "RDS801"
+    name = "server-no-maxmemory"
+    summary = "A Redis server configuration without `maxmemory` (or `maxmemory 0`)."
 
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         directive = server.last("maxmemory")
@@ -53,6 +53,8 @@ class NoMaxmemory(ServerRule):
 
 class EvictionPolicy(ServerRule):
     code = "RDS802"
+    name = "server-eviction-policy"
+    summary = "No `maxmemory-policy`, or `noeviction` on an instance `cache-instances` marks as a cache."
 
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         directive = server.last("maxmemory-policy")
@@ -85,6 +87,8 @@ def _exposure(server: ServerConfig) -> tuple[Directive | None, str]:
 
 class NoAuth(ServerRule):
     code = "RDS803"
+    name = "server-no-auth"
+    summary = "A server bound beyond loopback whose default user has no password, or `protected-mode no`."
 
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         if not server.beyond_loopback:
@@ -106,6 +110,8 @@ class NoAuth(ServerRule):
 
 class NoTls(ServerRule):
     code = "RDS804"
+    name = "server-no-tls"
+    summary = "A server bound beyond loopback without `tls-port`."
 
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         if not server.complete or not server.beyond_loopback or server.tls:
@@ -118,6 +124,9 @@ class NoTls(ServerRule):
 
 class DangerousCommands(ServerRule):
     code = "RDS805"
+    name = "server-dangerous-commands"
+    summary = ("`KEYS`, `FLUSHALL`, `FLUSHDB` or `CONFIG` open to the default user (no ACL restriction, no "
+               "`rename-command`).")
 
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         commands = open_commands(server)
@@ -134,6 +143,8 @@ class DangerousCommands(ServerRule):
 
 class NoPersistence(ServerRule):
     code = "RDS806"
+    name = "server-no-persistence"
+    summary = '`save ""` without `appendonly yes` on an instance `persistent-instances` marks as persistent.'
 
     def check(self, server: ServerConfig, role: Role) -> Iterator[ConfigViolation]:
         if not role.persistent:
