@@ -21,7 +21,7 @@ from redis_lint import __version__
 from redis_lint.config import Config, ConfigError
 from redis_lint.engine.run import _decoding_problem as decoding_problem
 from redis_lint.engine.run import cached, store
-from redis_lint.engine.source import read_source
+from redis_lint.source.reading import read_source
 from redis_lint.engine.session import cache_for, config_for, config_problem, prefilter_for, project_for
 from redis_lint.findings import Finding
 

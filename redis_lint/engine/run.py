@@ -23,16 +23,16 @@ from redis_lint.config.resolve import Configurations
 from redis_lint.engine import cache as caching
 from redis_lint.engine import interrupt
 from redis_lint.engine.discovery import discover
-from redis_lint.engine.noqa import is_silenced
 from redis_lint.engine.prefilter import Prefilter, project_roots
-from redis_lint.engine.source import SourceError, decode_source, read_source
 from redis_lint.findings import Finding, LocatedFact
+from redis_lint.source import PARSE_ERROR
+from redis_lint.source.noqa import is_silenced
+from redis_lint.source.paths import display_path
+from redis_lint.source.reading import SourceError, decode_source, read_source
 
 if TYPE_CHECKING:
     from redis_lint.engine.linter import FileResult
     from redis_lint.semantics.project import ProjectIndex
-
-PARSE_ERROR = "RDS000"
 
 
 @dataclass
@@ -272,16 +272,6 @@ def _decoding_problem(path: Path, data: bytes, config: Config) -> list[Finding]:
         if PARSE_ERROR in config.enabled_codes(config.relative(path)):
             return [Finding(display_path(path), 1, 1, PARSE_ERROR, str(error), 1, 1)]
     return []
-
-
-def display_path(path: Path) -> str:
-    """The path as the user gave it, without "./", or relative to the working directory when below it."""
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
 
 
 # -- project-level rules ------------------------------------------------------

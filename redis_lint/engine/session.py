@@ -14,6 +14,7 @@ from redis_lint.config.resolve import Configurations
 from redis_lint.engine.cache import DEFAULT_FOLDER, Cache
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.findings import Finding
+from redis_lint.source import PARSE_ERROR
 
 if TYPE_CHECKING:
     from redis_lint.semantics.project import ProjectIndex
@@ -60,4 +61,4 @@ def cache_for(config: Config, adapter: str) -> Cache | None:
 def config_problem(display: str, error: ConfigError) -> Finding:
     """A broken configuration, as RDS000 on the file: an adapter cannot stop its host with a message."""
     message = f"cannot use the redis-lint configuration: {error}"
-    return Finding(display, 1, 1, "RDS000", message, 1, 1)
+    return Finding(display, 1, 1, PARSE_ERROR, message, 1, 1)
