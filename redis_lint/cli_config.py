@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from redis_lint.cli import RedisLintError, _config_errors, _configurations, cli
-from redis_lint.engine.run import display_path
+from redis_lint.source.paths import display_path
 
 
 @cli.command("config")

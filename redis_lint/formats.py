@@ -172,7 +172,7 @@ class _Sources:
     def line(self, path: str, number: int) -> str | None:
         if path not in self._lines:
             try:
-                from redis_lint.engine.source import decode_source, read_source
+                from redis_lint.source.reading import decode_source, read_source
 
                 # lines end at \n alone, as Python's: str.splitlines() also splits at \f, \x1c, \u2028...
                 self._lines[path] = decode_source(read_source(Path(path))).split("\n")

@@ -15,8 +15,7 @@ from pygls.uris import to_fs_path
 
 from redis_lint import __version__
 from redis_lint.config import Config, ConfigError
-from redis_lint.engine.linter import lint_source
-from redis_lint.engine.session import config_for, config_problem, files_changed, project_for
+from redis_lint.engine.session import EDITOR, check_text, config_for, files_changed, project_for
 from redis_lint.findings import Finding
 from redis_lint.pages import page_path
 
@@ -26,11 +25,8 @@ server = LanguageServer("redis-lint", __version__)
 def _findings(uri: str) -> list[Finding]:
     document = server.workspace.get_text_document(uri)
     path = Path(document.path)
-    config = config_for(path.parent)
-    if isinstance(config, ConfigError):
-        return [config_problem(str(path), config)]
     # the buffer, not the file on disk, is linted: the index takes it in place of what it read before
-    return lint_source(document.source, path=path, display=str(path), config=config, project=project_for(config))
+    return check_text(path, document.source, display=str(path), host=EDITOR)
 
 
 def _range(line: int, column: int, end_line: int, end_column: int) -> types.Range:

@@ -11,8 +11,8 @@ from redis_lint.engine import linter
 from redis_lint.engine.discovery import discover
 from redis_lint.engine.linter import lint_file
 from redis_lint.engine.run import lint_paths
-from redis_lint.engine.noqa import noqa_map
-from redis_lint.engine.source import SourceError, decode_source
+from redis_lint.source.noqa import noqa_map
+from redis_lint.source.reading import SourceError, decode_source
 from tests.conftest import codes, lint
 
 FLUSH = "import redis\ndef f(r: redis.Redis):\n    r.flushall(){comment}\n"

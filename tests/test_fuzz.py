@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from redis_lint.config import Config
 from redis_lint.engine.linter import analyse_source, project_index
-from redis_lint.engine.source import SourceError, decode_source
+from redis_lint.source.reading import SourceError, decode_source
 from redis_lint.rules import PROJECT_RULES
-from redis_lint.syntax import parse_quietly
+from redis_lint.source.syntax import parse_quietly
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow  # generated programs

@@ -18,7 +18,7 @@ import pytest
 from redis_lint.config import Config
 from redis_lint.engine import run as running
 from redis_lint.engine.run import lint_paths
-from redis_lint.engine.source import MAX_SOURCE_SIZE
+from redis_lint.source.syntax import MAX_SOURCE_SIZE
 
 FLUSH = "import redis\ndef f(r: redis.Redis):\n    r.flushall()\n"
 TIMEOUT = 180  # seconds: a hang fails the test instead of blocking the suite
@@ -241,7 +241,8 @@ def test_a_path_that_vanishes_during_the_run(tmp_path: Path, monkeypatch: pytest
 
 def test_an_unreadable_file_even_as_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """chmod 000 does not stop root (the case above is skipped then): the read fails here instead."""
-    from redis_lint.engine import linter, prefilter, source
+    from redis_lint.engine import linter, prefilter
+    from redis_lint.source import reading
 
     (tmp_path / "good.py").write_text(FLUSH)
     (tmp_path / "unreadable.py").write_text(FLUSH)
@@ -249,7 +250,7 @@ def test_an_unreadable_file_even_as_root(tmp_path: Path, monkeypatch: pytest.Mon
     def read_source(path: Path) -> bytes:
         if Path(path).name == "unreadable.py":
             raise PermissionError(13, "Permission denied", str(path))
-        return source.read_source(path)
+        return reading.read_source(path)
 
     for module in (running, linter, prefilter):
         monkeypatch.setattr(module, "read_source", read_source)

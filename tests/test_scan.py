@@ -4,7 +4,6 @@ and a warm run that imports none of the analysis."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys

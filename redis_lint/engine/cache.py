@@ -55,8 +55,9 @@ class Cache:
         self._entries_folder = os.fspath(self._entries)
         self._salt = f"{salt}|{_tool_fingerprint()}".encode()
 
-    def key(self, path: Path, data: bytes) -> str:
-        return digest(self._salt, os.fsencode(path.absolute()), data)
+    def key(self, path: Path, data_digest: str) -> str:
+        """The key of a file's result: its place and the digest of its bytes (redis_lint.source.file.SourceFile)."""
+        return digest(self._salt, os.fsencode(path.absolute()), data_digest.encode())
 
     def content_key(self, *parts: bytes) -> str:
         """A key for what depends on content alone, wherever the file is (a module's summary)."""

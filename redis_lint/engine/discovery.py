@@ -14,17 +14,23 @@ from pathlib import Path
 
 from redis_lint.config import Config
 from redis_lint.config.resolve import Configurations
-from redis_lint.semantics.layout import EXCLUDED_DIRS, PYTHON_SUFFIXES
+from redis_lint.semantics.layout import EXCLUDED_DIRS, PYTHON_SUFFIXES, module_of
 from redis_lint.serverconf.kinds import server_config_kind
+from redis_lint.source.file import SourceFile
+from redis_lint.source.paths import display_path
 
 DEFAULT_EXCLUDED_DIRS = EXCLUDED_DIRS  # folders that never hold the project's own code
 
 
 @dataclass
 class Discovery:
-    files: list[Path] = field(default_factory=list)  # Python files
+    sources: list[SourceFile] = field(default_factory=list)  # Python files, with what discovery knows of them
     server_configs: list[Path] = field(default_factory=list)  # Redis server configuration files
     problems: list[str] = field(default_factory=list)  # paths that do not exist or cannot be listed
+
+    @property
+    def files(self) -> list[Path]:
+        return [source.path for source in self.sources]
 
 
 def discover(paths: Iterable[Path], configs: Config | Configurations) -> Discovery:
@@ -32,7 +38,7 @@ def discover(paths: Iterable[Path], configs: Config | Configurations) -> Discove
     if isinstance(configs, Config):
         configs = Configurations.of(configs)
     result = Discovery()
-    files: list[str] = []
+    files: dict[str, tuple[str, str]] = {}  # path -> (relative to its root, module name)
     server_configs: list[str] = []
     seen: set[str] = set()
     cwd = os.getcwd()
@@ -47,7 +53,11 @@ def discover(paths: Iterable[Path], configs: Config | Configurations) -> Discove
         key = path if os.path.isabs(path) else os.path.join(cwd, path)  # str(Path(path).absolute())
         if key not in seen:
             seen.add(key)
-            (server_configs if server_config_kind(path, config, relative_path) else files).append(path)
+            if server_config_kind(path, config, relative_path):
+                server_configs.append(path)
+            else:
+                relative = relative_path if relative_path is not None else relative_for(config)(path)
+                files[path] = (relative, module_of(key)[0])
 
     for path in paths:
         if path.is_dir():
@@ -59,7 +69,8 @@ def discover(paths: Iterable[Path], configs: Config | Configurations) -> Discove
                 add(str(path), config)
         else:
             result.problems.append(f"{path}: no such file or directory")
-    result.files = [Path(p) for p in sorted(files, key=_as_posix)]
+    result.sources = [SourceFile(path, display_path(path), *files[p])
+                      for p in sorted(files, key=_as_posix) for path in (Path(p),)]
     result.server_configs = [Path(p) for p in sorted(server_configs, key=_as_posix)]
     return result
 

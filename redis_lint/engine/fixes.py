@@ -13,10 +13,12 @@ from pathlib import Path
 import libcst as cst
 
 from redis_lint.config import Config
-from redis_lint.engine.linter import check_module, display_path, project_index, with_deep_stack
-from redis_lint.engine.source import read_source, unparsable
+from redis_lint.engine.linter import check_module, project_index, with_deep_stack
 from redis_lint.rules.base import Fix
 from redis_lint.semantics.project import ProjectIndex
+from redis_lint.source.paths import display_path
+from redis_lint.source.reading import read_source
+from redis_lint.source.syntax import unparsable
 
 _MAX_PASSES = 5
 

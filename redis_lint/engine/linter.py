@@ -17,16 +17,17 @@ import libcst as cst
 from libcst.metadata import CodeRange
 
 from redis_lint.config import Config
-from redis_lint.engine.run import display_path
-from redis_lint.engine.noqa import ALL, Suppressions, is_silenced, suppressions
-from redis_lint.engine.source import SourceError, decode_source, read_source, unparsable
 from redis_lint.findings import Finding, LocatedFact, Related
-from redis_lint.rulemeta import PARSE_ERROR, UNUSED_NOQA
+from redis_lint.rulemeta import UNUSED_NOQA
 from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.model import ModuleModel
 from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.project import ProjectIndex
-from redis_lint.syntax import parse_quietly
+from redis_lint.source import PARSE_ERROR
+from redis_lint.source.noqa import ALL, Suppressions, is_silenced, suppressions
+from redis_lint.source.paths import display_path
+from redis_lint.source.reading import SourceError, decode_source, read_source
+from redis_lint.source.syntax import parse_quietly, unparsable
 
 T = TypeVar("T")
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -88,7 +89,7 @@ def analyse_source(source: str, *, path: Path, display: str, config: Config, app
 
 
 # libcst's visitors recurse once per level of nesting, a handful of frames each: code nested as
-# deep as redis-lint accepts (redis_lint.engine.source.MAX_DEPTH) needs more than Python's default
+# deep as redis-lint accepts (redis_lint.source.syntax.MAX_DEPTH) needs more than Python's default
 # limit of 1,000 frames, and a stack to match.
 _STACK_SIZE = 256 * 1024 * 1024  # reserved address space: only the pages used are ever backed
 _RECURSION_LIMIT = 20_000

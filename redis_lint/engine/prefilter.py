@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redis_lint.engine.cache import Cache, digest
-from redis_lint.engine.source import read_source
+from redis_lint.source.reading import read_source
 from redis_lint.inference.carriers import ALL, Carries, carrier_names
 from redis_lint.inference.expiry import ExpiringHelpers
 from redis_lint.summaries import ModuleSummary, SummaryStore

@@ -4,7 +4,8 @@ processes when there are several), then decide the project-level rules once
 every file is seen.
 
 Nothing here imports libcst: a run where every file is filtered out or cached
-never pays for it.  The analysis itself is redis_lint.engine.linter.
+never pays for it.  What happens to each file is redis_lint.engine.file_check's, the analysis
+itself redis_lint.engine.linter's.
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ from redis_lint.config.resolve import Configurations
 from redis_lint.engine import cache as caching
 from redis_lint.engine import interrupt
 from redis_lint.engine.discovery import discover
-from redis_lint.engine.noqa import is_silenced
+from redis_lint.engine.file_check import FileCheck, Kept, analyse
 from redis_lint.engine.prefilter import Prefilter, project_roots
-from redis_lint.engine.source import SourceError, decode_source, read_source
-from redis_lint.findings import Finding, LocatedFact
-from redis_lint.rulemeta import PARSE_ERROR
+from redis_lint.findings import Finding
+from redis_lint.source import PARSE_ERROR
+from redis_lint.source.file import SourceFile
+from redis_lint.source.noqa import is_silenced
+from redis_lint.source.paths import display_path
+from redis_lint.source.reading import read_source
 
 if TYPE_CHECKING:
     from redis_lint.engine.linter import FileResult
     from redis_lint.semantics.project import ProjectIndex
-
 
 
 @dataclass
@@ -41,15 +44,6 @@ class LintRun:
     problems: list[str] = field(default_factory=list)  # paths that could not be linted at all
     files: int = 0
     analysed: int = 0  # files parsed in this run (the others were filtered out or cached)
-
-
-@dataclass
-class _Kept:
-    """One file's result as the run keeps it (analysed now or read from the cache)."""
-
-    findings: list[Finding]
-    facts: list[LocatedFact] = field(default_factory=list)
-    noqa: dict[int, frozenset[str]] = field(default_factory=dict)
 
 
 def default_jobs() -> int:
@@ -76,9 +70,9 @@ def lint_paths(paths: Iterable[Path], config: Config | Configurations, *, jobs: 
     paths = list(paths)
     found = discover(paths, configs)
     run = LintRun(problems=found.problems, files=len(found.files))
-    groups: dict[Config, tuple[list[Path], list[Path]]] = {}
-    for path in found.files:
-        groups.setdefault(configs.for_file(path), ([], []))[0].append(path)
+    groups: dict[Config, tuple[list[SourceFile], list[Path]]] = {}
+    for file in found.sources:
+        groups.setdefault(configs.for_file(file.path), ([], []))[0].append(file)
     for path in found.server_configs:
         groups.setdefault(configs.for_file(path), ([], []))[1].append(path)
     whole_project = bool(paths) and all(p.is_dir() for p in paths)
@@ -91,7 +85,7 @@ def lint_paths(paths: Iterable[Path], config: Config | Configurations, *, jobs: 
     return run
 
 
-def _lint_project(run: LintRun, paths: list[Path], files: list[Path], server_configs: list[Path], config: Config,
+def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], server_configs: list[Path], config: Config,
                   *, jobs: int, cache_folder: Path | None, prefilter: bool, whole_project: bool,
                   progress: Callable[[int, int], None] | None) -> None:
     """Lint the files one configuration applies to, adding to `run`."""
@@ -104,33 +98,32 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[Path], server_con
     cache = (caching.Cache(cache_folder, salt=f"{config!r}|{scan.fingerprint}|{whole_project}|{Path.cwd()}")
              if cache_folder is not None and scan.complete else None)
 
-    kept: dict[str, _Kept] = {}
-    to_analyse: list[tuple[Path, bytes | None, str | None]] = []  # path, bytes, cache key
-    for path in files:
-        data = scan.text(path)
+    checks = FileCheck(config, scan=scan, cache=cache, prefilter=prefilter)
+    kept: dict[str, Kept] = {}
+    to_analyse: list[tuple[SourceFile, bytes | None]] = []
+    for file in files:
+        data = scan.text(file.path)
         if data is None:
             try:
-                data = read_source(path)
+                data = read_source(file.path)
             except OSError:
-                to_analyse.append((path, None, None))  # the analysis reports why it cannot be read
+                to_analyse.append((file, None))  # the analysis reports why it cannot be read
                 continue
-        if prefilter and not scan.may_find(path):
-            kept[display_path(path)] = _Kept(_decoding_problem(path, data, config))
-            continue
-        key = cache.key(path, data) if cache is not None else None
-        hit = cached(cache, key, scan)
-        if hit is not None:
-            kept[display_path(path)] = hit
+        if cache is not None:
+            file = file.read(checks.digest_of(file.path, data))
+        known = checks.known(file, data)
+        if known is not None:
+            kept[file.display] = known
         else:
-            to_analyse.append((path, data, key))
+            to_analyse.append((file, data))
 
     done = 0
 
     def finished(index: int, result: FileResult) -> None:
         nonlocal done
-        path, _, key = to_analyse[index]
-        kept[display_path(path)] = _Kept(result.findings, result.facts, result.noqa)
-        store(cache, key, result, scan)  # now: a run stopped midway keeps what it finished
+        file, _ = to_analyse[index]
+        kept[file.display] = Kept(result.findings, result.facts, result.noqa)
+        checks.keep(file, result)  # now: a run stopped midway keeps what it finished
         if progress is not None:
             done += 1
             progress(done, len(to_analyse))
@@ -154,43 +147,26 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[Path], server_con
         cache.prune()
 
 
-def cached(cache: caching.Cache | None, key: str | None, scan: Prefilter) -> _Kept | None:
-    """The file's result kept by an earlier run, if what its analysis read is unchanged."""
-    entry = cache.get(key) if cache is not None and key is not None else None
-    if entry is not None and caching.still_valid(entry, scan.digest, scan.files_calling, scan.helpers_named):
-        return _Kept(*caching.from_entry(entry))
-    return None
-
-
-def store(cache: caching.Cache | None, key: str | None, result: FileResult, scan: Prefilter) -> None:
-    if cache is None or key is None:
-        return
-    modules = {p.as_posix(): scan.digest(p) for p in sorted(result.read_modules)}
-    callers = {name: sorted(p.as_posix() for p in scan.files_calling(name)) for name in sorted(result.read_callers)}
-    helpers = {name: sorted(p.as_posix() for p in scan.helpers_named(name)) for name in sorted(result.read_helpers)}
-    cache.put(key, caching.to_entry(result.findings, result.facts, result.noqa, modules, callers, helpers))
-
-
 # -- analysis -----------------------------------------------------------------
 
 _worker: tuple[Config, ProjectIndex] | None = None  # in a worker process: the run's configuration and index
 
 
-def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config, roots: list[Path],
+def _analyse(files: list[tuple[SourceFile, bytes | None]], config: Config, roots: list[Path],
              scan: Prefilter, jobs: int, *, facts: bool,
              finished: Callable[[int, FileResult], None]) -> None:
     """Analyse the files, handing each result to `finished` with the file's index as soon as it is known."""
     if not files:
         return  # without importing libcst
-    from redis_lint.engine.linter import FileResult, analyse_file, project_index
+    from redis_lint.engine.linter import FileResult, project_index
 
     if jobs <= 1 or len(files) <= 1:
         project = project_index(config, roots)
         scan.inform(project)
-        for index, (path, data, _) in enumerate(files):
-            finished(index, analyse_file(path, config, project, data=data, facts=facts))
+        for index, (file, data) in enumerate(files):
+            finished(index, analyse(file, config, project, data=data, facts=facts))
         return
-    work = [(path, data, facts) for path, data, _ in files]
+    work = [(file, data, facts) for file, data in files]
     lost = _in_workers(work, config, (roots, scan), min(jobs, len(files)), finished)
     # A worker that dies (a crash in native code, the OOM killer) breaks the pool: the files left
     # unfinished are analysed again, each in a process of its own, so that a crash costs one file.
@@ -200,7 +176,7 @@ def _analyse(files: list[tuple[Path, bytes | None, str | None]], config: Config,
             finished(index, FileResult(_crashed(work[index][0], config, "its process died")))
 
 
-def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
+def _in_workers(work: list[tuple[SourceFile, bytes | None, bool]], config: Config,
                 project: tuple[list[Path], Prefilter], workers: int,
                 finished: Callable[[int, FileResult], None]) -> list[int]:
     """Hand each file's result to `finished`, in order; returns the indexes of the files whose
@@ -235,11 +211,11 @@ def _in_workers(work: list[tuple[Path, bytes | None, bool]], config: Config,
     return lost
 
 
-def _crashed(path: Path, config: Config, why: str) -> list[Finding]:
-    if PARSE_ERROR not in config.enabled_codes(config.relative(path)):
+def _crashed(file: SourceFile, config: Config, why: str) -> list[Finding]:
+    if PARSE_ERROR not in config.enabled_codes(file.relative):
         return []
     message = f"internal error while checking this file ({why}): please report it"
-    return [Finding(display_path(path), 1, 1, PARSE_ERROR, message, 1, 1)]
+    return [Finding(file.display, 1, 1, PARSE_ERROR, message, 1, 1)]
 
 
 def _start_worker(parent: int, config: Config, roots: list[Path], scan: Prefilter) -> None:
@@ -252,42 +228,17 @@ def _start_worker(parent: int, config: Config, roots: list[Path], scan: Prefilte
     _worker = (config, project)
 
 
-def _analyse_in_worker(job: tuple[Path, bytes | None, bool]) -> FileResult:
-    from redis_lint.engine.linter import analyse_file
-
+def _analyse_in_worker(job: tuple[SourceFile, bytes | None, bool]) -> FileResult:
     assert _worker is not None
-    path, data, facts = job
+    file, data, facts = job
     config, project = _worker
-    return analyse_file(path, config, project, data=data, facts=facts)
-
-
-# -- files that are not analysed ----------------------------------------------
-
-
-def _decoding_problem(path: Path, data: bytes, config: Config) -> list[Finding]:
-    """A file the prefilter skips is still decoded: an undecodable file is reported whatever it holds."""
-    try:
-        decode_source(data)
-    except SourceError as error:
-        if PARSE_ERROR in config.enabled_codes(config.relative(path)):
-            return [Finding(display_path(path), 1, 1, PARSE_ERROR, str(error), 1, 1)]
-    return []
-
-
-def display_path(path: Path) -> str:
-    """The path as the user gave it, without "./", or relative to the working directory when below it."""
-    if path.is_absolute():
-        try:
-            return path.relative_to(Path.cwd()).as_posix()
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
+    return analyse(file, config, project, data=data, facts=facts)
 
 
 # -- project-level rules ------------------------------------------------------
 
 
-def _project_findings(kept: dict[str, _Kept], config: Config, cache: caching.Cache | None) -> list[Finding]:
+def _project_findings(kept: dict[str, Kept], config: Config, cache: caching.Cache | None) -> list[Finding]:
     """The project-level rules' findings, from every file's facts; noqa and per-file-ignores apply
     at the reported line.  The decision is cached under the facts it was made from."""
     facts = sorted((fact for result in kept.values() for fact in result.facts),

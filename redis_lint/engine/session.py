@@ -1,10 +1,11 @@
-"""What an adapter that is handed one file at a time (the flake8 plugin, the
-language server) needs across files: each folder's configuration (the CLI's own
-lookup), one project index, prefilter and cache per configuration, and how a
-broken configuration is reported."""
+"""The adapters that are handed one file at a time (the flake8 plugin, the language
+server): `check_text` checks a file's text as the CLI checks the file, with each
+folder's configuration (the CLI's own lookup), and one project index, prefilter and
+cache per configuration kept for every file the process checks."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,15 +13,56 @@ from typing import TYPE_CHECKING
 from redis_lint.config import Config, ConfigError
 from redis_lint.config.resolve import Configurations
 from redis_lint.engine.cache import DEFAULT_FOLDER, Cache
+from redis_lint.engine.file_check import FileCheck
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.findings import Finding
-from redis_lint.rulemeta import PARSE_ERROR
+from redis_lint.semantics.layout import module_of
+from redis_lint.source import PARSE_ERROR
+from redis_lint.source.file import SourceFile
+from redis_lint.source.reading import read_source
 
 if TYPE_CHECKING:
     from redis_lint.semantics.project import ProjectIndex
 
 
 _configurations = Configurations()  # the CLI's lookup, cached per folder for the life of the process
+
+
+@dataclass(frozen=True)
+class Host:
+    """What differs between the adapters handed one file at a time."""
+
+    name: str  # its results are cached under it
+    applies_noqa: bool  # False: the host applies `# noqa` itself (flake8, whose --disable-noqa must work)
+    # True: the text is the file on disk (flake8): excluded files are skipped, the prefilter and the
+    # cache apply, and bytes Python cannot decode are reported.  False: an editor's buffer, which
+    # may differ from the disk: it is always analysed, whatever the exclusions.
+    reads_disk: bool
+
+
+FLAKE8 = Host("flake8", applies_noqa=False, reads_disk=True)
+EDITOR = Host("editor", applies_noqa=True, reads_disk=False)
+
+
+def check_text(path: Path, text: str, *, display: str, host: Host) -> list[Finding]:
+    """The findings of a file whose text the host hands over; `display`: how the host names it."""
+    config = config_for(path.absolute().parent)
+    if isinstance(config, ConfigError):
+        return [config_problem(display, config)]
+    file = SourceFile(path, display, config.relative(path), module_of(str(path.absolute()))[0])
+    if not host.reads_disk:
+        return FileCheck(config).check(file, project_for(config), text=text, apply_noqa=host.applies_noqa)
+    if config.is_excluded(file.relative):
+        return []
+    scan = prefilter_for(config)
+    data = scan.text(path)
+    if data is None:
+        try:
+            data = read_source(path)
+        except OSError:
+            data = None  # standard input, or gone: the host read the text itself
+    checks = FileCheck(config, scan=scan, cache=cache_for(config, host.name))
+    return checks.check(file, project_for(config), data=data, text=text, apply_noqa=host.applies_noqa)
 
 
 def config_for(folder: Path) -> Config | ConfigError:

@@ -18,7 +18,7 @@ LIBRARIES = ("redis", "valkey", "typing", "typing_extensions", "datetime")
 
 # `pkg.mod.NAME.attr` -> (summary of pkg.mod, its package, "NAME.attr") for the longest prefix that
 # is a project module, or None.
-SummaryLookup = Callable[[str], "tuple[ModuleSummary, str, str] | None"]
+SummaryLookup = Callable[[str], tuple[ModuleSummary, str, str] | None]
 
 
 def canonical(qualified: str, lookup: SummaryLookup, hops: int = 0) -> str:

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
-from redis_lint.syntax import parse_quietly
+from redis_lint.source.syntax import parse_quietly
 
 Parent = Callable[[cst.CSTNode], "cst.CSTNode | None"]
 

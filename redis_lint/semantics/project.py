@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from redis_lint.engine.source import read_source
 from redis_lint.semantics.layout import calls_by_name, module_name, project_files
+from redis_lint.source.reading import read_source
 from redis_lint.summaries import ModuleSummary, SummaryStore
 
 if TYPE_CHECKING:
@@ -261,7 +261,8 @@ def _readable(paths: list[Path]) -> Iterator[tuple[Path, bytes]]:
 
 
 def _parse(path: Path) -> tuple[str | None, cst.Module | None]:
-    from redis_lint.engine.source import SourceError, decode_source, unparsable
+    from redis_lint.source.reading import SourceError, decode_source
+    from redis_lint.source.syntax import unparsable
 
     try:
         source = decode_source(read_source(path))

@@ -11,13 +11,14 @@ import re
 from pathlib import Path
 
 from redis_lint.config import Config
-from redis_lint.engine.noqa import SKIP_FILE, is_silenced, noqa_codes
 from redis_lint.findings import Finding
-from redis_lint.rulemeta import PARSE_ERROR
 from redis_lint.serverconf.kinds import Kind, server_config_kind
 from redis_lint.serverconf.model import ServerConfig, ServerConfigError
 from redis_lint.serverconf.redisconf import parse_redis_conf
 from redis_lint.serverconf.rules import SERVER_CODES, SERVER_RULES, Role
+from redis_lint.source import PARSE_ERROR
+from redis_lint.source.noqa import SKIP_FILE, is_silenced, noqa_codes
+
 _COMMENT_NOQA = re.compile(r"(?:^|\s)(#.*)$")
 
 

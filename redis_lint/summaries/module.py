@@ -11,8 +11,8 @@ import ast
 from collections.abc import Iterator
 
 from redis_lint.semantics.commands import COMMANDS
+from redis_lint.source.syntax import parse_quietly
 from redis_lint.summaries.imports import Alias, absolute_module, dotted_prefixes
-from redis_lint.syntax import parse_quietly
 
 # Commands that give the key they name a TTL (EXPIRE and its family).
 _EXPIRING_METHODS = frozenset(name for name, spec in COMMANDS.items() if spec.sets_expiry_on)

@@ -1,0 +1,63 @@
+"""Python's own parser, for reading analysed code without running it, and the limits a file must
+stay within to be parsed at all."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+
+def parse_quietly(source: str | bytes) -> ast.Module:
+    """`ast.parse`, without the warnings Python gives about the code it reads (an invalid escape
+    sequence, a call of a literal): they are the analysed code's business, and printed here they
+    would land in the middle of redis-lint's output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+# Beyond this many characters a file is reported (RDS000), not analysed: libcst and its metadata
+# take about a minute and close to a gigabyte of memory a megabyte of code, and a file this
+# large is generated, not written.
+MAX_SOURCE_SIZE = 1_000_000
+# Nesting deeper than this (levels of the syntax tree: a 500-call method chain, a 1,000-branch
+# elif chain) is reported, not analysed.  libcst has no limit of its own: its parser overflows
+# the stack (a crash, not an exception) on 5,000 nested brackets, and parsing and visiting a
+# chain of a few thousand calls takes many minutes.  CPython's own limits come first.
+MAX_DEPTH = 1_000
+_TOO_DEEP = ("too many nested parentheses", "too many levels of indentation", "too complex")
+
+
+def unparsable(source: str) -> str | None:
+    """Why a module's text must not be handed to libcst (RDS000's message), or None.
+
+    CPython's parser goes first: it is fast, and it refuses nesting deeper than it can take with
+    an exception, where libcst's native parser crashes the process.  Other syntax errors are
+    left to libcst, which knows the grammar of newer Pythons than the running one."""
+    if len(source) > MAX_SOURCE_SIZE:
+        return f"file too large to analyse ({len(source) / 1e6:.1f} MB > {MAX_SOURCE_SIZE / 1e6:g} MB)"
+    if "\0" in source:
+        return "cannot parse: source code cannot contain null bytes"
+    try:
+        tree = parse_quietly(source)
+    except SyntaxError as error:
+        if any(words in str(error.msg) for words in _TOO_DEEP):
+            return "cannot parse: the code is nested too deeply"
+        return None
+    except (RecursionError, MemoryError):
+        return "cannot parse: the code is nested too deeply"
+    except ValueError:
+        return None
+    if _deeper_than(tree, MAX_DEPTH):
+        return f"cannot analyse: the code is nested more than {MAX_DEPTH} levels deep"
+    return None
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    pending = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
