@@ -12,17 +12,24 @@ to latin-1 for it and goes on).
 
 from __future__ import annotations
 
+import argparse
 import ast
 from collections.abc import Iterator
 from pathlib import Path
 
 from redis_lint import __version__
-from redis_lint.engine.session import FLAKE8, check_text
+from redis_lint.engine.session import FLAKE8, check_text, prepare
 
 
 class RedisLintPlugin:
     name = "redis-lint"
     version = __version__
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        """Called once in flake8's main process, before `-j` forks the workers: the project of the
+        working folder is read here, and each worker inherits it instead of reading it again."""
+        prepare(Path.cwd())
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename

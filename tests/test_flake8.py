@@ -125,3 +125,38 @@ def test_lock_loop_and_security_rules_agree_under_flake8(tmp_path: Path) -> None
     by_cli = per_file(redis_lint(".", cwd=tmp_path).stdout)
     assert by_flake8 == by_cli
     assert {line.split()[-1] for line in by_cli} >= {"RDS501", "RDS502", "RDS503", "RDS601", "RDS602", "RDS701", "RDS702"}
+
+
+def test_the_project_is_read_once_before_flake8_forks_its_workers(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """flake8 calls `parse_options` in its main process, before `-j` forks: the plugin reads the
+    project there, and the checks of every file (in the workers, which inherit it) reuse it."""
+    import argparse
+    import ast
+
+    from redis_lint.engine import prefilter, session
+    from redis_lint.flake8_plugin import RedisLintPlugin
+
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    sources = {"a.py": "import redis\nr = redis.Redis()\nr.keys('*')\n", "b.py": "import redis\nredis.Redis().flushall()\n"}
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    for cached in (session.prefilter_for, session.project_for, session.cache_for):
+        cached.cache_clear()
+    built: list[object] = []
+    original = prefilter.Prefilter.__init__
+
+    def counting(self: prefilter.Prefilter, *args: object, **kwargs: object) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(prefilter.Prefilter, "__init__", counting)
+    RedisLintPlugin.parse_options(argparse.Namespace())
+    assert len(built) == 1  # read before any file is checked
+    codes = []
+    for name, text in sources.items():
+        plugin = RedisLintPlugin(ast.parse(text), str(tmp_path / name), text.splitlines(keepends=True))
+        codes += [message.split()[0] for _, _, message, _ in plugin.run()]
+    assert "RDS301" in codes and "RDS302" in codes
+    assert len(built) == 1  # ...and not again for them

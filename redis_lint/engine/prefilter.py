@@ -154,6 +154,14 @@ class Prefilter:
             callers = self._callers[name] = [Path(p) for p in self._calls_by_name.get(name, [])]
         return list(callers)
 
+    def prepare(self) -> None:
+        """Build now what is otherwise built on the first question (the callers of each name, the
+        expiring helpers), when some file can hold a Redis value and so may ask."""
+        if self.relevant:
+            self.files_calling("__init__")
+            if self.expiring_helpers is not None:
+                self.expiring_helpers.defined("__init__")
+
     def inform(self, project: ProjectIndex) -> None:
         """Hand the analysis what the scan found: where Redis values can be, the modules' summaries,
         the callers of each name and the project's expiring helpers."""

@@ -100,6 +100,18 @@ def cache_for(config: Config, adapter: str) -> Cache | None:
     return Cache(config.root / DEFAULT_FOLDER, salt=f"{adapter}|{config!r}|{scan.fingerprint}")
 
 
+def prepare(folder: Path) -> None:
+    """Read the project of a folder's configuration now: a host that forks worker processes
+    (flake8 -j) calls this first, so that its workers inherit the project read once, instead of
+    each reading all of it again."""
+    config = config_for(folder.absolute())
+    if isinstance(config, ConfigError):
+        return  # reported on each file, as check_text does
+    scan = prefilter_for(config)
+    scan.prepare()
+    project_for(config)
+
+
 def files_changed(config: Config, paths: list[Path]) -> None:
     """Files of a configuration's project changed on disk (saved in the editor, created, deleted):
     the index and the prefilter read them again; everything else they know is kept."""
