@@ -19,7 +19,7 @@ from redis_lint import catalogue, cli, docs, registry
 from redis_lint.config import Config
 from redis_lint.rulemeta import RuleMeta
 from redis_lint.rules import ProjectRule, Rule, RuleContext, Violation
-from redis_lint.serverconf.rules import ServerRule
+from redis_lint.redisconf.server_rules import ServerRule
 from tests.conftest import REPO
 from tests.test_rule_pages import findings
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from redis_lint.rules.commands import AdminCommand, FlushCommand
-from redis_lint.semantics.commands import ADMIN_COMMANDS, FLUSHES
+from redis_lint.semantics.command_specs import ADMIN_COMMANDS, FLUSHES
 from tests.conftest import lint
 
 FLUSH_INSTEAD = "delete the keys you own by name; give tests their own database or server"

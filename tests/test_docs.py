@@ -75,3 +75,32 @@ def test_the_fast_subset_is_a_registered_marker() -> None:
     assert any(marker.startswith("slow:") for marker in options["markers"])
     assert "--strict-markers" in options["addopts"]
     assert '-m "not slow"' in CONTRIBUTING and '-m "not slow"' in section(README, "Set up")
+
+
+def test_the_how_it_works_table_names_every_folder_and_module_of_the_package() -> None:
+    """Each package of redis_lint has its row, and each of its modules is named in it; each
+    top-level module is named in the table."""
+    table = [line for line in section(CONTRIBUTING, "How it works").split("\n") if line.startswith("| `")]
+    rows = {line.split("|")[1].strip(): line for line in table}
+    package = REPO / "redis_lint"
+    for folder in sorted(p for p in package.iterdir() if (p / "__init__.py").exists()):
+        row = rows.get(f"`redis_lint/{folder.name}/`")
+        assert row, f"no row for redis_lint/{folder.name}/"
+        for module in sorted(folder.glob("*.py")):
+            if module.name != "__init__.py":
+                assert f"`{module.name}`" in row, f"redis_lint/{folder.name}/{module.name} is not named"
+    named = " ".join(cell for cell in rows)
+    for module in sorted(package.glob("*.py")):
+        if module.name != "__init__.py":
+            assert re.search(rf"[`/]{re.escape(module.name)}`", named), f"redis_lint/{module.name} has no row"
+
+
+def test_every_module_says_in_its_first_line_what_it_is_for() -> None:
+    import ast
+
+    for path in sorted((REPO / "redis_lint").rglob("*.py")):
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")), clean=False)
+        assert docstring, f"{path.relative_to(REPO)} has no docstring"
+        first, *rest = docstring.split("\n")
+        assert first.endswith("."), f"{path.relative_to(REPO)}: the first line is not a sentence"
+        assert not rest or not rest[0].strip(), f"{path.relative_to(REPO)}: the first line goes on"

@@ -17,7 +17,7 @@ from redis_lint.config import load_config
 from redis_lint.engine.discovery import discover
 from redis_lint.engine.run import lint_paths
 from redis_lint.findings import Finding
-from redis_lint.serverconf import lint_server_config
+from redis_lint.redisconf import lint_server_config
 from redis_lint.source.paths import display_path
 from tests.conftest import REPO
 

@@ -7,7 +7,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from redis_lint.semantics.model import ModuleModel
+from redis_lint.semantics.module_model import ModuleModel
 from redis_lint.config import Config
 from redis_lint.engine.run import lint_paths
 from tests.conftest import codes, lint

@@ -34,7 +34,7 @@ def test_the_contracts_hold() -> None:
 @pytest.mark.parametrize(("module", "line", "contract"), [
     ("semantics/project.py", "from redis_lint.engine import run", "layers"),
     ("source/noqa.py", "from redis_lint import findings", "layers"),
-    ("flake8_plugin.py", "from redis_lint import server", "layers"),  # the adapters are independent
+    ("flake8_plugin.py", "from redis_lint import lsp", "layers"),  # the adapters are independent
     ("runtime/hooks.py", "from redis_lint.engine import cache", "runtime-engine"),
     ("runtime/hooks.py", "from redis_lint.rules import base", "runtime-libcst"),  # a route not listed
     ("source/paths.py", "import libcst", "foundations-libcst"),

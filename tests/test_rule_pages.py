@@ -24,7 +24,7 @@ from redis_lint.engine.run import lint_paths
 from redis_lint.findings import Finding
 from redis_lint.pages import read_page
 from redis_lint.rules import PROJECT_RULES
-from redis_lint.serverconf import lint_server_config
+from redis_lint.redisconf import lint_server_config
 from tests.conftest import REPO
 
 _SECTION = r"^## {title}\s*$(?P<body>.*?)(?=^## |\Z)"

@@ -145,7 +145,7 @@ def test_audit_issues_no_write_command(populated: str, tmp_path: Path) -> None:
     after = commandstats(populated)
     issued = {name.removeprefix("cmdstat_") for name in after if after[name] != before.get(name)}
     issued -= {"keys", "hello"}  # this test's own calls, and every connection's handshake
-    # the keyspace walk, and what the server says about itself (server_report.py)
+    # the keyspace walk, and what the server says about itself (audit_server.py)
     assert issued == {"scan", "type", "pttl", "memory|usage", "info", "config|get", "acl|getuser", "command|info",
                       "ping"}, issued
     assert sorted(redis.Redis.from_url(populated).keys("*")) == before_keys

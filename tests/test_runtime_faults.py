@@ -30,7 +30,7 @@ from redis.retry import Retry
 
 from redis_lint.config import Config
 from redis_lint.runtime import RuntimeFinding, instrument
-from redis_lint.runtime.servers import CHECK_TIMEOUT
+from redis_lint.runtime.ttl_connection import CHECK_TIMEOUT
 from tests.conftest import FaultyServer, marked_lines
 
 pytestmark = pytest.mark.slow  # a real redis-server, paused and killed

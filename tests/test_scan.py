@@ -15,7 +15,7 @@ from redis_lint.config import Config
 from redis_lint.engine.discovery import discover
 from redis_lint.engine.prefilter import _IMPORT, Prefilter, _imports
 from redis_lint.semantics.layout import calls_by_name, module_name, project_files
-from redis_lint.serverconf.kinds import Kind, server_config_kind
+from redis_lint.redisconf.kinds import Kind, server_config_kind
 from tests.conftest import REPO
 
 TRICKY = (b"1abc( 2(  a1b2 (\n_9(  \xc3\xa9foo( 99_( x.y\t(\r\n) (a)) f(g(h())) print (x)\n"
@@ -103,7 +103,7 @@ def test_a_warm_run_imports_neither_libcst_nor_the_rules(tmp_path: Path) -> None
     cold = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     probe = ("import sys, runpy\nsys.argv = ['redis-lint', 'check', '--exit-zero', '.']\n"
              "try:\n    runpy.run_module('redis_lint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-             "heavy = ('libcst', 'redis_lint.rules', 'redis_lint.semantics.project', 'redis_lint.serverconf.lint',\n"
+             "heavy = ('libcst', 'redis_lint.rules', 'redis_lint.semantics.project', 'redis_lint.redisconf.lint',\n"
              "         'yaml', 'pygls', 'redis')\n"
              "print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)),\n"
              "      file=sys.stderr)\n")

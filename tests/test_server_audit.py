@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from redis_lint.runtime.server_report import anonymous_url, format_server_text, server_report
+from redis_lint.runtime.audit_server import anonymous_url, format_server_text, server_report
 from tests.conftest import running_redis_server
 
 pytestmark = pytest.mark.slow  # a real redis-server

@@ -21,11 +21,11 @@ import pytest
 
 from redis_lint.config import Config, Policy, load_config
 from redis_lint.engine.discovery import discover
-from redis_lint.serverconf import lint_server_config
-from redis_lint.serverconf.acl import TRACKED, open_commands
-from redis_lint.serverconf.compose import parse_compose
-from redis_lint.serverconf.model import ServerConfigError, memory_bytes
-from redis_lint.serverconf.redisconf import parse_redis_conf, split_args
+from redis_lint.redisconf import lint_server_config
+from redis_lint.redisconf.acl import TRACKED, open_commands
+from redis_lint.redisconf.compose import parse_compose
+from redis_lint.redisconf.server_config import ServerConfigError, memory_bytes
+from redis_lint.redisconf.conf_parser import parse_redis_conf, split_args
 from tests.conftest import REPO, RedisServer, running_redis_server
 
 SAFE = "bind 127.0.0.1 -::1\nmaxmemory 256mb\nmaxmemory-policy allkeys-lru\n" \

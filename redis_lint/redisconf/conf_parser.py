@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from redis_lint.serverconf.model import Directive, ServerConfig, ServerConfigError
+from redis_lint.redisconf.server_config import Directive, ServerConfig, ServerConfigError
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "a": "\a"}
 _HEX = re.compile(r"[0-9a-fA-F]{2}")

@@ -16,8 +16,8 @@ from pathlib import PurePosixPath
 
 import yaml  # type: ignore[import-untyped]
 
-from redis_lint.serverconf.model import ServerConfig, ServerConfigError
-from redis_lint.serverconf.redisconf import SERVER_PROGRAMS, Position, parse_command_line
+from redis_lint.redisconf.server_config import ServerConfig, ServerConfigError
+from redis_lint.redisconf.conf_parser import SERVER_PROGRAMS, Position, parse_command_line
 
 _SHELLS = ("sh", "bash", "ash", "dash", "zsh")
 _SHELL_OPERATORS = frozenset({"&&", "||", ";", "|", "&"})

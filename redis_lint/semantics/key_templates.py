@@ -21,7 +21,7 @@ from redis_lint.semantics.references import ClassRef, returned_values
 from redis_lint.semantics.walk import children
 
 if TYPE_CHECKING:
-    from redis_lint.semantics.model import ModuleModel
+    from redis_lint.semantics.module_model import ModuleModel
 
 
 @dataclass(frozen=True)

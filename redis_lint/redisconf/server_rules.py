@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from redis_lint.rulemeta import RuleMeta
-from redis_lint.serverconf.acl import default_user, open_commands, user_directive
-from redis_lint.serverconf.model import Directive, ServerConfig, memory_bytes
+from redis_lint.redisconf.acl import default_user, open_commands, user_directive
+from redis_lint.redisconf.server_config import Directive, ServerConfig, memory_bytes
 
 
 @dataclass(frozen=True)

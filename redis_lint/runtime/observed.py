@@ -1,5 +1,7 @@
-"""A runtime finding: a static finding's fields, plus how often it happened
-and a redacted example key (placeholders for every data segment)."""
+"""A runtime finding: a static finding's fields, how often it happened and an example key.
+
+The example key is redacted: placeholders for every data segment.
+"""
 
 from __future__ import annotations
 

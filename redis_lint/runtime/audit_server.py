@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis_lint.runtime.audit import ReadOnlyConnection, redact_url
-from redis_lint.serverconf.acl import TRACKED
-from redis_lint.serverconf.model import Directive, ServerConfig
-from redis_lint.serverconf.redisconf import split_args
-from redis_lint.serverconf.rules import SERVER_RULES, Role
+from redis_lint.redisconf.acl import TRACKED
+from redis_lint.redisconf.server_config import Directive, ServerConfig
+from redis_lint.redisconf.conf_parser import split_args
+from redis_lint.redisconf.server_rules import SERVER_RULES, Role
 
 # The settings the server rules read, as CONFIG GET names them.
 _SETTINGS = ("bind", "port", "tls-port", "protected-mode", "maxmemory", "maxmemory-policy", "save", "appendonly",

@@ -1,8 +1,8 @@
-"""`redis-lint server`: the language server (LSP over stdio, with pygls), a thin
-adapter over the same engine as the CLI and the flake8 plugin.
+"""`redis-lint server`: the language server (LSP over stdio), a thin adapter over the engine.
 
-Diagnostics on open, change and save; code actions to add `# noqa: CODE` and to
-apply the fixes; configuration found from each file's folder.
+Served with pygls, on the same engine as the CLI and the flake8 plugin.  Diagnostics on open,
+change and save; code actions to add `# noqa: CODE` and to apply the fixes; configuration found
+from each file's folder.
 """
 
 from __future__ import annotations

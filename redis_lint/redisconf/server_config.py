@@ -1,4 +1,6 @@
-"""One Redis server's configuration as the linter sees it: the directives that set it, in order,
+"""One Redis server's configuration: its directives in order, and Redis's defaults for the rest.
+
+One Redis server's configuration as the linter sees it: the directives that set it, in order,
 read from a redis.conf file, a `redis-server --option value` command line or `CONFIG GET`.
 
 Directives keep their line so that a finding points where the user wrote the value.  What a

@@ -1,4 +1,6 @@
-"""Lint one Redis server configuration file: redis.conf-style, or a docker-compose file whose
+"""Lint one Redis server configuration file: redis.conf-style or docker-compose.
+
+Lint one Redis server configuration file: redis.conf-style, or a docker-compose file whose
 services run `redis-server --option value`.
 
 This is the single entry point the engine calls for the files discovery lists as server
@@ -12,10 +14,10 @@ from pathlib import Path
 
 from redis_lint.config import Config
 from redis_lint.findings import Finding
-from redis_lint.serverconf.kinds import Kind, server_config_kind
-from redis_lint.serverconf.model import ServerConfig, ServerConfigError
-from redis_lint.serverconf.redisconf import parse_redis_conf
-from redis_lint.serverconf.rules import SERVER_CODES, SERVER_RULES, Role
+from redis_lint.redisconf.kinds import Kind, server_config_kind
+from redis_lint.redisconf.server_config import ServerConfig, ServerConfigError
+from redis_lint.redisconf.conf_parser import parse_redis_conf
+from redis_lint.redisconf.server_rules import SERVER_CODES, SERVER_RULES, Role
 from redis_lint.source import PARSE_ERROR
 from redis_lint.source.noqa import SKIP_FILE, is_silenced, noqa_codes
 
@@ -84,7 +86,7 @@ def _read(path: Path) -> str:
 
 def _parse(text: str, kind: Kind) -> list[ServerConfig]:
     if kind is Kind.COMPOSE:  # PyYAML is imported only when there is a compose file
-        from redis_lint.serverconf.compose import parse_compose
+        from redis_lint.redisconf.compose import parse_compose
 
         return parse_compose(text)
     try:

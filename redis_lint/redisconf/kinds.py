@@ -1,6 +1,9 @@
-"""Which files are Redis server configurations, by name: what discovery asks of every file it
-lists, kept apart from the parsers and rules (redis_lint.serverconf.lint) that a run imports only
-when it finds such a file."""
+"""Which files are Redis server configurations, by name, without importing their parsers.
+
+Which files are Redis server configurations, by name: what discovery asks of every file it
+lists, kept apart from the parsers and rules (redis_lint.redisconf.lint) that a run imports only
+when it finds such a file.
+"""
 
 from __future__ import annotations
 

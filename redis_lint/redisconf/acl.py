@@ -1,4 +1,6 @@
-"""What the default user may do: Redis's ACL rules, evaluated for the few commands RDS803 and
+"""What the default user may do, by Redis's ACL rules, for the commands RDS803 and RDS805 ask about.
+
+What the default user may do: Redis's ACL rules, evaluated for the few commands RDS803 and
 RDS805 ask about.
 
 Every connection starts as the user `default`: on, no password (`nopass`), every command.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from redis_lint.serverconf.model import Directive, ServerConfig
+from redis_lint.redisconf.server_config import Directive, ServerConfig
 
 # The commands RDS805 wants closed, as ACL names (command|subcommand) with their ACL categories
 # (COMMAND INFO, Redis 7; the tests compare them with a real server).
