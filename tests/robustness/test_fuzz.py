@@ -6,7 +6,7 @@ plugin report the same findings.
 CI runs a bounded number of examples; a benchmark run sets REDIS_LINT_FUZZ_EXAMPLES (e.g. 5000)
 for as many grammar-generated programs and mutants:
 
-    REDIS_LINT_FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz.py
+    REDIS_LINT_FUZZ_EXAMPLES=5000 python -m pytest tests/robustness/test_fuzz.py
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from redis_lint.rulemeta import RuleMeta
 from redis_lint.rules import ProjectRule, Rule, RuleContext, Violation
 from redis_lint.redisconf.server_rules import ServerRule
 from tests.conftest import REPO
-from tests.test_rule_pages import findings
+from tests.docs.test_rule_pages import findings
 
 REGISTERED = registry.registered()
 CODES = [rule.code for rule in REGISTERED]

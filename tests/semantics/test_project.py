@@ -88,7 +88,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def found(project: Path, config: Config | None = None) -> list[tuple[str, int, str]]:
-    """The per-file findings: the project-level rules (tests/test_lifecycle.py) do not run under
+    """The per-file findings: the project-level rules (tests/rules/test_lifecycle.py) do not run under
     flake8, which test_flake8_uses_the_same_index compares with."""
     run = lint_paths([project], config or Config(root=project))
     return [(Path(f.path).relative_to(project).as_posix(), f.line, f.code) for f in run.findings

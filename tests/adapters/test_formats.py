@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from redis_lint.catalogue import RULES
 from redis_lint.cli import cli
 from tests.conftest import REPO
-from tests.test_fixtures import PINNED
+from tests.end_to_end.test_fixtures import PINNED
 
 
 @pytest.fixture(autouse=True)
@@ -109,7 +109,7 @@ def test_an_output_file_is_replaced_whole(tmp_path: Path) -> None:
 
 
 def test_related_locations_in_json_and_sarif(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.test_keys import ONE_KEY_THREE_CALLS
+    from tests.rules.test_keys import ONE_KEY_THREE_CALLS
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "svc.py").write_text(ONE_KEY_THREE_CALLS)

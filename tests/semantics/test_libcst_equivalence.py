@@ -28,7 +28,7 @@ from redis_lint.semantics.walk import FastVisitor
 
 pytestmark = pytest.mark.slow  # every source file of the repository, walked twice
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 SNIPPETS = {
     "closures": """

@@ -79,7 +79,7 @@ async def test_a_syntax_error_is_a_diagnostic_not_a_crash(client: LanguageClient
 
 @pytest.mark.asyncio
 async def test_a_key_finding_names_the_other_calls_as_related_information(client: LanguageClient) -> None:
-    from tests.test_keys import ONE_KEY_THREE_CALLS
+    from tests.rules.test_keys import ONE_KEY_THREE_CALLS
 
     uri = await opened(client, "keys.py", ONE_KEY_THREE_CALLS)
     [shape] = [d for d in client.diagnostics[uri] if d.code == "RDS201"]

@@ -20,7 +20,7 @@ def deprecated_function_in(module: str):  # type: ignore[no-untyped-def]
     return scope["old"]
 
 
-@pytest.mark.parametrize("module", ["redis_lint", "redis_lint.runtime.audit", "tests.test_cli"])
+@pytest.mark.parametrize("module", ["redis_lint", "redis_lint.runtime.audit", "tests.adapters.test_cli"])
 def test_a_deprecation_from_this_project_fails_the_test(module: str) -> None:
     with pytest.raises(DeprecationWarning):
         deprecated_function_in(module)()

@@ -13,7 +13,7 @@ import pytest
 
 from redis_lint.catalogue import ALL_CODES
 from tests.conftest import REPO
-from tests.test_fixtures import PINNED
+from tests.end_to_end.test_fixtures import PINNED
 
 pytestmark = pytest.mark.slow  # builds and installs the wheel
 
