@@ -1,6 +1,9 @@
-"""The corpora the benchmarks and the accuracy evaluation run on, fetched from the package
+"""The corpora the benchmarks and the accuracy evaluation run on, fetched at pinned versions.
+
+The corpora the benchmarks and the accuracy evaluation run on, fetched from the package
 registry at pinned versions (nothing third-party is committed): the Redis-heavy packages
-labelled in realworld/labels/, and Django's sdist as a large project that barely uses Redis."""
+labelled in realworld/labels/, and Django's sdist as a large project that barely uses Redis.
+"""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""`python -m redis_lint`: the `redis-lint` command."""
+
 from redis_lint.cli import main
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-"""Every rule's code, name, summary, default and fix, looked up by code or name: what the CLI,
-the configuration, the output formats and the runtime read.  The rule classes say it
-(redis_lint.rulemeta); the list itself is generated from them, see redis_lint.docs."""
+"""Every rule's metadata, looked up by code or name, for the CLI, configuration, formats and runtime.
+
+Code, name, summary, default and fix.  The rule classes say it
+(redis_lint.rulemeta); the list itself is generated from them, see redis_lint.docs.
+"""
 
 from __future__ import annotations
 

@@ -258,7 +258,7 @@ def _summary(findings: list[Finding], files: int) -> None:
 @cli.command("server")
 def language_server() -> None:
     """Run the language server (LSP over stdio) for editors."""
-    from redis_lint.server import serve
+    from redis_lint.lsp import serve
 
     serve()
 
@@ -408,7 +408,7 @@ def audit(server: str, count: int, pause: float, max_keys: int | None, memory_sa
     """
     from redis_lint.runtime.audit import audit as run_audit
     from redis_lint.runtime.audit import format_text, redact_url
-    from redis_lint.runtime.server_report import format_server_text, server_report
+    from redis_lint.runtime.audit_server import format_server_text, server_report
 
     config = _load(config_path, Path("."))
     interactive = sys.stderr.isatty()

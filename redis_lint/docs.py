@@ -1,7 +1,10 @@
-"""Writes what is derived from the rule classes: the catalogue a run reads
+"""Writes the catalogue and the rule tables derived from the rule classes.
+
+Writes what is derived from the rule classes: the catalogue a run reads
 (redis_lint/catalogue_generated.py) and the rule tables of README.md and rules/README.md,
 between their marker comments.  `python -m redis_lint.docs` rewrites them; `--check` only says
-which are stale (tests/test_catalogue.py runs it)."""
+which are stale (tests/test_catalogue.py runs it).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Output formats for `redis-lint check --format`: one function per format, each
-taking the sorted findings and returning the text to print."""
+"""Output formats for `redis-lint check --format`, one function per format.
+
+Each takes the sorted findings and returns the text to print.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The rule pages (rules/RDSnnn.md): shipped inside the package as redis_lint/rule_pages,
-read from the source tree's rules/ folder in a development checkout."""
+"""The rule pages (rules/RDSnnn.md), read from the installed package or the source tree.
+
+The rule pages (rules/RDSnnn.md): shipped inside the package as redis_lint/rule_pages,
+read from the source tree's rules/ folder in a development checkout.
+"""
 
 from __future__ import annotations
 

@@ -1,12 +1,14 @@
-"""Every registered rule, as its class: the one list the catalogue and the rule tables are
-generated from (`python -m redis_lint.docs`).  Importing it imports every rule, and so libcst: a
-run reads the generated catalogue instead (redis_lint.catalogue), and never this."""
+"""Every registered rule class: what the catalogue and the rule tables are generated from.
+
+The one list `python -m redis_lint.docs` reads.  Importing it imports every rule, and so libcst: a
+run reads the generated catalogue instead (redis_lint.catalogue), and never this.
+"""
 
 from __future__ import annotations
 
 from redis_lint.rulemeta import ParseError, RuleInfo, RuleMeta, UnusedNoqa
 from redis_lint.rules import ALL_RULES, PROJECT_RULES
-from redis_lint.serverconf.rules import SERVER_RULES
+from redis_lint.redisconf.server_rules import SERVER_RULES
 
 # The engine reports these two itself; every other rule is registered where its kind is run.
 ENGINE_RULES: tuple[type[RuleMeta], ...] = (ParseError, UnusedNoqa)

@@ -1,5 +1,7 @@
-"""What a rule says about itself (code, name, summary, default, fix, page), declared on its class;
-and the two rules the engine reports itself, which have no class of their own to check with."""
+"""What a rule says about itself (code, name, summary, default, fix, page), declared on its class.
+
+Also the two rules the engine reports itself, which have no class of their own to check with.
+"""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from redis_lint.catalogue import ALL_CODES
-from redis_lint.config.model import Config
+from redis_lint.config.settings import Config
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,4 +1,6 @@
-"""Which configuration applies to a file, like ruff: `--config` for every file, else the nearest
+"""Which configuration applies to a file, the same whichever adapter asks.
+
+Which configuration applies to a file, like ruff: `--config` for every file, else the nearest
 configuration file above the file (redis_lint.config.loader.config_in_folder).
 
 The CLI, the flake8 plugin and the language server all ask here, so a file gets the same
@@ -13,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from redis_lint.config.loader import ConfigError, config_in_folder, load_config
-from redis_lint.config.model import Config, Selection
+from redis_lint.config.settings import Config, Selection
 
 
 class Configurations:

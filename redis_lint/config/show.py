@@ -1,11 +1,14 @@
-"""`redis-lint config`: a configuration as the options it resolves to, every default filled in,
-written back as the `[tool.redis-lint]` table that would configure the same (or as JSON)."""
+"""`redis-lint config`: a configuration written back as the table it resolves to.
+
+`redis-lint config`: a configuration as the options it resolves to, every default filled in,
+written back as the `[tool.redis-lint]` table that would configure the same (or as JSON).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from redis_lint.config.model import Config
+from redis_lint.config.settings import Config
 
 _UNITS = (("d", 86400), ("h", 3600), ("m", 60))
 

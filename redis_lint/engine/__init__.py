@@ -1,2 +1,1 @@
-"""Discovery, decoding, parsing, rule dispatch and suppression: the one engine
-behind the CLI and the flake8 plugin."""
+"""The engine: discovery, decoding, parsing, rule dispatch and suppression, behind every adapter."""

@@ -1,9 +1,12 @@
-"""Which files a run lints: Python files below the given paths, minus excludes, and apart from
+"""Which files a run lints: Python files and Redis server configurations below the given paths.
+
+Which files a run lints: Python files below the given paths, minus excludes, and apart from
 them the Redis server configurations (redis.conf, *.redis.conf, docker-compose files and the
-`server-config-files` globs) that `redis_lint.serverconf.lint_server_config` checks.
+`server-config-files` globs) that `redis_lint.redisconf.lint_server_config` checks.
 
 Folders are listed with os.scandir and paths kept as strings until the end: on a large tree,
-a `pathlib.Path` per file and per exclusion check cost more than listing the folders."""
+a `pathlib.Path` per file and per exclusion check cost more than listing the folders.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from pathlib import Path
 from redis_lint.config import Config
 from redis_lint.config.resolve import Configurations
 from redis_lint.semantics.layout import EXCLUDED_DIRS, PYTHON_SUFFIXES, module_of
-from redis_lint.serverconf.kinds import server_config_kind
+from redis_lint.redisconf.kinds import server_config_kind
 from redis_lint.source.file import SourceFile
 from redis_lint.source.paths import display_path
 

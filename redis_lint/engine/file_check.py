@@ -1,4 +1,6 @@
-"""The one way a file is checked, whichever adapter asks (the CLI's runs, the flake8 plugin, the
+"""The one way a file is checked, whichever adapter asks: ruled out, cached or analysed.
+
+The one way a file is checked, whichever adapter asks (the CLI's runs, the flake8 plugin, the
 language server): a file the prefilter rules out is only decoded (RDS000 when it cannot be), an
 unchanged file's result comes from the cache, any other file is analysed and its result kept.
 

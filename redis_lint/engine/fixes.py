@@ -1,6 +1,9 @@
-"""Applying the rules' fixes: libcst replaces the nodes, so everything else in the
+"""Applying the rules' fixes as libcst rewrites that keep the rest of the file as it was.
+
+Applying the rules' fixes: libcst replaces the nodes, so everything else in the
 file (formatting, comments) stays as it was.  Fixes are applied in passes, as a
-fix may let another apply, and nested fixes wait for the next pass."""
+fix may let another apply, and nested fixes wait for the next pass.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""How a run stops when it is told to: Ctrl-C, a pre-commit or CI timeout (SIGTERM, then SIGKILL),
+"""How a run stops when it is told to, leaving no worker and no half-written cache behind.
+
+How a run stops when it is told to: Ctrl-C, a pre-commit or CI timeout (SIGTERM, then SIGKILL),
 an editor restarting it.
 
 The parent turns SIGINT and SIGTERM into an exception, `Stopped`, so that the run unwinds: the

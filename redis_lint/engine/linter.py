@@ -1,5 +1,7 @@
-"""Lint one module: parse once, build the module's model once, run the enabled rules over it,
-map positions, apply noqa, sort.  Runs over many files are redis_lint.engine.run's job."""
+"""Lint one module: parse once, build its model once, run the enabled rules, apply noqa, sort.
+
+Runs over many files are redis_lint.engine.run's job.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from redis_lint.config import Config
 from redis_lint.findings import Finding, LocatedFact, Related
 from redis_lint.rulemeta import UNUSED_NOQA
 from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
-from redis_lint.semantics.model import ModuleModel
+from redis_lint.semantics.module_model import ModuleModel
 from redis_lint.semantics.positions import Positions
 from redis_lint.semantics.project import ProjectIndex
 from redis_lint.source import PARSE_ERROR

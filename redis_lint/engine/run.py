@@ -1,4 +1,6 @@
-"""A run over paths: find the files, skip those that cannot hold Redis code (the
+"""A run over paths: discovery, prefilter, cache, worker processes, then the project-level rules.
+
+A run over paths: find the files, skip those that cannot hold Redis code (the
 prefilter), take unchanged ones from the cache, analyse the rest (in worker
 processes when there are several), then decide the project-level rules once
 every file is seen.
@@ -136,7 +138,7 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
     for result in kept.values():
         run.findings.extend(result.findings)
     if server_configs:  # redis.conf and compose files: read as data, no libcst
-        from redis_lint.serverconf import lint_server_config
+        from redis_lint.redisconf import lint_server_config
 
         for path in server_configs:
             run.findings.extend(lint_server_config(path, display_path(path), config))

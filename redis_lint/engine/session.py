@@ -1,7 +1,10 @@
-"""The adapters that are handed one file at a time (the flake8 plugin, the language
+"""Checking one file at a time, for the flake8 plugin and the language server, as the CLI would.
+
+The adapters that are handed one file at a time (the flake8 plugin, the language
 server): `check_text` checks a file's text as the CLI checks the file, with each
 folder's configuration (the CLI's own lookup), and one project index, prefilter and
-cache per configuration kept for every file the process checks."""
+cache per configuration kept for every file the process checks.
+"""
 
 from __future__ import annotations
 

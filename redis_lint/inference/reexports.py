@@ -1,4 +1,6 @@
-"""What a name a project module re-exports really is: `app.redis.Redis`, where
+"""What a name a project module re-exports really is, followed through summaries alone.
+
+What a name a project module re-exports really is: `app.redis.Redis`, where
 `app/redis.py` says `from redis.asyncio import Redis`, is `redis.asyncio.Redis`.
 
 Followed from module to module through their summaries alone: a package

@@ -1,6 +1,8 @@
-"""The rules, one class each, in one module per family.  A class that declares its `code` is
-registered by being defined: every module of this package is imported, and its rule classes run
-(`ALL_RULES`, `PROJECT_RULES`), in code order; nothing else lists them."""
+"""The rules, one class each, in one module per family, registered by being defined.
+
+A class that declares its `code` is registered by being defined: every module of this package is imported, and its rule classes run
+(`ALL_RULES`, `PROJECT_RULES`), in code order; nothing else lists them.
+"""
 
 import importlib
 import pkgutil

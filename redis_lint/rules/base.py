@@ -1,5 +1,7 @@
-"""What a rule is: a class with its metadata (redis_lint.rulemeta) that looks at a module's model and
-yields violations."""
+"""What a rule is: a class with its metadata that looks at a module's model and yields violations.
+
+The metadata is redis_lint.rulemeta's.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import libcst as cst
 from redis_lint.config import Policy
 from redis_lint.findings import LocatedFact
 from redis_lint.rulemeta import RuleMeta
-from redis_lint.semantics.keys import KeyTemplate
-from redis_lint.semantics.model import KeyArg, ModuleModel
+from redis_lint.semantics.key_templates import KeyTemplate
+from redis_lint.semantics.module_model import KeyArg, ModuleModel
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from redis_lint.rules.base import Rule, RuleContext, Violation
-from redis_lint.semantics.commands import ADMIN_COMMANDS, FLUSHES, KEYSPACE_WALKS, SCANS
+from redis_lint.semantics.command_specs import ADMIN_COMMANDS, FLUSHES, KEYSPACE_WALKS, SCANS
 
 
 class CommandFamilyRule(Rule):

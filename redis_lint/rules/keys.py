@@ -14,8 +14,8 @@ from libcst.metadata import CodeRange
 
 from redis_lint.config import Policy
 from redis_lint.rules.base import Fix, Rule, RuleContext, Violation
-from redis_lint.semantics.keys import KeyTemplate
-from redis_lint.semantics.model import KeyArg
+from redis_lint.semantics.key_templates import KeyTemplate
+from redis_lint.semantics.module_model import KeyArg
 
 _FOREIGN_SEPARATORS = (".", "/")
 _FOREIGN_SEPARATOR_RE = re.compile("[./]")

@@ -1,5 +1,7 @@
-"""RDS402 client-per-call, RDS403 client-never-closed and RDS404 missing-health-check: how
-clients are built, kept, closed and watched."""
+"""RDS402 client-per-call, RDS403 client-never-closed and RDS404 missing-health-check.
+
+How clients are built, kept, closed and watched.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from redis_lint.rules.base import Fact, LocatedFact, ProjectRule, Rule, RuleCont
 from redis_lint.semantics.index import BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind
 from redis_lint.semantics.lifetimes import Fate, closes, fate, lifetime_ids
-from redis_lint.semantics.model import Construction, ModuleModel
+from redis_lint.semantics.module_model import Construction, ModuleModel
 
 # Decorators that make a function run once per request, message or task (`@app.get("/")`,
 # `@bp.route(...)`, `@celery.task`): a composition root's handlers are not composition roots.

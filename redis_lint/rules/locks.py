@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, with_keyword
-from redis_lint.semantics.model import CommandCall, KeyArg, ModuleModel
+from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
 from redis_lint.semantics.references import single_value
 
 _EXPIRY = ("ex", "px", "exat", "pxat")

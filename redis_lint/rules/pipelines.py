@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rules.base import Rule, RuleContext, Violation
-from redis_lint.semantics.commands import NOT_ROUND_TRIPS
+from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
 from redis_lint.semantics.lifetimes import accesses, bound_name
-from redis_lint.semantics.model import CommandCall, ModuleModel
+from redis_lint.semantics.module_model import CommandCall, ModuleModel
 
 # Blocking reads: a consumer loop waits on them; one round trip per message is the point.
 BLOCKING_METHODS = frozenset({"blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "bzmpop", "blmpop",

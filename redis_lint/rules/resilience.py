@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rules.base import Rule, RuleContext, Violation
-from redis_lint.semantics.commands import NOT_ROUND_TRIPS
+from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.index import BindingKind
 from redis_lint.semantics.libraries import CLIENT_LIBRARIES, Kind
-from redis_lint.semantics.model import CommandCall, ModuleModel
+from redis_lint.semantics.module_model import CommandCall, ModuleModel
 
 # Exception classes that catch what redis-py raises when the server is unreachable or slow.
 _OUTAGE_ERRORS = frozenset({"RedisError", "ValkeyError", "ConnectionError", "TimeoutError"})

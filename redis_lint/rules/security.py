@@ -1,5 +1,7 @@
-"""RDS701 hardcoded-credentials and RDS702 plaintext-remote: what a client is
-built with, read from the constructor's literal arguments."""
+"""RDS701 hardcoded-credentials and RDS702 plaintext-remote, from a client's constructor arguments.
+
+What a client is built with, read from the constructor's literal arguments.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from urllib.parse import urlsplit
 import libcst as cst
 
 from redis_lint.rules.base import Fix, Rule, RuleContext, Violation
-from redis_lint.semantics.model import Construction, ModuleModel
+from redis_lint.semantics.module_model import Construction, ModuleModel
 
 _CREDENTIALS = ("password", "username")
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, seconds, with_keyword
-from redis_lint.semantics.commands import TtlUnit
+from redis_lint.semantics.command_specs import TtlUnit
 from redis_lint.semantics.constants import Duration
-from redis_lint.semantics.model import CommandCall, KeyArg, ModuleModel
+from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
 
 _NO_VALUE = ("None", "False")
 

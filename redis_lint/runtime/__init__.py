@@ -19,7 +19,7 @@ from pathlib import Path
 
 from redis_lint.config import Config, load_config
 from redis_lint.runtime.checks import CommandChecker
-from redis_lint.runtime.findings import RuntimeFinding
+from redis_lint.runtime.observed import RuntimeFinding
 from redis_lint.runtime.hooks import Hooks
 from redis_lint.runtime.recorder import Recorder
 

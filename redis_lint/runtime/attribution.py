@@ -1,5 +1,7 @@
-"""Which line of the application issued a command: the first stack frame
-outside redis-py, valkey, asyncio and redis-lint itself."""
+"""Which line of the application issued a command: the first frame outside the libraries.
+
+The libraries: redis-py, valkey, asyncio and redis-lint itself.
+"""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from redis_lint.rules.keys import key_messages
 from redis_lint.runtime.keyspace import templatize
 
 READ_ONLY_COMMANDS = frozenset({"SCAN", "TYPE", "PTTL", "MEMORY USAGE", "PING",
-                                "INFO", "CONFIG GET", "ACL GETUSER", "COMMAND INFO"})  # server_report.py
+                                "INFO", "CONFIG GET", "ACL GETUSER", "COMMAND INFO"})  # audit_server.py
 
 
 class WriteRefused(RuntimeError):

@@ -24,8 +24,8 @@ from redis_lint.rules.ttl import TtlOverPolicy, over_policy_message, policy_cap
 from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
 from redis_lint.runtime.recorder import Recorder
-from redis_lint.semantics.commands import COMMANDS, TtlUnit
-from redis_lint.semantics.keys import KeyTemplate
+from redis_lint.semantics.command_specs import COMMANDS, TtlUnit
+from redis_lint.semantics.key_templates import KeyTemplate
 from redis_lint.semantics.lua import lua_commands
 from redis_lint.semantics.wire import EXPIRE_COMMANDS, WIRE, command_name, expiries, text
 

@@ -1,4 +1,6 @@
-"""Static against runtime findings: which the runtime confirmed, which only the
+"""Static against runtime findings: confirmed, static only, and runtime only.
+
+Static against runtime findings: which the runtime confirmed, which only the
 static analyzer reported, and which only the runtime saw (static misses).
 
 A runtime finding matches a static one with the same code in the same file
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from redis_lint.findings import Finding
-from redis_lint.runtime.findings import RuntimeFinding
+from redis_lint.runtime.observed import RuntimeFinding
 
 
 @dataclass

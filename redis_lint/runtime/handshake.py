@@ -1,4 +1,6 @@
-"""redis-lint's own connections (the audit's, the end-of-run TTL check's) send no CLIENT SETINFO
+"""redis-lint's own connections send no CLIENT SETINFO when they connect.
+
+redis-lint's own connections (the audit's, the end-of-run TTL check's) send no CLIENT SETINFO
 when they connect: they are not the application, and the audit sends nothing it does not need.
 
 redis-py 8 says so with `driver_info=None` and deprecates the `lib_name`/`lib_version` pair it

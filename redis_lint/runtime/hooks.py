@@ -26,7 +26,7 @@ from typing import Any
 
 from redis_lint.runtime.attribution import Attributor, Site
 from redis_lint.runtime.checks import CommandChecker
-from redis_lint.runtime.servers import Server
+from redis_lint.runtime.ttl_connection import Server
 
 # Internal frames allowed between a constructor and the application's line:
 # `Redis.from_url(...)` is the application building a client, `Sentinel.master_for(...)` is not.

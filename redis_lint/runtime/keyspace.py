@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from redis_lint.semantics.keys import KeyTemplate, Placeholder
+from redis_lint.semantics.key_templates import KeyTemplate, Placeholder
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")

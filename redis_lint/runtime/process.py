@@ -1,6 +1,8 @@
-"""One watched process under `redis-lint run`: instrument it at start, and at
-exit write its findings (RDS101 decided against the servers) to a file of its
-own in the run's folder, atomically, for the parent to merge."""
+"""One watched process under `redis-lint run`: instrumented at start, its findings written at exit.
+
+At exit its findings (RDS101 decided against the servers) go to a file of its own in the
+run's folder, atomically, for the parent to merge.
+"""
 
 from __future__ import annotations
 

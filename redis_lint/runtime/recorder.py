@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from redis_lint.rules.ttl import MissingTtl, advice_for
 from redis_lint.runtime.attribution import Site, relative_display
-from redis_lint.runtime.findings import RuntimeFinding, merge
-from redis_lint.runtime.servers import Server
+from redis_lint.runtime.observed import RuntimeFinding, merge
+from redis_lint.runtime.ttl_connection import Server
 
 KEYS_KEPT_PER_SITE = 1000
 

@@ -1,5 +1,7 @@
-"""`redis-lint run -- COMMAND`: run a program with every Python process it
-starts instrumented, then merge what each process found."""
+"""`redis-lint run -- COMMAND`: run a program instrumented, then merge what each process found.
+
+Every Python process the program starts is instrumented.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redis_lint.runtime.attribution import relative_display
-from redis_lint.runtime.findings import RuntimeFinding, merge
+from redis_lint.runtime.observed import RuntimeFinding, merge
 from redis_lint.runtime.process import CONFIG, RUNTIME_DIR
 
 BOOTSTRAP = Path(__file__).parent / "bootstrap"

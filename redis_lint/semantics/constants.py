@@ -15,7 +15,7 @@ import libcst as cst
 from redis_lint.semantics.references import single_value
 
 if TYPE_CHECKING:
-    from redis_lint.semantics.model import ModuleModel
+    from redis_lint.semantics.module_model import ModuleModel
 
 _OPERATORS: dict[type, Callable[[float, float], float]] = {
     cst.Add: operator.add,

@@ -28,7 +28,7 @@ from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind
 from redis_lint.semantics.walk import FastVisitor
 
 if TYPE_CHECKING:
-    from redis_lint.semantics.model import ModuleModel
+    from redis_lint.semantics.module_model import ModuleModel
 
 
 class Fate(Enum):

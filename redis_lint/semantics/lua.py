@@ -13,7 +13,7 @@ _CALL = re.compile(r"""redis\s*\.\s*p?call\s*\(\s*(['"])([A-Za-z]+)\1(?:\s*,\s*(
 
 def lua_commands(script: str) -> list[str]:
     """Upper-case command names a script calls, two words for CONFIG/SCRIPT/CLIENT."""
-    from redis_lint.semantics.commands import command_from_words
+    from redis_lint.semantics.command_specs import command_from_words
 
     commands = []
     for match in _CALL.finditer(script):

@@ -25,7 +25,7 @@ from redis_lint.summaries import ModuleSummary, SummaryStore
 
 if TYPE_CHECKING:
     from redis_lint.inference.expiry import ExpiringHelpers
-    from redis_lint.semantics.model import ModuleModel
+    from redis_lint.semantics.module_model import ModuleModel
 
 class NotBound:
     """What `ProjectIndex.lookup` finds in a module that does not bind the name asked for."""
@@ -81,7 +81,7 @@ class ProjectIndex:
 
         `replace`: `module` is the text being linted right now (an editor's unsaved buffer,
         flake8's lines), which wins over whatever was read from disk before."""
-        from redis_lint.semantics.model import ModuleModel
+        from redis_lint.semantics.module_model import ModuleModel
 
         path = path.absolute()
         if by is not None and by.path is not None:

@@ -22,7 +22,7 @@ from redis_lint.inference.reexports import canonical
 from redis_lint.summaries.imports import absolute_names
 
 if TYPE_CHECKING:
-    from redis_lint.semantics.model import ModuleModel
+    from redis_lint.semantics.module_model import ModuleModel
 
 _MAX_HOPS = 8  # re-exports and base classes followed at most this deep
 _PROPERTY_DECORATORS = ("property", "cached_property")

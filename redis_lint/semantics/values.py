@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from redis_lint.semantics.commands import COMMANDS
+from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
 from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values, yielded_values
 from redis_lint.semantics.walk import FastVisitor
 
 if TYPE_CHECKING:
-    from redis_lint.semantics.model import ModuleModel
+    from redis_lint.semantics.module_model import ModuleModel
 
 
 @dataclass(frozen=True)

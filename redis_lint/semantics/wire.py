@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from redis_lint.semantics.commands import COMMANDS, JSON_COMMANDS, CommandSpec, TtlUnit, command_from_words
+from redis_lint.semantics.command_specs import COMMANDS, JSON_COMMANDS, CommandSpec, TtlUnit, command_from_words
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""`# noqa` and `# noqa: RDS101,RDS203`, with flake8's semantics, and the file-level
+"""`# noqa` comments with flake8's semantics, and the file-level `# redis-lint: skip-file`.
+
+`# noqa` and `# noqa: RDS101,RDS203`, with flake8's semantics, and the file-level
 `# redis-lint: skip-file`.
 
 As in flake8, a comment anywhere on a multi-line string applies to every line of

@@ -1,5 +1,7 @@
-"""Python's own parser, for reading analysed code without running it, and the limits a file must
-stay within to be parsed at all."""
+"""Python's own parser for analysed code, and the limits a file must stay within to be parsed.
+
+The code is read, never run.
+"""
 
 from __future__ import annotations
 

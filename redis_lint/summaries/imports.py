@@ -1,4 +1,6 @@
-"""What an import statement makes of a name: the one rule that the libcst scope
+"""What an import statement makes of a name: one rule for the libcst scopes and the summaries.
+
+What an import statement makes of a name: the one rule that the libcst scope
 table (redis_lint.semantics.scopes) and the `ast` summaries both follow.
 
 Plain strings in, plain strings out, so that either tree can use it: the

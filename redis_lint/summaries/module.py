@@ -1,4 +1,6 @@
-"""One module's summary: its imports, its module-level names, and the helpers
+"""One module's summary: imports, module-level names and expiring helpers, read with `ast`.
+
+One module's summary: its imports, its module-level names, and the helpers
 that expire a key they are given, as plain data read with `ast`.
 
 Read in one walk of the tree; kept in the cache by the digest of the text
@@ -10,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from redis_lint.semantics.commands import COMMANDS
+from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.source.syntax import parse_quietly
 from redis_lint.summaries.imports import Alias, absolute_module, dotted_prefixes
 

@@ -1,5 +1,8 @@
-"""Started by `redis-lint run`: instrument this Python process, then hand over
-to whatever sitecustomize module the environment had before ours."""
+"""Started by `redis-lint run`: instrument this process, then run the environment's own sitecustomize.
+
+Started by `redis-lint run`: instrument this Python process, then hand over
+to whatever sitecustomize module the environment had before ours.
+"""
 
 import importlib.util
 import os

@@ -1,0 +1,112 @@
+"""Discovery, the prefilter and the cache work on strings and bytes (a run over thousands of files
+pays for no Path per file): the same answers as the pathlib and regex definitions they replace,
+and a warm run that imports none of the analysis."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from redis_lint.config import Config
+from redis_lint.engine.discovery import discover
+from redis_lint.engine.prefilter import _IMPORT, Prefilter, _imports
+from redis_lint.semantics.layout import calls_by_name, module_name, project_files
+from redis_lint.redisconf.kinds import Kind, server_config_kind
+from tests.conftest import REPO
+
+TRICKY = (b"1abc( 2(  a1b2 (\n_9(  \xc3\xa9foo( 99_( x.y\t(\r\n) (a)) f(g(h())) print (x)\n"
+          b"import a.b as c, d\nfrom .pkg import (x,\n  y as z)  # c\nfrom x import y; import z\n"
+          b"  import q \\\n  , r\n'''import s'''\nx = 1; import valkey\nfrom . import (\n)\n")
+
+
+def repository_texts() -> list[tuple[Path, bytes]]:
+    return [(p, p.read_bytes()) for folder in ("redis_lint", "tests", "bench") for p in sorted((REPO / folder).rglob("*.py"))]
+
+
+def test_calls_by_name_finds_what_a_forward_search_of_every_identifier_finds() -> None:
+    forward = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)\s*\(")  # the definition the reversed search replaces
+    texts = [(Path("tricky.py"), TRICKY), *repository_texts()]
+    expected: dict[str, list[Path]] = {}
+    for path, text in texts:
+        for name in set(forward.findall(text)):
+            expected.setdefault(name.decode(), []).append(path)
+    assert calls_by_name(texts) == expected
+    assert calls_by_name([("a", TRICKY)])["abc"] == ["a"] and "foo" in calls_by_name([("a", TRICKY)])
+
+
+def test_imports_are_read_as_a_scan_of_every_line_reads_them() -> None:
+    for _, text in [(None, TRICKY), *repository_texts()]:
+        assert [m.span() for m in _imports(text)] == [m.span() for m in _IMPORT.finditer(text)]
+
+
+def test_module_names_follow_the_packages(tmp_path: Path) -> None:
+    for relative in ("app/__init__.py", "app/sub/__init__.py", "app/sub/mod.py", "loose/x.py", "app/sub/stub.pyi"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("")
+    assert module_name(tmp_path / "app/sub/mod.py") == ("app.sub.mod", tmp_path)
+    assert module_name(tmp_path / "app/sub/__init__.py") == ("app.sub", tmp_path)
+    assert module_name(tmp_path / "app/sub/stub.pyi") == ("app.sub.stub", tmp_path)
+    assert module_name(tmp_path / "loose/x.py") == ("x", tmp_path / "loose")
+
+
+def tree(root: Path) -> Path:
+    for relative in ("a b/x.py", "a-c/z.py", "a/__init__.py", "a/m.py", "a/redis.conf", "a/notes.txt",
+                     "a/compose.prod.yaml", "env/x.py", ".hidden/h.py", "generated/g.py"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text("import redis\n")
+    (root / "env" / "pyvenv.cfg").write_text("")
+    (root / "linked").symlink_to(root / "a")  # a symlinked folder is not followed
+    (root / "a" / "alias.py").symlink_to(root / "a" / "m.py")  # a symlinked file is a file
+    (root / "broken.py").symlink_to(root / "nowhere.py")
+    return root
+
+
+def test_discovery_orders_and_filters_as_the_pathlib_walk_did(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree(tmp_path)
+    monkeypatch.chdir(root)
+    found = discover([Path(".")], Config(root=root, exclude=("generated",)))
+    assert [str(p) for p in found.files] == [  # sorted as posix paths: "a b", "a-c", "a/"
+        ".hidden/h.py", "a b/x.py", "a-c/z.py", "a/__init__.py", "a/alias.py", "a/m.py", "broken.py"]
+    assert [str(p) for p in found.server_configs] == ["a/compose.prod.yaml", "a/redis.conf"]
+    again = discover([Path("a"), root / "a" / "m.py", root], Config(root=root, exclude=("/a b",)))
+    assert [str(p) for p in again.files] == [  # what is named twice is listed once, as first named
+        *(str(root / p) for p in (".hidden/h.py", "a-c/z.py", "broken.py", "generated/g.py")),
+        "a/__init__.py", "a/alias.py", "a/m.py"]
+
+
+def test_server_configurations_are_recognised_by_name_and_by_glob(tmp_path: Path) -> None:
+    config = Config(root=tmp_path, server_config_files=("conf/*.txt",))
+    assert server_config_kind(tmp_path / "docker-compose.override.yml", config) is Kind.COMPOSE
+    assert server_config_kind(tmp_path / "cache.redis.conf", config) is Kind.REDIS_CONF
+    assert server_config_kind(tmp_path / "conf" / "a.txt", config) is Kind.REDIS_CONF
+    assert server_config_kind(tmp_path / "compose.py", config) is None
+
+
+def test_prefilter_answers_for_relative_and_absolute_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree(tmp_path)
+    monkeypatch.chdir(root)
+    scan = Prefilter([Path(".")])
+    assert all(isinstance(p, Path) and p.is_absolute() for p in scan.relevant)
+    assert scan.text(Path("a/m.py")) == scan.text(root / "a" / "m.py") == b"import redis\n"
+    assert scan.may_find(Path("a/m.py")) and scan.digest("a/m.py") == scan.digest(str(root / "a/m.py")) != ""
+    assert project_files([root], 100) == sorted(project_files([root], 100) or [])  # pathlib's order
+    assert project_files([root], 2) is None
+
+
+def test_a_warm_run_imports_neither_libcst_nor_the_rules(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import redis\n\nr = redis.Redis()\nr.set('a', 1)\n")
+    command = [sys.executable, "-m", "redis_lint", "check", "--exit-zero", "."]
+    cold = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    probe = ("import sys, runpy\nsys.argv = ['redis-lint', 'check', '--exit-zero', '.']\n"
+             "try:\n    runpy.run_module('redis_lint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "heavy = ('libcst', 'redis_lint.rules', 'redis_lint.semantics.project', 'redis_lint.redisconf.lint',\n"
+             "         'yaml', 'pygls', 'redis')\n"
+             "print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)),\n"
+             "      file=sys.stderr)\n")
+    warm = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert warm.stdout == cold.stdout and "RDS101" in cold.stdout
+    assert warm.stderr.strip().splitlines()[-1] == "[]"
