@@ -29,7 +29,10 @@ class RedisLintPlugin:
     def parse_options(cls, options: argparse.Namespace) -> None:
         """Called once in flake8's main process, before `-j` forks the workers: the project of the
         working folder is read here, and each worker inherits it instead of reading it again."""
-        prepare(Path.cwd())
+        try:
+            prepare(Path.cwd())
+        except Exception:  # noqa: BLE001  only a head start: a failure here must not stop flake8
+            pass  # (each file is then checked, and any problem reported, as without it)
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
         self.filename = filename

@@ -111,8 +111,9 @@ def prepare(folder: Path) -> None:
     if isinstance(config, ConfigError):
         return  # reported on each file, as check_text does
     scan = prefilter_for(config)
-    scan.prepare()
-    project_for(config)
+    if scan.relevant:  # else no file is analysed, and libcst is never imported
+        scan.prepare()
+        project_for(config)
 
 
 def files_changed(config: Config, paths: list[Path]) -> None:

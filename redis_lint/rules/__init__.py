@@ -1,7 +1,9 @@
-"""The rules, one class each, in one module per family, registered by being defined.
+"""The rules' checks, one class each, in one module per family, registered by being defined.
 
-A class that declares its `code` is registered by being defined: every module of this package is imported, and its rule classes run
-(`ALL_RULES`, `PROJECT_RULES`), in code order; nothing else lists them.
+A rule's check is a class of this package below `Rule` (or `ProjectRule`) that is also its entry
+in the rulebook (redis_lint.rulebook: code, name, summary, the words of its messages): every
+module of this package is imported, and its rule classes run (`ALL_RULES`, `PROJECT_RULES`), in
+code order; nothing else lists them.
 """
 
 import importlib
@@ -17,13 +19,13 @@ T = TypeVar("T", Rule, ProjectRule)
 
 
 def _defined(kind: type[T]) -> tuple[T, ...]:
-    """An instance of every class of this package below `kind` that has a code of its own (a
-    family's base class, such as CommandFamilyRule, has none)."""
+    """An instance of every class of this package below `kind` that has a code, from its rulebook
+    entry (a family's base class, such as CommandFamilyRule, has none)."""
     found, pending = set(), [kind]
     while pending:
         for sub in pending.pop().__subclasses__():
             pending.append(sub)
-            if "code" in vars(sub) and sub.__module__.startswith(f"{__name__}."):
+            if hasattr(sub, "code") and sub.__module__.startswith(f"{__name__}."):
                 found.add(sub)
     return tuple(rule() for rule in sorted(found, key=lambda rule: rule.code))
 

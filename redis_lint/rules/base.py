@@ -69,10 +69,6 @@ def prefix_segments(template: KeyTemplate | None) -> list[str]:
     return template.literal_prefix_segments() if template is not None and template.checkable else []
 
 
-def seconds(value: float) -> str:
-    return f"{value:g} s" if value != int(value) else f"{int(value)} s"
-
-
 def with_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
     """`call` with one more keyword argument, following the call's own comma style."""
     args = list(call.args)

@@ -8,18 +8,12 @@ SCRIPT LOAD, so one check covers all three.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
 
+from redis_lint.rulebook import commands as book
 from redis_lint.rules.base import Rule, RuleContext, Violation
-from redis_lint.semantics.command_specs import ADMIN_COMMANDS, FLUSHES, KEYSPACE_WALKS, SCANS
 
 
-class CommandFamilyRule(Rule):
-    commands: ClassVar[frozenset[str]]
-    why: ClassVar[str] = ""  # what the commands do, unless `whys` says it for each
-    whys: ClassVar[dict[str, str]] = {}
-    instead: ClassVar[str]
-
+class CommandFamilyRule(book.CommandFamily, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if call.command in self.commands:
@@ -29,73 +23,18 @@ class CommandFamilyRule(Rule):
                     yield Violation(call.node, self.message(
                         f"the Lua script passed to {call.method}() calls {command}", command))
 
-    def message(self, what: str, command: str) -> str:
-        """`what` names the command and how it was sent; shared with the runtime."""
-        return f"{what}, {self.whys.get(command, self.why)}: {self.instead}"
+
+class KeysCommand(book.KeysCommand, CommandFamilyRule):
+    pass
 
 
-class KeysCommand(CommandFamilyRule):
-    code = "RDS301"
-    name = "keys-command"
-    summary = ("`KEYS` (from Python, `execute_command` or a Lua script), which blocks the server while it walks every "
-               "key.")
-    commands = KEYSPACE_WALKS
-    why = "which blocks Redis while it walks every key"
-    instead = "keep the keys you need in a set (an index) and read that"
+class FlushCommand(book.FlushCommand, CommandFamilyRule):
+    pass
 
 
-class FlushCommand(CommandFamilyRule):
-    code = "RDS302"
-    name = "flush-command"
-    summary = "`FLUSHDB`, which empties the client's database, or `FLUSHALL`, every database of the server."
-    commands = FLUSHES
-    # the scope is the point: FLUSHALL does not stop at the client's database
-    whys = {
-        "FLUSHALL": "which empties every database of the server, not only the client's",
-        "FLUSHDB": "which deletes every key of the client's database, not only this code's",
-    }
-    instead = "delete the keys you own by name; give tests their own database or server"
+class ScanCommand(book.ScanCommand, CommandFamilyRule):
+    pass
 
 
-class ScanCommand(CommandFamilyRule):
-    code = "RDS303"
-    name = "scan-command"
-    summary = ("`SCAN` and its family (`scan_iter`, `hscan`, `sscan`, `zscan`, ...), which walk the keyspace or a "
-               "whole collection.")
-    commands = SCANS
-    why = "which walks the keyspace or a whole collection"
-    instead = "keep an index (a set or sorted set) of the keys you need"
-
-
-class AdminCommand(CommandFamilyRule):
-    code = "RDS304"
-    name = "admin-command"
-    summary = ("Server administration from application code: `DEBUG`, `CONFIG SET/REWRITE/RESETSTAT`, `SHUTDOWN`, "
-               "`MONITOR`, `SAVE`, `REPLICAOF`/`SLAVEOF`, `SCRIPT FLUSH`, `CLIENT KILL`.")
-    commands = ADMIN_COMMANDS
-    # what each does to the whole server, for every client: the reason it is not the application's
-    whys = {
-        "DEBUG": "which can block (DEBUG SLEEP), crash (DEBUG SEGFAULT) or reload the whole server",
-        "CONFIG SET": "which changes the server's configuration for every client",
-        "CONFIG REWRITE": "which rewrites the server's configuration file",
-        "CONFIG RESETSTAT": "which resets the statistics the server reports (INFO) for every client",
-        "SHUTDOWN": "which stops the server",
-        "MONITOR": "which streams every client's commands, secrets included, and slows the server",
-        "SAVE": "which blocks the server, every client, until the whole dataset is written to disk",
-        "REPLICAOF": "which makes the server a replica of another, discarding its own data, or promotes it",
-        "SLAVEOF": "which makes the server a replica of another, discarding its own data, or promotes it",
-        "SCRIPT FLUSH": "which removes every Lua script cached on the server, other applications' included",
-        "CLIENT KILL": "which disconnects other clients of the server",
-    }
-    instead = "configure and operate the server from its deployment, not from application code"
-
-
-FAMILY_RULES: tuple[CommandFamilyRule, ...] = (KeysCommand(), FlushCommand(), ScanCommand(), AdminCommand())
-
-
-_BY_COMMAND = {command: rule for rule in FAMILY_RULES for command in rule.commands}
-
-
-def family_rule(command: str) -> CommandFamilyRule | None:
-    """The rule that flags a Redis command (as sent: "KEYS", "CONFIG SET"), if any."""
-    return _BY_COMMAND.get(command)
+class AdminCommand(book.AdminCommand, CommandFamilyRule):
+    pass

@@ -12,6 +12,7 @@ from libcst.helpers import get_full_name_for_node
 
 from redis_lint.config import Policy
 from redis_lint.config.globs import matches_any
+from redis_lint.rulebook import lifecycle as book
 from redis_lint.rules.base import Fact, LocatedFact, ProjectRule, Rule, RuleContext, Violation
 from redis_lint.semantics.index import BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind
@@ -34,14 +35,10 @@ def _is_handler(function: cst.CSTNode) -> bool:
         _decorator_name(d) in _HANDLER_DECORATORS for d in function.decorators)
 
 
-class ClientPerCall(Rule):
+class ClientPerCall(book.ClientPerCall, Rule):
     """A client built where it runs again and again, used, then dropped.  In an injection point
     (where clients are meant to be built) only loops and request or task handlers count."""
 
-    code = "RDS402"
-    name = "client-per-call"
-    summary = ("A client or pool built in a loop, or built, used and dropped in one function (in an injection point: "
-               "only in loops and request or task handlers).")
 
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
@@ -108,12 +105,7 @@ def _long_lived(model: ModuleModel, construction: Construction, policy: Policy, 
     return policy.is_injection_point(relative_path) and fate(model, construction.node) is Fate.RETURNED
 
 
-class ClientNeverClosed(ProjectRule):
-    code = "RDS403"
-    name = "client-never-closed"
-    summary = ("A long-lived client (module-level, or returned by an injection point's factory) that nothing in the "
-               "project closes (project-level).")
-
+class ClientNeverClosed(book.ClientNeverClosed, ProjectRule):
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         model = context.model
         for construction in model.constructions:
@@ -136,11 +128,7 @@ class ClientNeverClosed(ProjectRule):
                              "application stops (atexit, FastAPI lifespan, Flask teardown, a Django signal)")
 
 
-class MissingHealthCheck(ProjectRule):
-    code = "RDS404"
-    name = "missing-health-check"
-    summary = "The project creates clients but never calls `ping()`; reported once (project-level)."
-
+class MissingHealthCheck(book.MissingHealthCheck, ProjectRule):
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         model = context.model
         if not matches_any(context.relative_path, _TEST_FILES):  # a test suite's clients are no service's

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from redis_lint.rulebook import locks as book
+from redis_lint.rulebook.locks import LOCK_NAMESPACE, set_nx_message
 from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, with_keyword
 from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
 from redis_lint.semantics.references import single_value
 
 _EXPIRY = ("ex", "px", "exat", "pxat")
-LOCK_NAMESPACE = "lock"
 
 
 def _truthy_literal(expr: cst.BaseExpression | None) -> bool:
@@ -55,13 +56,7 @@ def _lock_identity(call: CommandCall, key: KeyArg) -> tuple[str, int | None]:
     return (key.identity, None) if key.template is not None else (key.identity, id(call.function))
 
 
-class LockWithoutExpiry(Rule):
-    code = "RDS501"
-    name = "lock-without-expiry"
-    summary = ("A lock taken with no expiry: `set(..., nx=True)` without `px=`/`ex=`, `setnx()` on a lock key, "
-               "`lock()` without `timeout=`.")
-    fixable = "unsafe"
-
+class LockWithoutExpiry(book.LockWithoutExpiry, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if call.spec is None or call.opaque_arguments:
@@ -81,12 +76,6 @@ class LockWithoutExpiry(Rule):
             elif call.method == "lock" and not _given(call, "timeout"):
                 yield Violation(call.node, f"lock() on {describe_key(call.key_for('name'))} has no timeout, and "
                                            "redis-py's default never expires: pass timeout= (seconds)")
-
-
-def set_nx_message(key: str) -> str:
-    """Shared with the runtime, which sees SET ... NX sent without an expiry."""
-    return (f"lock {key} is taken with SET NX and no expiry: pass px= (e.g. px=30000) so a crashed holder "
-            "cannot block it forever")
 
 
 def _lock_seconds(context: RuleContext, call: CommandCall) -> int:
@@ -113,11 +102,7 @@ def _keyword_fix(call: CommandCall, name: str, value: int, description: str) -> 
     return Fix(description, call.node, with_keyword(call.node, name, cst.Integer(str(value))))
 
 
-class LockUnsafeRelease(Rule):
-    code = "RDS502"
-    name = "lock-unsafe-release"
-    summary = "A lock released with a plain `delete`/`unlink`, without an atomic ownership check."
-
+class LockUnsafeRelease(book.LockUnsafeRelease, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         taken = acquired_keys(context.model)
         for call in context.model.commands:
@@ -131,12 +116,7 @@ class LockUnsafeRelease(Rule):
                     break
 
 
-class LockConstantToken(Rule):
-    code = "RDS503"
-    name = "lock-constant-token"
-    summary = "A lock taken with a constant token instead of a unique random one."
-    fixable = "unsafe"
-
+class LockConstantToken(book.LockConstantToken, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if not is_lock_acquisition(call):

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from redis_lint.rulebook import pipelines as book
+from redis_lint.rulebook.pipelines import BLOCKING_METHODS, loop_message
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
@@ -13,8 +15,6 @@ from redis_lint.semantics.lifetimes import accesses, bound_name
 from redis_lint.semantics.module_model import CommandCall, ModuleModel
 
 # Blocking reads: a consumer loop waits on them; one round trip per message is the point.
-BLOCKING_METHODS = frozenset({"blpop", "brpop", "brpoplpush", "blmove", "bzpopmin", "bzpopmax", "bzmpop", "blmpop",
-                       "xread", "xreadgroup", "wait", "pubsub", "get_message", "listen"})
 _SMALL_LOOP = 3
 
 
@@ -23,12 +23,7 @@ def _small_literal_loop(iterable: cst.BaseExpression | None) -> bool:
     return isinstance(iterable, (cst.Tuple, cst.List, cst.Set)) and len(iterable.elements) <= _SMALL_LOOP
 
 
-class CommandInLoop(Rule):
-    code = "RDS601"
-    name = "command-in-loop"
-    summary = ("A client command issued once per loop iteration instead of on a pipeline (blocking consumer reads "
-               "excepted).")
-
+class CommandInLoop(book.CommandInLoop, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if (call.loop is None or not _sent_at_once(call) or call.method in BLOCKING_METHODS
@@ -43,17 +38,7 @@ def _sent_at_once(call: CommandCall) -> bool:
     return receiver.kind is Kind.CLIENT or (receiver.kind is Kind.JSON and not receiver.queued)
 
 
-def loop_message(what: str) -> str:
-    """Shared with the runtime, which sees one call site send command after command."""
-    return (f"{what} in a loop costs one round trip per iteration: queue the commands on a pipeline and "
-            "execute it once (or use a multi-key command)")
-
-
-class PipelineNotExecuted(Rule):
-    code = "RDS602"
-    name = "pipeline-not-executed"
-    summary = "A pipeline that queues commands and is never executed."
-
+class PipelineNotExecuted(book.PipelineNotExecuted, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
         for call in model.commands:

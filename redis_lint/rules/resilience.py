@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from redis_lint.rulebook import resilience as book
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.index import BindingKind
@@ -22,12 +23,7 @@ _PIPELINE_ROUND_TRIPS = frozenset({"execute", "watch"})
 _ERROR_HANDLERS = frozenset({"exception_handler", "add_exception_handler", "errorhandler", "register_error_handler"})
 
 
-class UnguardedCall(Rule):
-    code = "RDS703"
-    name = "unguarded-call"
-    summary = "A command in a `request-path` module outside a `try` that handles Redis errors."
-    default = False
-
+class UnguardedCall(book.UnguardedCall, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
         if not context.policy.is_request_path(context.relative_path) or not model.commands:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 
+from redis_lint.rulebook import security as book
 from redis_lint.rules.base import Fix, Rule, RuleContext, Violation
 from redis_lint.semantics.module_model import Construction, ModuleModel
 
@@ -45,12 +46,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class HardcodedCredentials(Rule):
-    code = "RDS701"
-    name = "hardcoded-credentials"
-    summary = "A password, username or credential-bearing URL written in the code."
-    secret = True
-
+class HardcodedCredentials(book.HardcodedCredentials, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
         for construction in model.constructions:
@@ -68,12 +64,7 @@ class HardcodedCredentials(Rule):
                                          "from the environment or a secret store")
 
 
-class PlaintextRemote(Rule):
-    code = "RDS702"
-    name = "plaintext-remote"
-    summary = "A non-loopback host reached without TLS (`redis://`, or `host=` without `ssl=True`)."
-    fixable = "unsafe"
-
+class PlaintextRemote(book.PlaintextRemote, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
         for construction in model.constructions:

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, seconds, with_keyword
+from redis_lint.rulebook import ttl as book
+from redis_lint.rulebook.ttl import advice_for, over_policy_message, policy_cap
+from redis_lint.rules.base import Fix, Rule, RuleContext, Violation, describe_key, prefix_segments, with_keyword
 from redis_lint.semantics.command_specs import TtlUnit
 from redis_lint.semantics.constants import Duration
 from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
@@ -23,23 +25,6 @@ def has_expiry_argument(call: CommandCall) -> bool:
         if value is not None and not (isinstance(value, cst.Name) and value.value in _NO_VALUE):
             return True
     return False
-
-
-def advice_for(command: str) -> str:
-    """What to do instead of a write without TTL, by Redis command; shared with the runtime."""
-    if command == "SET":
-        return "pass ex="
-    if command == "GETSET":
-        return "use set(key, value, get=True, ex=...)"
-    if command in ("SETNX", "MSETNX"):
-        return "use set(key, value, nx=True, ex=...)"
-    if command == "MSET":
-        return "set each key with set(key, value, ex=...) in a pipeline, or expire() each key"
-    return "call expire() on the key in the same function or pipeline"
-
-
-def policy_cap(limit: tuple[str, int] | None) -> str:
-    return f" (policy max for {limit[0]} is {seconds(limit[1])})" if limit else ""
 
 
 def expiries_in(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
@@ -108,13 +93,7 @@ def expiring_parameters(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
     return cached  # type: ignore[no-any-return]
 
 
-class MissingTtl(Rule):
-    code = "RDS101"
-    name = "missing-ttl"
-    summary = ("A key-creating write with no expiry in the call and no `expire` of the key later in the same function "
-               "or pipeline.")
-    fixable = "unsafe"
-
+class MissingTtl(book.MissingTtl, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         cleared = list(self._ttl_cleared(context))
         yield from cleared
@@ -179,11 +158,7 @@ class MissingTtl(Rule):
             yield Violation(call.node, f"{name}{target} {verb}: {advice}{policy_cap(limit)}", fix)
 
 
-class TtlOverPolicy(Rule):
-    code = "RDS102"
-    name = "ttl-over-policy"
-    summary = "A constant expiry longer than the policy maximum for the key's prefix."
-
+class TtlOverPolicy(book.TtlOverPolicy, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if call.spec is None or not call.spec.ttl or not call.spec.keys:
@@ -204,6 +179,3 @@ class TtlOverPolicy(Rule):
                     yield Violation(expr, over_policy_message(ttl, describe_key(key), limit))
 
 
-def over_policy_message(ttl: float, key: str, limit: tuple[str, int]) -> str:
-    """Shared with the runtime, which judges the TTLs it sees sent."""
-    return f"TTL of {seconds(ttl)} on {key} is over the policy maximum for {limit[0]}: use at most {seconds(limit[1])}"

@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from redis_lint.config import Policy
-from redis_lint.rules.base import seconds
-from redis_lint.rules.keys import key_messages
+from redis_lint.rulebook.keys import key_messages
+from redis_lint.rulebook.text import seconds
 from redis_lint.runtime.keyspace import templatize
 
 READ_ONLY_COMMANDS = frozenset({"SCAN", "TYPE", "PTTL", "MEMORY USAGE", "PING",

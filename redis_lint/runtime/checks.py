@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from redis_lint.config import Config
-from redis_lint.rules.clients import ClientOutsideInjectionPoint, outside_message
-from redis_lint.rules.commands import family_rule
-from redis_lint.rules.keys import key_messages
-from redis_lint.rules.locks import LOCK_NAMESPACE, LockWithoutExpiry, set_nx_message
-from redis_lint.rules.pipelines import BLOCKING_METHODS, CommandInLoop, loop_message
-from redis_lint.rules.ttl import TtlOverPolicy, over_policy_message, policy_cap
+from redis_lint.rulebook.clients import ClientOutsideInjectionPoint, outside_message
+from redis_lint.rulebook.commands import family_rule
+from redis_lint.rulebook.keys import key_messages
+from redis_lint.rulebook.locks import LOCK_NAMESPACE, LockWithoutExpiry, set_nx_message
+from redis_lint.rulebook.pipelines import BLOCKING_METHODS, CommandInLoop, loop_message
+from redis_lint.rulebook.ttl import TtlOverPolicy, over_policy_message, policy_cap
 from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
 from redis_lint.runtime.recorder import Recorder

@@ -12,7 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from redis_lint.rules.ttl import MissingTtl, advice_for
+from redis_lint.rulebook.ttl import MissingTtl, advice_for
 from redis_lint.runtime.attribution import Site, relative_display
 from redis_lint.runtime.observed import RuntimeFinding, merge
 from redis_lint.runtime.ttl_connection import Server

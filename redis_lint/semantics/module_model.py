@@ -19,7 +19,8 @@ from libcst.helpers import get_full_name_for_node
 from redis_lint.semantics.command_specs import COMMANDS, JSON_COMMANDS, CommandSpec, command_from_words
 from redis_lint.semantics.constants import ConstantEvaluator
 from redis_lint.semantics.index import ModuleIndex
-from redis_lint.semantics.key_templates import KeyResolver, KeyTemplate
+from redis_lint.semantics.key_resolver import KeyResolver
+from redis_lint.semantics.key_templates import KeyTemplate
 from redis_lint.semantics.libraries import CLIENT_LIBRARIES, Kind
 from redis_lint.semantics.lua import lua_commands
 from redis_lint.semantics.project import ProjectIndex
