@@ -1,4 +1,4 @@
-"""Write the skeleton of a new rule: a class stub in its family's module and its page.
+"""Write the skeleton of a new rule: its rulebook entry, its check, and its page.
 
     python scripts/new_rule.py RDS603 pipeline-too-long pipelines
 
@@ -15,22 +15,32 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ("What it flags", "Why is this bad?", "Example", "Use instead", "Configuration", "Fix")
 
-CLASS = '''
+ENTRY = '''
 
-class {cls}(Rule):
+class {cls}(RuleMeta):
     code = "{code}"
     name = "{name}"
     summary = "TODO: one sentence, what it flags."
+'''
+ENTRY_HEADER = '''"""{code}: TODO, what these rules are, and the words of their messages."""
 
+from __future__ import annotations
+
+from redis_lint.rulemeta import RuleMeta
+'''
+CHECK = '''
+
+class {cls}(book.{cls}, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         yield from ()  # TODO: read context.model, yield a Violation whose message says what to do instead
 '''
-HEADER = '''"""{code}: TODO, what this family of rules is about."""
+CHECK_HEADER = '''"""{code}: TODO, how these rules check the code."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from redis_lint.rulebook import {family} as book
 from redis_lint.rules.base import Rule, RuleContext, Violation
 '''
 
@@ -47,21 +57,25 @@ def main(argv: list[str] | None = None, repo: Path = REPO) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("code", help="RDS and three digits")
     parser.add_argument("name", help="kebab-case")
-    parser.add_argument("family", help="the module under redis_lint/rules/ (created if new)")
+    parser.add_argument("family", help="the module under redis_lint/rulebook/ and redis_lint/rules/ (created if new)")
     options = parser.parse_args(argv)
     if not re.fullmatch(r"RDS\d{3}", options.code) or not re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", options.name):
         parser.error("the code is RDS and three digits, the name kebab-case")
     page_path = repo / "rules" / f"{options.code}.md"
-    module = repo / "redis_lint" / "rules" / f"{options.family}.py"
+    entries = repo / "redis_lint" / "rulebook" / f"{options.family}.py"
+    checks = repo / "redis_lint" / "rules" / f"{options.family}.py"
     if page_path.exists() or any(f'code = "{options.code}"' in path.read_text(encoding="utf-8")
-                                 for path in module.parent.glob("*.py")):
+                                 for path in entries.parent.glob("*.py")):
         parser.error(f"{options.code} exists already")
     cls = "".join(part.capitalize() for part in options.name.split("-"))
-    text = module.read_text(encoding="utf-8") if module.exists() else HEADER.format(code=options.code)
-    module.write_text(text + CLASS.format(cls=cls, code=options.code, name=options.name), encoding="utf-8")
+    for module, header, stub in ((entries, ENTRY_HEADER, ENTRY), (checks, CHECK_HEADER, CHECK)):
+        text = module.read_text(encoding="utf-8") if module.exists() else header.format(
+            code=options.code, family=options.family)
+        module.parent.mkdir(parents=True, exist_ok=True)
+        module.write_text(text + stub.format(cls=cls, code=options.code, name=options.name), encoding="utf-8")
     page_path.write_text(page(options.code, options.name), encoding="utf-8")
-    print(f"wrote {cls} in {module.relative_to(repo)} and {page_path.relative_to(repo)}: fill in the TODOs, "
-          "add tests, then run `python -m redis_lint.docs`")
+    print(f"wrote {cls} in {entries.relative_to(repo)} and {checks.relative_to(repo)}, and "
+          f"{page_path.relative_to(repo)}: fill in the TODOs, add tests, then run `python -m redis_lint.docs`")
     return 0
 
 

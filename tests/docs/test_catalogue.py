@@ -147,19 +147,41 @@ def _subclasses(cls: type) -> set[type]:
     return found.union(*(_subclasses(sub) for sub in found))
 
 
-def test_the_skeleton_script_writes_a_class_and_a_page_that_fit(tmp_path: Path) -> None:
-    (tmp_path / "redis_lint" / "rules").mkdir(parents=True)
+def test_the_skeleton_script_writes_a_class_and_a_page_that_fit(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+    import sys
+
+    import redis_lint.rulebook
+
+    for folder in ("rules", "rulebook"):
+        (tmp_path / "redis_lint" / folder).mkdir(parents=True)
+        shutil.copy(REPO / "redis_lint" / folder / "pipelines.py", tmp_path / "redis_lint" / folder)
     (tmp_path / "rules").mkdir()
-    shutil.copy(REPO / "redis_lint" / "rules" / "pipelines.py", tmp_path / "redis_lint" / "rules")
     new_rule = runpy.run_path(str(REPO / "scripts" / "new_rule.py"))["main"]
     assert new_rule(["RDS699", "pipeline-too-long", "pipelines"], tmp_path) == 0
     with pytest.raises(SystemExit):  # a code that exists already
         new_rule(["RDS699", "other-name", "fresh"], tmp_path)
-    assert new_rule(["RDS698", "fresh-rule", "fresh"], tmp_path) == 0  # a new family: a new module
-    assert runpy.run_path(str(tmp_path / "redis_lint" / "rules" / "fresh.py"))["FreshRule"].code == "RDS698"
-    module = runpy.run_path(str(tmp_path / "redis_lint" / "rules" / "pipelines.py"))
-    rule = module["PipelineTooLong"]
-    assert issubclass(rule, Rule) and (rule.code, rule.name) == ("RDS699", "pipeline-too-long")
+    assert new_rule(["RDS698", "fresh-rule", "fresh"], tmp_path) == 0  # a new family: new modules
+
+    def load(folder: str, family: str) -> dict[str, object]:
+        """A written module, importing the written rulebook entries in place of the package's."""
+        path = tmp_path / "redis_lint" / folder / f"{family}.py"
+        spec = importlib.util.spec_from_file_location(f"redis_lint.{folder}.{family}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        monkeypatch.setitem(sys.modules, spec.name, module)
+        if folder == "rulebook":  # `from redis_lint.rulebook import pipelines` reads the package's attribute
+            monkeypatch.setattr(redis_lint.rulebook, family, module, raising=False)
+        spec.loader.exec_module(module)
+        return vars(module)
+
+    for family in ("pipelines", "fresh"):
+        load("rulebook", family)
+    assert load("rules", "fresh")["FreshRule"].code == "RDS698"  # type: ignore[attr-defined]
+    rule = load("rules", "pipelines")["PipelineTooLong"]
+    assert isinstance(rule, type) and issubclass(rule, Rule)
+    assert (rule.code, rule.name) == ("RDS699", "pipeline-too-long")  # type: ignore[attr-defined]
     assert list(rule().check(None)) == []  # type: ignore[arg-type]
     text = (tmp_path / "rules" / "RDS699.md").read_text()
     assert text.startswith("# RDS699 pipeline-too-long\n") and "](policy.md" in text
