@@ -67,6 +67,7 @@ class ProjectIndex:
         # and the folders it read: its answers hold only while every module found is below them.
         self.scanned_callers: Callable[[str], list[Path]] | None = None
         self.scanned_roots: tuple[Path, ...] = ()
+        self._within: tuple[tuple[int, tuple[Path, ...]], bool] | None = None  # _within_scan's last answer
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -215,9 +216,15 @@ class ProjectIndex:
 
     def _within_scan(self) -> bool:
         """Whether every folder modules are found in was read by the prefilter (a file linted from
-        outside the project, as an editor started elsewhere may, adds the folder it is in)."""
-        return all(any(root == scanned or scanned in root.parents for scanned in self.scanned_roots)
-                   for root in self._roots)
+        outside the project, as an editor started elsewhere may, adds the folder it is in).
+        Asked for every call a rule follows: decided again only when the folders change."""
+        state = (len(self._roots), self.scanned_roots)
+        if self._within is None or self._within[0] != state:
+            scanned = [os.path.join(str(folder), "") for folder in self.scanned_roots]
+            inside = all(any(os.path.join(str(root), "").startswith(folder) for folder in scanned)
+                         for root in self._roots)
+            self._within = (state, inside)
+        return self._within[1]
 
     def dependencies(self, path: Path) -> tuple[set[Path], set[str], set[str]]:
         """Every module file the analysis of `path` read, directly or through the modules it read,
