@@ -1,7 +1,6 @@
 """Which helpers of the project give a TTL to a key they are handed.
 
-Which helpers of the project give a TTL to a key they are handed (`def touch(key):
-client.expire(key, 60)`), by name, over every file of the project.
+`def touch(key): client.expire(key, 60)`, by name, over every file of the project.
 
 The TTL rule asks, for a call in the file it checks, whether the function
 called expires its argument; following every call into the module that

@@ -1,7 +1,7 @@
 """What a name a project module re-exports really is, followed through summaries alone.
 
-What a name a project module re-exports really is: `app.redis.Redis`, where
-`app/redis.py` says `from redis.asyncio import Redis`, is `redis.asyncio.Redis`.
+`app.redis.Redis`, where `app/redis.py` says `from redis.asyncio import Redis`,
+is `redis.asyncio.Redis`.
 
 Followed from module to module through their summaries alone: a package
 `__init__` that re-exports a client library is never parsed for it.

@@ -1,8 +1,5 @@
 """What an import statement makes of a name: one rule for the libcst scopes and the summaries.
 
-What an import statement makes of a name: the one rule that the libcst scope
-table (redis_lint.semantics.scopes) and the `ast` summaries both follow.
-
 Plain strings in, plain strings out, so that either tree can use it: the
 module as written (with its leading dots, "" for `import x`) and each alias
 as (dotted name, alias or None).

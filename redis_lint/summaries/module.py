@@ -1,8 +1,5 @@
 """One module's summary: imports, module-level names and expiring helpers, read with `ast`.
 
-One module's summary: its imports, its module-level names, and the helpers
-that expire a key they are given, as plain data read with `ast`.
-
 Read in one walk of the tree; kept in the cache by the digest of the text
 (`to_entry`/`from_entry`), so a warm run reads no module twice.
 """
