@@ -10,9 +10,13 @@ analyse it.  The rule, true of any Python module:
 - a name imported from a client library, or imported from the project where
   the name can carry a value, can carry one (a module imported whole is taken
   to carry one when its file does);
-- a module-level name (an assignment, a `def`, a `class`, an import) can carry
-  one when the statement that binds it mentions such a name anywhere: a
-  factory's body, a class's methods, an expression built from a client.
+- a module-level name (an assignment, a `class`, an import) can carry one when
+  the statement that binds it mentions such a name anywhere: a class's
+  methods, an expression built from a client;
+- a module-level function can carry one only through what a call of it hands
+  its caller: what it returns or yields, what it stores in objects the caller
+  may hold, what its decorators make of it (a decorator whose wrapper sends
+  commands to a client and returns their replies hands out no client).
 """
 
 from __future__ import annotations
@@ -45,7 +49,10 @@ def carrier_names(module: ModuleSummary, carries: Carries) -> set[str] | None:
     changed = True
     while changed:  # a name may be bound before the statement that makes its source carry a value
         changed = False
-        for bound, mentioned in module.statements:
+        for index, (bound, mentioned) in enumerate(module.statements):
+            hands_out = module.hands_out.get(index)
+            if hands_out is not None and not hands_out[1] & carrying:
+                mentioned = hands_out[0]  # a function: what a call of it hands out
             if bound - carrying and mentioned & carrying:
                 carrying |= bound
                 changed = True

@@ -17,6 +17,10 @@ from redis_lint.summaries.imports import Alias, absolute_module, dotted_prefixes
 _EXPIRING_METHODS = frozenset(name for name, spec in COMMANDS.items() if spec.sets_expiry_on)
 
 Statement = tuple[frozenset[str], frozenset[str]]  # (names it binds, names it mentions)
+# What a call of a module-level function can hand its caller: the names its results are built from,
+# and the imported names to whose calls it hands arguments that would count too if such a name
+# carried a Redis value (redis_lint.inference.carriers).
+HandsOut = tuple[frozenset[str], frozenset[str]]
 ImportOf = tuple[str, tuple[Alias, ...]]  # (the module as written, with its dots; the aliases)
 
 
@@ -32,18 +36,21 @@ class ModuleSummary:
     - `expiring`: the functions and methods that call an EXPIRE-family command with one of
       their parameters as an argument (a helper that gives the key it is handed a TTL);
     - `bound`: every name the module binds anywhere (more than its module-level names: a name
-      it never binds is not one of them; a star import binds none the analysis can see)."""
+      it never binds is not one of them; a star import binds none the analysis can see);
+    - `hands_out`: for each module-level function (by its index in `statements`), what a call of
+      it can hand its caller (`HandsOut`)."""
 
     def __init__(self, imports: list[tuple[str, str | None, str]], statements: list[Statement],
                  global_imports: dict[str, list[ImportOf]] | None = None,
                  expiring: frozenset[str] = frozenset(), bound: frozenset[str] = frozenset(),
-                 readable: bool = True) -> None:
+                 readable: bool = True, hands_out: dict[int, HandsOut] | None = None) -> None:
         self.imports = imports
         self.statements = statements
         self.global_imports = global_imports or {}
         self.expiring = expiring
         self.bound = bound
         self.readable = readable
+        self.hands_out = hands_out or {}
 
     def may_bind(self, name: str) -> bool:
         """Whether the module can bind `name` at module level (True when it cannot be read)."""
@@ -59,22 +66,30 @@ class ModuleSummary:
         reader = _Reader(text, package)
         statements = []
         global_imports: dict[str, list[ImportOf]] = {}
+        functions: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         for statement in _module_level(tree.body, tries=True):
             mentioned_parts, targets = _own_parts(statement)
             mentioned = reader.read(mentioned_parts)
             reader.read(targets)
             if isinstance(statement, _TRY):
                 continue  # `except E as e`: a binding, not a statement of its own
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[len(statements)] = statement
             statements.append((frozenset(_bound_names(statement)), frozenset(mentioned)))
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 _add_global_import(statement, global_imports)
-        return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound))
+        imported = {local for _, _, local in reader.imports}
+        hands_out = {index: _hands_out(function, imported) for index, function in functions.items()}
+        return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound),
+                   hands_out=hands_out)
 
     def to_entry(self) -> dict:
         return {"readable": self.readable, "imports": self.imports,
                 "statements": [[sorted(bound), sorted(mentioned)] for bound, mentioned in self.statements],
                 "global_imports": self.global_imports, "expiring": sorted(self.expiring),
-                "bound": sorted(self.bound)}
+                "bound": sorted(self.bound),
+                "hands_out": [[index, sorted(names), sorted(through)]
+                              for index, (names, through) in self.hands_out.items()]}
 
     @classmethod
     def from_entry(cls, entry: dict) -> ModuleSummary:
@@ -82,7 +97,8 @@ class ModuleSummary:
                    [(frozenset(b), frozenset(m)) for b, m in entry["statements"]],
                    {name: [(module, tuple((real, alias) for real, alias in aliases)) for module, aliases in found]
                     for name, found in entry["global_imports"].items()},
-                   frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"])
+                   frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"],
+                   {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]})
 
 
 class _Reader:
@@ -165,6 +181,89 @@ def _expires_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
             if any(isinstance(a, ast.Name) and a.id in params for a in passed):
                 return True
     return False
+
+
+def _hands_out(function: ast.FunctionDef | ast.AsyncFunctionDef, imported: set[str]) -> HandsOut:
+    """What a call of `function` can hand its caller, as the names it is built from.
+
+    A function hands out only what it returns or yields (the functions and lambdas defined in it
+    included, as they may be returned and called), what it stores in objects the caller may hold
+    (`app.client = ...`, `registry[name] = ...`), and, through its decorators, whatever they
+    make of it.  A returned name brings what it was bound to.  A call's result is made by what is
+    called: the arguments of a call of an imported name (`json.loads(reply)`) count only if that
+    name carries a Redis value itself, which the module's importers decide, so they are kept
+    apart (`imported`: every name the module's imports bind)."""
+    through: set[str] = set()
+    out = _names(function.decorator_list) | _names([function.returns] if function.returns else [])
+    bound: dict[str, set[str]] = {}
+
+    def flows(expr: ast.AST | None) -> set[str]:
+        return _flows(expr, imported, through) if expr is not None else set()
+
+    def bind(target: ast.AST, names: set[str]) -> None:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                bound.setdefault(node.id, set()).update(names)
+        if not isinstance(target, ast.Name | ast.Tuple | ast.List | ast.Starred):
+            out.update(names)  # stored in an attribute or an item: the caller may hold the object
+
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
+            out |= flows(node.value)
+        elif isinstance(node, ast.Lambda):
+            out |= flows(node.body)
+        elif isinstance(node, ast.Assign):
+            value = flows(node.value)
+            for target in node.targets:
+                bind(target, value)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            bind(node.target, flows(node.value) | flows(getattr(node, "annotation", None)))
+        elif isinstance(node, ast.NamedExpr):
+            bind(node.target, flows(node.value))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bind(node.target, flows(node.iter))
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bind(node.optional_vars, flows(node.context_expr))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not function:
+            bound.setdefault(node.name, set()).update(_names(node.decorator_list),
+                                                      _names([node.returns] if node.returns else []))
+        elif isinstance(node, ast.ClassDef):
+            bound.setdefault(node.name, set()).update(_names([node]))
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.setdefault(node.name, set()).update(flows(node.type))
+    reached: set[str] = set()
+    pending = list(out)
+    while pending:
+        name = pending.pop()
+        if name not in reached:
+            reached.add(name)
+            pending.extend(bound.get(name, ()))
+    return frozenset(reached), frozenset(through)
+
+
+def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
+    """The names an expression's value can be built from; the arguments of a call of an imported
+    name are left out, and the name added to `through`."""
+    names: set[str] = set()
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Call):
+            root = node.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in imported:
+                through.add(root.id)
+                pending.append(node.func)
+                continue
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        pending.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _names(nodes: list[ast.AST]) -> set[str]:
+    return {node.id for part in nodes for node in ast.walk(part) if isinstance(node, ast.Name)}
 
 
 _TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))

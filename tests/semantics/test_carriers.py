@@ -32,7 +32,30 @@ def library(module: str, name: str | None) -> bool:
     # module-level code inside if/try, and a TYPE_CHECKING import
     ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from redis import Redis\n"
      "try:\n    pool = make_pool()\nexcept ImportError:\n    pool = None\ndef f(c: Redis) -> None: ...\n",
-     {"Redis", "f"}),
+     {"Redis"}),
+    # a function hands its caller what it returns, yields or stores, and what its decorators make of it
+    ("import redis\nclient = redis.Redis()\n"
+     "def get():\n    found = client\n    return found\n"
+     "def pipe():\n    with client.pipeline() as p:\n        yield p\n"
+     "def annotated() -> redis.Redis: ...\n"
+     "def install(app):\n    app.extensions['redis'] = client\n"
+     "@lru_cache(client)\ndef decorated():\n    return 1\n"
+     "def closure():\n    def inner():\n        return client\n    return inner\n"
+     "def reply(key):\n    hit = client.get(key)\n    return json.loads(hit)\n"
+     "def count():\n    client.incr('n')\n    return 1\n"
+     "import json\n",
+     {"redis", "client", "get", "pipe", "annotated", "install", "decorated", "closure"}),
+    # a decorator whose wrapper sends commands and returns their replies hands out no client
+    ("import functools, json\nfrom redis import Redis\ncache = Redis()\n"
+     "def cached(namespace):\n    def decorate(function):\n        @functools.wraps(function)\n"
+     "        def wrapper(*args):\n            hit = cache.get(namespace)\n"
+     "            if hit is not None:\n                return json.loads(hit)\n"
+     "            value = function(*args)\n            cache.set(namespace, json.dumps(value))\n"
+     "            return value\n        return wrapper\n    return decorate\n",
+     {"Redis", "cache"}),
+    # ... unless what it calls with the reply is itself a carrier: the call may hand it back
+    ("from redis import Redis\nclient = Redis()\ndef wrapped():\n    return Redis.from_client(client)\n",
+     {"Redis", "client", "wrapped"}),
     ("from redis import *\nX = 1\n", ALL),
     ("def broken(:\n", ALL),
     ("import json\nDATA = json.loads('{}')\n", set()),
