@@ -36,8 +36,12 @@ class Package:
         return cls(data["package"], data["version"], data["files"], data.get("site", []))
 
 
-def label_files() -> list[Path]:
-    return sorted((HERE / "realworld" / "labels").glob("*.toml"))
+LABELS = HERE / "realworld" / "labels"  # the corpus the analysis was built and measured on
+UNSEEN_LABELS = HERE / "realworld" / "unseen"  # packages labelled for issue 15, never used to build it
+
+
+def label_files(folder: Path = LABELS) -> list[Path]:
+    return sorted(folder.glob("*.toml"))
 
 
 def redis_heavy(cache: Path) -> list[Path]:

@@ -1,6 +1,6 @@
 """Accuracy of redis-lint on real code: published packages scored against hand labels.
 
-    python bench/realworld/evaluate.py [--details] [--cache DIR]
+    python bench/realworld/evaluate.py [--details] [--cache DIR] [--unseen]
 
 Downloads the pinned package versions named in labels/*.toml (`pip download
 --no-deps`, into a temporary or --cache folder; no third-party source is kept
@@ -12,7 +12,8 @@ share of call sites whose key a reader can resolve from the package's own
 files for which redis-lint resolved a template).
 
 The labels were written by reading the code, not by running the linter:
-labels/README.md says how.
+labels/README.md says how.  `--unseen` scores the packages of unseen/, labelled
+the same way but never used while the analysis was built.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 
-from bench.corpus import Package, fetch, label_files  # noqa: E402
+from bench.corpus import LABELS, UNSEEN_LABELS, Package, fetch, label_files  # noqa: E402
 from redis_lint.catalogue import ALL_CODES  # noqa: E402
 from redis_lint.config import Config  # noqa: E402
 from redis_lint.engine.linter import project_index  # noqa: E402
@@ -52,6 +53,7 @@ class Score:
     sites: int = 0
     errors: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    by_package: dict[str, Counter[str]] = field(default_factory=dict)  # "TP", "FP", "FN" per package
 
 
 def evaluate(package: Package, root: Path, score: Score) -> None:
@@ -79,15 +81,19 @@ def evaluate(package: Package, root: Path, score: Score) -> None:
         item for item in _at_call_starts(builders, package, root, project) if item[:2] in site_lines}
     expected = {(s["file"], s["line"], code) for s in package.sites for code in s["codes"]}
     calls = {(s["file"], s["line"]): s["call"] for s in package.sites}
+    counts = score.by_package.setdefault(package.name, Counter())
     for file, line, code in sorted(found | expected):
         where = f"{package.name}: {file}:{line} {code}  {calls.get((file, line), '(no label at this line)')}"
         if (file, line, code) in found and (file, line, code) in expected:
             score.true[code] += 1
+            counts["TP"] += 1
         elif (file, line, code) in found:
             score.false[code] += 1
+            counts["FP"] += 1
             score.details.append(f"FP {where}")
         else:
             score.missed[code] += 1
+            counts["FN"] += 1
             score.details.append(f"FN {where}")
     score.sites += len(package.sites)
     _key_coverage(package, root, project, score)
@@ -158,6 +164,10 @@ def report(score: Score, packages: list[Package]) -> str:
             lines.append(f"{code}  {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
     tp, fp, fn = sum(score.true.values()), sum(score.false.values()), sum(score.missed.values())
     lines.append(f"overall {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
+    lines += ["", "package                TP   FP   FN  precision  recall"]
+    for name, counts in sorted(score.by_package.items()):
+        tp, fp, fn = counts["TP"], counts["FP"], counts["FN"]
+        lines.append(f"{name:20} {tp:4} {fp:4} {fn:4}  {ratio(tp, tp + fp):>9}  {ratio(tp, tp + fn):>6}")
     lines += ["", f"key resolution coverage: {ratio(score.resolved, score.resolvable)} "
                   f"({score.resolved} of {score.resolvable} sites whose key a reader resolves)"]
     lines.append(f"lock acquisitions in the labelled files: {score.locks} (each one a chance for an RDS501 false positive)")
@@ -170,8 +180,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every false positive, miss and unresolved key")
     parser.add_argument("--cache", type=Path, help="keep downloads here between runs")
+    parser.add_argument("--unseen", action="store_true",
+                        help="score the packages never used to build the analysis (realworld/unseen/)")
     options = parser.parse_args()
-    packages = [Package.load(p) for p in label_files()]
+    packages = [Package.load(p) for p in label_files(UNSEEN_LABELS if options.unseen else LABELS)]
     score = Score()
     with tempfile.TemporaryDirectory(prefix="redis-lint-realworld-") as temporary:
         cache = options.cache or Path(temporary)
