@@ -175,6 +175,20 @@ class ProjectIndex:
                 return (*found, ".".join(parts[cut:])) if found is not None else None
         return None
 
+    def module_lookup(self, qualified: str, *, by: ModuleModel) -> tuple[Path, ModuleSummary, str, str] | None:
+        """`summary_lookup`, with the module's path."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self.find(".".join(parts[:cut]))
+            if path is not None:
+                found = self._summary(path, by)
+                return (path.absolute(), *found, ".".join(parts[cut:])) if found is not None else None
+        return None
+
+    def is_parsed(self, path: Path) -> bool:
+        """Whether the module's model is at hand (asking it costs nothing more)."""
+        return path in self._models
+
     def _summary(self, path: Path, by: ModuleModel) -> tuple[ModuleSummary, str] | None:
         """A project module's summary and package, read for the analysis of `by`."""
         path = path.absolute()

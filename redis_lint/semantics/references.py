@@ -9,7 +9,9 @@ another module must be resolved with that module's scopes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -18,11 +20,13 @@ from libcst.helpers import get_full_name_for_node
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.project import NOT_BOUND
 from redis_lint.semantics.walk import FastVisitor
+from redis_lint.inference.hierarchy import UNSURE, SummaryClass, Unsure, base_classes, class_named
 from redis_lint.inference.reexports import canonical
 from redis_lint.summaries.imports import absolute_names
 
 if TYPE_CHECKING:
     from redis_lint.semantics.module_model import ModuleModel
+    from redis_lint.summaries import ModuleSummary
 
 _MAX_HOPS = 8  # re-exports and base classes followed at most this deep
 _PROPERTY_DECORATORS = ("property", "cached_property")
@@ -48,6 +52,8 @@ class FunctionRef:
 
 
 Located = tuple["ModuleModel", Binding]
+# A class of a hierarchy: parsed, or known from its module's summary until a question needs its code.
+Ancestor = ClassRef | SummaryClass
 
 
 class References:
@@ -152,6 +158,8 @@ class References:
         `self` is that subclass, whose constants fill the base's key (`self._KEY_PREFIX`)."""
         if not isinstance(expr, cst.Name):
             return None
+        if self._summary_class(expr) is None:
+            return None  # imported, and no class of the project: its module need not be parsed to know
         located = self.bindings(expr, values=values)
         if len(located) != 1:
             return None
@@ -160,20 +168,12 @@ class References:
             owner = model.index.self_class(binding.node)  # type: ignore[arg-type]
             if owner is None:
                 return None
-            if this is not None and any(c.node is owner for c in this.model.refs.mro(this)):
+            if this is not None and any(_is(c, model, owner) for c in this.model.refs.hierarchy(this)):
                 return this
             return ClassRef(model, owner)
         if isinstance(binding.node, cst.ClassDef):
             return ClassRef(model, binding.node)
         return None
-
-    def base_classes(self, ref: ClassRef) -> list[ClassRef]:
-        bases = []
-        for base in ref.node.bases:
-            target = ref.model.refs._class_of_expression(base.value)
-            if target is not None:
-                bases.append(target)
-        return bases
 
     def _class_of_expression(self, expr: cst.BaseExpression, values: bool = False) -> ClassRef | None:
         if isinstance(expr, cst.Name):
@@ -188,35 +188,132 @@ class References:
         return None
 
     def mro(self, ref: ClassRef) -> list[ClassRef]:
-        """The class and its project base classes, depth first, each once."""
+        """The class and its project base classes, depth first, each once, every one parsed."""
+        classes = (self._parsed(c) for c in self.hierarchy(ref))
+        return [c for c in classes if c is not None]
+
+    def hierarchy(self, ref: ClassRef) -> list[Ancestor]:
+        """The class and its project base classes, depth first, each once; a base whose module is
+        not parsed is known from its summary (redis_lint.inference.hierarchy) until a question
+        needs its code."""
         project = self.model.project
         memo = project.across_modules if project is not None else self.model.derived
-        key = ("mro", ref.node)
+        key = ("hierarchy", ref.node)
         known = memo.get(key)
         if known is None or known[0].model is not ref.model:  # type: ignore[index]
-            known = memo[key] = self._mro(ref)
+            known = memo[key] = self._hierarchy(ref)
         return known  # type: ignore[return-value]
 
-    def _mro(self, ref: ClassRef) -> list[ClassRef]:
-        order: list[ClassRef] = []
-        pending = [ref]
+    def _hierarchy(self, ref: ClassRef) -> list[Ancestor]:
+        order: list[Ancestor] = []
+        seen: set[object] = set()
+        pending: list[Ancestor] = [ref]
         while pending and len(order) < _MAX_HOPS * 4:
             current = pending.pop(0)
-            if any(c.node is current.node for c in order):
+            identity = _identity(current)
+            if identity in seen:
                 continue
+            if isinstance(current, SummaryClass):
+                bases = base_classes(current, self._module_lookup)
+                if any(b is UNSURE for b in bases):  # the summary cannot tell: read its code
+                    parsed = self._parsed(current)
+                    if parsed is None:
+                        continue
+                    current = parsed
+                    identity = _identity(current)
+                    if identity in seen:
+                        continue
+                else:
+                    seen.add(identity)
+                    order.append(current)
+                    pending.extend(b for b in bases if isinstance(b, SummaryClass))
+                    continue
+            seen.add(identity)
             order.append(current)
-            pending.extend(current.model.refs.base_classes(current))
+            pending.extend(current.model.refs._bases_of(current))
         return order
+
+    def _bases_of(self, ref: ClassRef) -> list[Ancestor]:
+        bases: list[Ancestor] = []
+        for base in ref.node.bases:
+            summarised = self._summary_class(base.value)
+            if isinstance(summarised, SummaryClass):
+                bases.append(summarised)
+            elif summarised is UNSURE:
+                target = self._class_of_expression(base.value)
+                if target is not None:
+                    bases.append(target)
+        return bases
+
+    def _summary_class(self, expr: cst.BaseExpression) -> SummaryClass | Unsure | None:
+        """The project class a base class expression of this module names, from the summaries when
+        its module is not parsed: None when it names no project class, UNSURE to find out by parsing."""
+        project = self.model.project
+        if project is None:
+            return UNSURE
+        if isinstance(expr, cst.Name):
+            bindings = self.index.bindings(expr)
+            if len(bindings) != 1 or bindings[0].kind is not BindingKind.IMPORT:
+                return UNSURE  # a class of this module (no other module to parse), or several bindings
+            names = self.absolute(self.index.qualified_names_of_import(expr.value, bindings[0].node))
+        elif isinstance(expr, cst.Attribute):
+            names = self.qualified_names(expr)
+        else:
+            return UNSURE
+        if len(names) != 1:
+            return UNSURE
+        name = self.canonical(names.pop())  # through the re-exports on the way
+        found = self._module_lookup(name)
+        if found is None:
+            return None  # a library's class, or a module the project does not have
+        if project.is_parsed(found[0]):
+            return UNSURE  # its module is at hand: asked as before, at no cost
+        return class_named(name, self._module_lookup)
+
+    def _module_lookup(self, qualified: str) -> tuple[Path, ModuleSummary, str, str] | None:
+        project = self.model.project
+        return project.module_lookup(qualified, by=self.model) if project is not None else None
+
+    def _parsed(self, entry: Ancestor) -> ClassRef | None:
+        """A class of a hierarchy with its code: a summary class's module is parsed now."""
+        if isinstance(entry, ClassRef):
+            return entry
+        project = self.model.project
+        if project is None:
+            return None
+        model = project.model_for(entry.path, by=self.model)
+        if model is None:
+            return None
+        found = model.refs.global_bindings(entry.name)
+        if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
+            return ClassRef(found[0][0], found[0][1].node)  # type: ignore[arg-type]
+        return None
+
+    def _defining(self, ref: ClassRef, name: str) -> Iterator[ClassRef]:
+        """The classes of a hierarchy, in order, that may bind `name`: a summary class is parsed
+        only when its summary says it may."""
+        for entry in self.hierarchy(ref):
+            if isinstance(entry, SummaryClass):
+                if not entry.may_define(name):
+                    continue
+                parsed = self._parsed(entry)
+                if parsed is None:
+                    continue
+                entry = parsed
+            yield entry
 
     def class_attribute(self, ref: ClassRef, name: str, hops: int = 0) -> list[Located]:
         """An attribute of a class, up its hierarchy, then up its metaclass's: a metaclass that
         declares `_meta: BaseMeta` gives every class built with it a `_meta` (redis-om)."""
-        for cls in self.mro(ref):
+        for cls in self._defining(ref, name):
             bindings = cls.model.index.class_info(cls.node).attributes.get(name)
             if bindings:
                 return [(cls.model, b) for b in bindings]
         if hops < _MAX_HOPS:
-            for cls in self.mro(ref):
+            for entry in self.hierarchy(ref):
+                cls = self._parsed(entry) if isinstance(entry, ClassRef) or entry.summary.metaclass else None
+                if cls is None:
+                    continue
                 for keyword in cls.node.keywords:
                     if keyword.keyword is not None and keyword.keyword.value == "metaclass":
                         meta = cls.model.refs._class_of_expression(keyword.value)
@@ -225,7 +322,7 @@ class References:
         return []
 
     def method(self, ref: ClassRef, name: str) -> FunctionRef | None:
-        for cls in self.mro(ref):
+        for cls in self._defining(ref, name):
             function = cls.model.index.class_info(cls.node).methods.get(name)
             if function is not None:
                 static = any(_decorator(d) == "staticmethod" for d in function.decorators)
@@ -251,7 +348,7 @@ class References:
         """What the methods of a class store into the container its attribute `name` holds: its
         values (`self.x[k] = v`, `.setdefault(k, v)`) with `mapping`, else its elements (`.append(v)`)."""
         wanted = ("item", "value") if mapping else ("item", "element")
-        return [(cls.model, value) for cls in self.mro(owner)
+        return [(cls.model, value) for cls in self._defining(owner, name)
                 for value, how in cls.model.index.class_info(cls.node).stores.get(name, [])
                 if how in wanted]
 
@@ -262,7 +359,7 @@ class References:
         if owner is None:
             return None
         name = attribute.attr.value
-        for cls in self.mro(owner):
+        for cls in self._defining(owner, name):
             info = cls.model.index.class_info(cls.node)
             function = info.methods.get(name)
             if function is not None:
@@ -301,6 +398,17 @@ class References:
     def class_for_call(self, call: cst.Call, *, values: bool = False) -> ClassRef | None:
         """The project class a call instantiates."""
         return self._class_of_expression(call.func, values) if isinstance(call.func, cst.Name | cst.Attribute) else None
+
+
+def _identity(entry: Ancestor) -> object:
+    return id(entry.node) if isinstance(entry, ClassRef) else (entry.path, entry.name)
+
+
+def _is(entry: Ancestor, model: ModuleModel, node: cst.ClassDef) -> bool:
+    """Whether a class of a hierarchy is the class `node` of `model`."""
+    if isinstance(entry, ClassRef):
+        return entry.node is node
+    return entry.path == model.path and entry.name == node.name.value
 
 
 def single_value(located: list[Located]) -> tuple[ModuleModel, cst.BaseExpression] | None:

@@ -24,6 +24,7 @@ from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
 from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values, yielded_values
 from redis_lint.semantics.walk import FastVisitor
+from redis_lint.inference.hierarchy import SummaryClass, library_bases
 
 if TYPE_CHECKING:
     from redis_lint.semantics.module_model import ModuleModel
@@ -325,12 +326,22 @@ class ValueResolver:
         return _merge({self.resolve(v) for v in yielded}) if yielded else None
 
     def class_value(self, ref: ClassRef) -> RedisValue | None:
-        """A project class that subclasses a client (or pipeline, pool) builds one; others build OBJECTs."""
-        for cls in ref.model.refs.mro(ref):
-            for base in cls.node.bases:
-                value = cls.model.values._type_value(base.value, base.value)
-                if value is not None and value.kind is not Kind.OBJECT:
-                    return value
+        """A project class that subclasses a client (or pipeline, pool) builds one; others build OBJECTs.
+
+        Up the hierarchy, the first base that is a client library's class decides (the project's
+        own bases are in the hierarchy, each looked at in turn); a base known from its module's
+        summary is not parsed for it."""
+        refs = ref.model.refs
+        for cls in refs.hierarchy(ref):
+            if isinstance(cls, SummaryClass):
+                names = [[refs.canonical(name)] for name in library_bases(cls)]
+            else:
+                names = [sorted(cls.model.refs.qualified_names(_unsubscripted(base.value))) for base in cls.node.bases]
+            for base_names in names:
+                for name in base_names:
+                    kind = class_kind(name)
+                    if kind is not None:
+                        return RedisValue(kind, is_async_name(name))
         return RedisValue(Kind.OBJECT, owner=ref)
 
     def _binding_value(self, binding: Binding) -> RedisValue | None:
@@ -500,6 +511,11 @@ class ValueResolver:
             for m in members
             if not (isinstance(m, cst.Name) and m.value == "None")
         })
+
+
+def _unsubscripted(expr: cst.BaseExpression) -> cst.BaseExpression:
+    """`Redis[bytes]` -> `Redis`."""
+    return expr.value if isinstance(expr, cst.Subscript) else expr
 
 
 def _merge(values: set[RedisValue | None]) -> RedisValue | None:

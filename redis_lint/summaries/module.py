@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.source.syntax import parse_quietly
@@ -21,6 +22,15 @@ Statement = tuple[frozenset[str], frozenset[str]]  # (names it binds, names it m
 # and the imported names to whose calls it hands arguments that would count too if such a name
 # carried a Redis value (redis_lint.inference.carriers).
 HandsOut = tuple[frozenset[str], frozenset[str]]
+
+
+class ClassSummary(NamedTuple):
+    """A module-level class, as other modules' classes see it when it is one of their bases."""
+
+    bases: tuple[str, ...]  # its bases written as dotted names (`Base`, `redis.Redis`), in order
+    typed_bases: tuple[str, ...]  # every base's dotted name, a subscripted one's too (`Redis[bytes]`)
+    defines: frozenset[str]  # every name it may define: methods, class attributes, `self.x`, stores
+    metaclass: bool  # it names a metaclass (whose attributes its instances have)
 ImportOf = tuple[str, tuple[Alias, ...]]  # (the module as written, with its dots; the aliases)
 
 
@@ -38,12 +48,16 @@ class ModuleSummary:
     - `bound`: every name the module binds anywhere (more than its module-level names: a name
       it never binds is not one of them; a star import binds none the analysis can see);
     - `hands_out`: for each module-level function (by its index in `statements`), what a call of
-      it can hand its caller (`HandsOut`)."""
+      it can hand its caller (`HandsOut`);
+    - `classes`: every name a module-level `class` statement binds, described (`ClassSummary`)
+      when that statement alone binds it, else None: a class hierarchy is followed through them
+      without parsing."""
 
     def __init__(self, imports: list[tuple[str, str | None, str]], statements: list[Statement],
                  global_imports: dict[str, list[ImportOf]] | None = None,
                  expiring: frozenset[str] = frozenset(), bound: frozenset[str] = frozenset(),
-                 readable: bool = True, hands_out: dict[int, HandsOut] | None = None) -> None:
+                 readable: bool = True, hands_out: dict[int, HandsOut] | None = None,
+                 classes: dict[str, ClassSummary | None] | None = None) -> None:
         self.imports = imports
         self.statements = statements
         self.global_imports = global_imports or {}
@@ -51,6 +65,7 @@ class ModuleSummary:
         self.bound = bound
         self.readable = readable
         self.hands_out = hands_out or {}
+        self.classes = classes or {}
 
     def may_bind(self, name: str) -> bool:
         """Whether the module can bind `name` at module level (True when it cannot be read)."""
@@ -67,6 +82,7 @@ class ModuleSummary:
         statements = []
         global_imports: dict[str, list[ImportOf]] = {}
         functions: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        class_statements: list[ast.ClassDef] = []
         for statement in _module_level(tree.body, tries=True):
             mentioned_parts, targets = _own_parts(statement)
             mentioned = reader.read(mentioned_parts)
@@ -75,13 +91,21 @@ class ModuleSummary:
                 continue  # `except E as e`: a binding, not a statement of its own
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions[len(statements)] = statement
+            elif isinstance(statement, ast.ClassDef):
+                class_statements.append(statement)
             statements.append((frozenset(_bound_names(statement)), frozenset(mentioned)))
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 _add_global_import(statement, global_imports)
         imported = {local for _, _, local in reader.imports}
         hands_out = {index: _hands_out(function, imported) for index, function in functions.items()}
+        bindings: dict[str, int] = {}
+        for bound, _ in statements:
+            for name in bound:
+                bindings[name] = bindings.get(name, 0) + 1
+        classes = {node.name: _class_summary(node) if bindings[node.name] == 1 and node.name not in reader.declared_global
+                   else None for node in class_statements}
         return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound),
-                   hands_out=hands_out)
+                   hands_out=hands_out, classes=classes)
 
     def to_entry(self) -> dict:
         return {"readable": self.readable, "imports": self.imports,
@@ -89,7 +113,9 @@ class ModuleSummary:
                 "global_imports": self.global_imports, "expiring": sorted(self.expiring),
                 "bound": sorted(self.bound),
                 "hands_out": [[index, sorted(names), sorted(through)]
-                              for index, (names, through) in self.hands_out.items()]}
+                              for index, (names, through) in self.hands_out.items()],
+                "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass]
+                            if c is not None else None for name, c in self.classes.items()}}
 
     @classmethod
     def from_entry(cls, entry: dict) -> ModuleSummary:
@@ -98,7 +124,9 @@ class ModuleSummary:
                    {name: [(module, tuple((real, alias) for real, alias in aliases)) for module, aliases in found]
                     for name, found in entry["global_imports"].items()},
                    frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"],
-                   {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]})
+                   {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]},
+                   {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3]) if c is not None else None
+                    for name, c in entry["classes"].items()})
 
 
 class _Reader:
@@ -111,6 +139,7 @@ class _Reader:
         self.imports: list[tuple[str, str | None, str]] = []
         self.expiring: set[str] = set()
         self.bound: set[str] = set()
+        self.declared_global: set[str] = set()
 
     def read(self, parts: list[ast.AST]) -> set[str]:
         """Walk `parts`; return every name they read or bind."""
@@ -135,6 +164,8 @@ class _Reader:
                     bound.add(node.rest)
                 elif isinstance(node, (ast.Global, ast.Nonlocal)):
                     bound.update(node.names)
+                    if isinstance(node, ast.Global):
+                        self.declared_global.update(node.names)
         return mentioned
 
     def _mentions_expiry(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -260,6 +291,31 @@ def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
             names.add(node.id)
         pending.extend(ast.iter_child_nodes(node))
     return names
+
+
+def _class_summary(node: ast.ClassDef) -> ClassSummary:
+    """More names than the class defines, never fewer: a name it lacks is one the class (as
+    redis_lint.semantics.index.ClassInfo reads it) has no method, attribute or store by."""
+    defines: set[str] = set()
+    for part in ast.walk(node):
+        if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and part is not node:
+            defines.add(part.name)
+        elif isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store):
+            defines.add(part.id)
+        elif isinstance(part, ast.Attribute):
+            defines.add(part.attr)  # `self.x = ...`, `self.x[k] = v`, `self.x.append(v)`: every attribute named
+    return ClassSummary(tuple(filter(None, (_dotted(b) for b in node.bases))),
+                        tuple(filter(None, (_dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
+                        frozenset(defines), any(k.arg == "metaclass" for k in node.keywords))
+
+
+def _dotted(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        head = _dotted(expr.value)
+        return f"{head}.{expr.attr}" if head is not None else None
+    return None
 
 
 def _names(nodes: list[ast.AST]) -> set[str]:

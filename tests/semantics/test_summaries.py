@@ -139,6 +139,25 @@ def test_modules_are_not_parsed_for_what_their_summary_answers(tmp_path: Path, p
     assert "helpers.py" in parsed  # the helper that expires its argument is read for the rule
 
 
+def test_a_class_hierarchy_is_followed_through_summaries(tmp_path: Path, parsed: list[str]) -> None:
+    """A base class is parsed only when its summary says it may define the name asked for."""
+    write(tmp_path, {
+        "app/__init__.py": "from app.base import Base\n",  # re-exported on the way
+        "app/base.py": "from app.root import Root\n\nclass Base(Root):\n    def helper(self):\n        return 1\n",
+        "app/root.py": "import redis\n\nclass Root:\n    client = redis.Redis()\n",
+        "app/service.py": (
+            "from app import Base\n\n"
+            "class Service(Base):\n"
+            "    def save(self, name):\n"
+            "        self.client.set(f'cache:user:{name}', 1)\n"  # `client` is Root's: Base is not read for it
+        ),
+    })
+    run = lint_paths([tmp_path / "app" / "service.py"], Config(root=tmp_path))
+    assert [(f.code, f.line) for f in run.findings if f.code == "RDS101"] == [("RDS101", 5)]
+    assert "root.py" in parsed  # where `client` is bound
+    assert "base.py" not in parsed and "__init__.py" not in parsed
+
+
 def test_a_warm_run_notices_a_new_helper_that_expires_its_argument(tmp_path: Path) -> None:
     project = tmp_path / "project"
     plain = "import redis\n\ndef touch(client: redis.Redis, key):\n    client.get(key)\n"
