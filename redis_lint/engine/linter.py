@@ -24,7 +24,7 @@ from redis_lint.rulemeta import UNUSED_NOQA
 from redis_lint.rules import ALL_RULES, PROJECT_RULES, RuleContext, Violation
 from redis_lint.semantics.module_model import ModuleModel
 from redis_lint.semantics.positions import Positions
-from redis_lint.semantics.project import ProjectIndex
+from redis_lint.semantics.project import MODELS_KEPT, ProjectIndex
 from redis_lint.source import PARSE_ERROR
 from redis_lint.source.noqa import ALL, Suppressions, is_silenced, suppressions
 from redis_lint.source.paths import display_path
@@ -49,12 +49,12 @@ class FileResult:
     read_helpers: set[str] = field(default_factory=set)
 
 
-def project_index(config: Config, roots: list[Path] | None = None) -> ProjectIndex:
+def project_index(config: Config, roots: list[Path] | None = None, *, models_kept: int = MODELS_KEPT) -> ProjectIndex:
     """The index of the project's modules for one run: imports resolve from the project's roots
     (default: the configuration's folder and its src/ folder) and from each linted file's own
-    import root."""
+    import root.  `models_kept`: how many parsed modules it keeps at most."""
     roots = roots if roots is not None else [config.root, config.root / "src"]
-    return ProjectIndex(tuple(roots), client_factories=config.policy.client_factories)
+    return ProjectIndex(tuple(roots), client_factories=config.policy.client_factories, models_kept=models_kept)
 
 
 def lint_file(path: Path, config: Config, project: ProjectIndex | None = None) -> list[Finding]:

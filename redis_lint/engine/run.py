@@ -161,9 +161,10 @@ def _analyse(files: list[tuple[SourceFile, bytes | None]], config: Config, roots
     if not files:
         return  # without importing libcst
     from redis_lint.engine.linter import FileResult, project_index
+    from redis_lint.semantics.project import MODELS_KEPT_BY_A_RUN
 
     if jobs <= 1 or len(files) <= 1:
-        project = project_index(config, roots)
+        project = project_index(config, roots, models_kept=MODELS_KEPT_BY_A_RUN)
         scan.inform(project)
         for index, (file, data) in enumerate(files):
             finished(index, analyse(file, config, project, data=data, facts=facts))
@@ -224,8 +225,9 @@ def _start_worker(parent: int, config: Config, roots: list[Path], scan: Prefilte
     global _worker
     interrupt.end_with_parent(parent)
     from redis_lint.engine.linter import project_index
+    from redis_lint.semantics.project import MODELS_KEPT_BY_A_RUN
 
-    project = project_index(config, roots)  # one index a worker: modules parsed once per process
+    project = project_index(config, roots, models_kept=MODELS_KEPT_BY_A_RUN)  # one index a worker
     scan.inform(project)
     _worker = (config, project)
 

@@ -36,16 +36,20 @@ class NotBound:
 
 NOT_BOUND = NotBound()
 
-# Parsed modules kept; beyond that the least recently used are parsed again if needed.  A file's
-# analysis follows a handful of modules, and a model (its tree, scopes and caches) weighs about a
-# megabyte: a run over a whole project kept every tree it parsed (183 MiB on the Redis-heavy corpus
-# with -j 1, 129 MiB with this bound, in the same time).
-_MAX_MODELS = 32
+# Parsed modules kept; beyond that the least recently used are parsed again if needed.  A model
+# (its tree, scopes and caches) weighs about a megabyte.  An editor keeps many, to answer the next
+# edit at once; a run over a whole project needs only the few modules one file's analysis follows:
+# keeping every tree it parsed cost 183 MiB on the Redis-heavy corpus with -j 1, 129 MiB with the
+# run's bound, in the same time.
+MODELS_KEPT = 256
+MODELS_KEPT_BY_A_RUN = 32
 
 
 class ProjectIndex:
-    def __init__(self, roots: tuple[Path, ...] = (), client_factories: tuple[str, ...] = ()) -> None:
+    def __init__(self, roots: tuple[Path, ...] = (), client_factories: tuple[str, ...] = (), *,
+                 models_kept: int = MODELS_KEPT) -> None:
         self.client_factories = client_factories  # third-party functions known to return a client
+        self.models_kept = models_kept
         self._roots: list[Path] = [r.absolute() for r in roots]
         self._models: OrderedDict[Path, ModuleModel | None] = OrderedDict()
         self._found: dict[str, Path | None] = {}
@@ -109,7 +113,7 @@ class ProjectIndex:
         self.read_helpers[path] = set()
         self._models[path] = model
         self._sources[path] = source
-        if len(self._models) > _MAX_MODELS:
+        if len(self._models) > self.models_kept:
             evicted, _ = self._models.popitem(last=False)
             self.across_modules.clear()
             self._sources.pop(evicted, None)
