@@ -31,20 +31,13 @@ from pathlib import Path
 
 from redis_lint import __version__
 from redis_lint.findings import Finding, LocatedFact, Related
+from redis_lint.source.digests import digest  # noqa: F401 (the cache names entries by it; others import it here)
 
 DEFAULT_FOLDER = ".redis_lint_cache"
 _MAX_AGE = 14 * 24 * 3600  # seconds an unused entry is kept
 _PRUNE_EVERY = 24 * 3600
 
 
-def digest(*parts: bytes) -> str:
-    from hashlib import blake2b  # here: `--version` and `rules` import this module for DEFAULT_FOLDER alone
-
-    hasher = blake2b(digest_size=16)
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "little"))
-        hasher.update(part)
-    return hasher.hexdigest()
 
 
 class Cache:

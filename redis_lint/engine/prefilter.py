@@ -24,6 +24,7 @@ files that can matter to Redis.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -32,12 +33,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redis_lint.engine.cache import Cache, digest
-from redis_lint.source.reading import read_source
+from redis_lint.engine.snapshot import Snapshot, status_of
+from redis_lint.source.reading import SourceError, decode_source, read_source
 from redis_lint.inference.carriers import ALL, Carries, carrier_names
-from redis_lint.inference.expiry import ExpiringHelpers
+from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
 from redis_lint.summaries import ModuleSummary, SummaryStore
 from redis_lint.summaries.imports import absolute_module
-from redis_lint.semantics.layout import calls_by_name, module_name, module_of, project_file_names
+from redis_lint.semantics.layout import called_names, index_calls, module_name, module_of, project_file_names
 
 if TYPE_CHECKING:
     from redis_lint.semantics.project import ProjectIndex
@@ -60,15 +62,33 @@ _INIT_WITH_PARAMETERS = re.compile(rb"def[ \t]+__init__[ \t]*\([ \t\r\n]*self[ \
 
 @dataclass
 class FileFacts:
-    """What the prefilter reads from one file's bytes."""
+    """What the prefilter reads from one file's bytes (kept between runs by redis_lint.engine.snapshot)."""
 
     imports: set[str] = field(default_factory=set)  # absolute dotted module names
     from_imports: set[tuple[str, str]] = field(default_factory=set)  # (absolute module, imported name)
     imports_library: bool = False
     injectable_classes: set[bytes] = field(default_factory=set)  # classes, when one has an __init__ with parameters
-    text: bytes = b""
+    text: bytes | None = None  # None: known from the snapshot, not read in this run (read when needed)
     in_roots: bool = True  # its import root is at or below a project root (else its imports were not read)
     package: str = ""  # the package its relative imports start from
+    module: str = ""  # its dotted module name ("" when it has none)
+    digest: str = ""  # of its bytes
+    called: frozenset[str] | None = None  # the names it calls (redis_lint.semantics.layout.called_names)
+    expiry_call: bool = False  # it calls an EXPIRE-family command (redis_lint.inference.expiry)
+    decodes: bool = True  # Python can decode its bytes
+
+    def to_entry(self) -> list:
+        return [sorted(self.imports), sorted(self.from_imports), self.imports_library,
+                sorted(c.decode("latin-1") for c in self.injectable_classes), self.in_roots, self.package,
+                self.module, self.digest, sorted(self.called or ()), self.expiry_call, self.decodes]
+
+    @classmethod
+    def from_entry(cls, entry: list) -> FileFacts:
+        (imports, from_imports, imports_library, injectable, in_roots, package, module, file_digest, called,
+         expiry_call, decodes) = entry
+        return cls(set(imports), {(m, n) for m, n in from_imports}, imports_library,
+                   {c.encode("latin-1") for c in injectable}, None, in_roots, package, module, file_digest,
+                   frozenset(called), expiry_call, decodes)
 
 
 class Prefilter:
@@ -79,7 +99,8 @@ class Prefilter:
 
     def __init__(self, roots: Iterable[Path], *, client_factories: tuple[str, ...] = (),
                  summaries: Cache | None = None) -> None:
-        """`summaries`: where the modules' summaries are kept by the digest of their text."""
+        """`summaries`: where the modules' summaries are kept by the digest of their text, and what
+        this scan read of each file by the file's status (redis_lint.engine.snapshot)."""
         self.summaries = SummaryStore(summaries)
         self._factory_modules = {f.rpartition(".")[0] for f in client_factories if "." in f}
         self.roots = sorted({r.absolute() for r in roots})
@@ -91,8 +112,21 @@ class Prefilter:
         self._digests: dict[str, str] = {}
         self._callers: dict[str, list[Path]] = {}
         self._calls_by_name: dict[str, list[str]] | None = None
+        snapshot = (Snapshot(summaries, summaries.content_key(
+            b"scan", *(os.fsencode(r) for r in self._root_prefixes), *(f.encode() for f in client_factories),
+            *(os.fsencode(p) for p in files))) if summaries is not None and files is not None else None)
         for path in files or ():
-            self._add(path)
+            status = status_of(path) if snapshot is not None else None
+            known = snapshot.facts(path, status) if snapshot is not None else None
+            if known is not None:
+                with contextlib.suppress(TypeError, ValueError):  # a broken entry: the file is read
+                    self._restore(path, FileFacts.from_entry(known))
+                    continue
+            facts = self._add(path)
+            if snapshot is not None and facts is not None:
+                snapshot.keep(path, status, facts.to_entry())
+        if snapshot is not None:
+            snapshot.save()
         self._decide()
 
     def _decide(self) -> None:
@@ -102,7 +136,7 @@ class Prefilter:
         self._callers = {}
         self._calls_by_name = None
         # None when the project was not scanned: no file can then be ruled out
-        self.expiring_helpers = ExpiringHelpers([(p, f.text) for p, f in self._facts.items()],
+        self.expiring_helpers = ExpiringHelpers([p for p, f in self._facts.items() if f.expiry_call],
                                                 self._summary_of) if self.complete else None
 
     def refresh(self, paths: Iterable[Path]) -> None:
@@ -125,9 +159,31 @@ class Prefilter:
         """Which files the project has: a module that appears or disappears changes what imports find."""
         return digest(*(os.fsencode(p) for p in self._facts))  # in pathlib's order, as scanned
 
-    def text(self, path: Path) -> bytes | None:
+    def text(self, path: Path | str) -> bytes | None:
+        """A project file's bytes, read once a run (None: not a file of the scanned project, or gone)."""
+        key = _absolute(path)
+        facts = self._facts.get(key)
+        if facts is None:
+            return None
+        if facts.text is None:  # known from the snapshot: read now
+            try:
+                text = read_source(key)
+            except OSError:
+                return None
+            if digest(text) != facts.digest:  # changed since its status was read: what it says now
+                self._facts.pop(key)
+                return self._add(key) and self._facts[key].text
+            facts.text = text
+        return facts.text
+
+    def scanned(self, path: Path) -> bool:
+        """Whether the file is one of the scanned project's (its digest is known without reading it)."""
+        return _absolute(path) in self._facts
+
+    def decodes(self, path: Path) -> bool:
+        """Whether Python can decode a project file's bytes (True when the scan did not read it)."""
         facts = self._facts.get(_absolute(path))
-        return facts.text if facts is not None else None
+        return facts is None or facts.decodes
 
     def digest(self, path: Path | str) -> str:
         """The digest of a file's bytes ("" when it cannot be read)."""
@@ -138,7 +194,7 @@ class Prefilter:
             return known
         facts = self._facts.get(key)
         if facts is not None:  # the project's files are read once a run: their digest too
-            known = self._digests[key] = digest(facts.text)
+            known = self._digests[key] = facts.digest
             return known
         try:
             return digest(read_source(Path(key)))
@@ -150,7 +206,7 @@ class Prefilter:
         callers = self._callers.get(name)
         if callers is None:
             if self._calls_by_name is None:
-                self._calls_by_name = calls_by_name((path, facts.text) for path, facts in self._facts.items())
+                self._calls_by_name = index_calls((path, facts.called or frozenset()) for path, facts in self._facts.items())
             callers = self._callers[name] = [Path(p) for p in self._calls_by_name.get(name, [])]
         return list(callers)
 
@@ -187,16 +243,24 @@ class Prefilter:
 
     # -- reading -------------------------------------------------------------
 
-    def _add(self, path: str) -> None:
+    def _restore(self, path: str, facts: FileFacts) -> None:
+        """A file known from the snapshot, as `_add` would have read it."""
+        if facts.module:
+            self._module_files.setdefault(facts.module, path)
+        self._facts[path] = facts
+
+    def _add(self, path: str) -> FileFacts | None:
         try:
             text = read_source(path)  # not a FIFO: it would block
         except OSError:
-            return  # the linter reports it when it reads the file itself
+            return None  # the linter reports it when it reads the file itself
         name, root = module_of(path)
         package = name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
         if name:
             self._module_files.setdefault(name, path)
-        facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes))
+        facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes),
+                          module=name, digest=digest(text), called=called_names(text),
+                          expiry_call=mentions_expiry_call(text), decodes=_decodes(text))
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))
@@ -214,6 +278,7 @@ class Prefilter:
         facts.package = package
         facts.imports_library = any(self._is_client_module(m) for m in facts.imports)
         self._facts[path] = facts
+        return facts
 
     # -- deciding ------------------------------------------------------------
 
@@ -240,7 +305,7 @@ class Prefilter:
         for path in holders:
             names = set().union(*candidates[path].values())
             if pattern is not None and names:
-                called = set(pattern.findall(self._facts[path].text)) & names
+                called = set(pattern.findall(self.text(path) or b"")) & names
                 injected.update(t for t, defined in candidates[path].items() if defined & called)
         return holders | injected
 
@@ -268,15 +333,17 @@ class Prefilter:
         while pending:
             path = pending.pop()
             facts = self._facts[path]
-            names = carrier_names(self.summaries.summary(facts.text, facts.package), carries)
+            names = carrier_names(self._summary_of(path), carries)
             if path in carrying and carrying[path] == names:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
         return set(carrying)
 
-    def _summary_of(self, path: str, text: bytes) -> ModuleSummary:
-        return self.summaries.summary(text, self._facts[path].package)
+    def _summary_of(self, path: str) -> ModuleSummary:
+        """A project file's summary: from the cache by its digest, else read from its bytes."""
+        facts = self._facts[path]
+        return self.summaries.summary(lambda: self.text(path) or b"", facts.package, facts.digest)
 
     @staticmethod
     def _imports_carrier(facts: FileFacts, carries: Carries) -> bool:
@@ -357,6 +424,16 @@ def project_roots(paths: Iterable[Path], configured_root: Path | None) -> list[P
 def _called(names: set[bytes]) -> re.Pattern[bytes]:
     """A pattern for calls of any of `names` (`Name(` or `.Name(`)."""
     return re.compile(rb"\b(" + b"|".join(re.escape(n) for n in sorted(names)) + rb")\s*\(")
+
+
+def _decodes(text: bytes) -> bool:
+    if text.isascii():
+        return True
+    try:
+        decode_source(text)
+    except SourceError:
+        return False
+    return True
 
 
 def _split_names(raw: bytes) -> list[str]:

@@ -104,6 +104,15 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
     kept: dict[str, Kept] = {}
     to_analyse: list[tuple[SourceFile, bytes | None]] = []
     for file in files:
+        if prefilter and not scan.may_find(file.path) and scan.decodes(file.path):
+            kept[file.display] = Kept([])  # cannot hold a Redis value: not even read
+            continue
+        if cache is not None and scan.scanned(file.path) and (not prefilter or scan.may_find(file.path)):
+            # its digest is known from the scan: the file is read only if it must be analysed
+            known = checks.known(file.read(scan.digest(file.path)), None)
+            if known is not None:
+                kept[file.display] = known
+                continue
         data = scan.text(file.path)
         if data is None:
             try:

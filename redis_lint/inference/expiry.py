@@ -23,9 +23,15 @@ from redis_lint.summaries.module import ModuleSummary
 _EXPIRY_CALL = re.compile(rb"expire(?:at)?[\s\\]*\(")
 
 
+def mentions_expiry_call(text: bytes) -> bool:
+    """Whether a file's bytes call EXPIRE, PEXPIRE, EXPIREAT or PEXPIREAT."""
+    return _EXPIRY_CALL.search(text) is not None
+
+
 class ExpiringHelpers:
-    def __init__(self, files: Iterable[tuple[str, bytes]], summary: Callable[[str, bytes], ModuleSummary]) -> None:
-        """`files`: (path, bytes) of every file of the project; `summary`: reads one of them."""
+    def __init__(self, files: Iterable[str], summary: Callable[[str], ModuleSummary]) -> None:
+        """`files`: the project's files whose bytes call an EXPIRE-family command
+        (`mentions_expiry_call`); `summary`: reads one of them."""
         self._files = files
         self._summary = summary
         self._by_name: dict[str, list[Path]] | None = None
@@ -34,8 +40,7 @@ class ExpiringHelpers:
         """The project files that define a function or method `name` expiring one of its parameters."""
         if self._by_name is None:
             self._by_name = {}
-            for path, text in self._files:
-                if _EXPIRY_CALL.search(text):
-                    for function in self._summary(path, text).expiring:
-                        self._by_name.setdefault(function, []).append(Path(path))
+            for path in self._files:
+                for function in self._summary(path).expiring:
+                    self._by_name.setdefault(function, []).append(Path(path))
         return list(self._by_name.get(name, []))

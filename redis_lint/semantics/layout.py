@@ -108,8 +108,18 @@ def calls_by_name(texts: Iterable[tuple[FileKey, bytes]]) -> dict[str, list[File
     """For each name called in the files (`name(` or `.name(`), the files that call it, in order.
     One definition for the analysis (which parses only those callers) and the cache (which checks
     that they are unchanged): both must see the same files."""
-    index: defaultdict[bytes, list[FileKey]] = defaultdict(list)
-    for path, text in texts:
-        for called in set(_CALLED_REVERSED.findall(text[::-1])):
-            index[called].append(path)
-    return {called[::-1].decode("ascii"): paths for called, paths in index.items()}
+    return index_calls((path, called_names(text)) for path, text in texts)
+
+
+def called_names(text: bytes) -> frozenset[str]:
+    """The names a file's bytes call (`name(` or `.name(`)."""
+    return frozenset(called[::-1].decode("ascii") for called in set(_CALLED_REVERSED.findall(text[::-1])))
+
+
+def index_calls(files: Iterable[tuple[FileKey, frozenset[str]]]) -> dict[str, list[FileKey]]:
+    """For each name, the files that call it, in order, from the names each file calls."""
+    index: defaultdict[str, list[FileKey]] = defaultdict(list)
+    for path, names in files:
+        for name in names:
+            index[name].append(path)
+    return dict(index)

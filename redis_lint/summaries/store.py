@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Protocol
 
+from redis_lint.source.digests import digest
 from redis_lint.summaries.module import ModuleSummary
 
 
@@ -20,25 +22,29 @@ class SummaryStore:
     def __init__(self, entries: EntryStore | None = None) -> None:
         """`entries`: where summaries are kept between runs (None: for this process only)."""
         self._entries = entries
-        self._read: dict[tuple[str, bytes], ModuleSummary] = {}
+        self._read: dict[tuple[str, str], ModuleSummary] = {}
 
-    def summary(self, text: bytes, package: str) -> ModuleSummary:
-        """The summary of a module's text; `package`: where its relative imports start from."""
-        known = self._read.get((package, text))  # the bytes as key: hashed once, compared on a hit
-        if known is not None:
-            return known
-        summary = self._kept(text, package)
-        self._read[(package, text)] = summary
-        return summary
+    def summary(self, text: bytes | Callable[[], bytes], package: str, text_digest: str | None = None) -> ModuleSummary:
+        """The summary of a module's text (or of what `text()` reads, only read when the summary is
+        not kept, given the text's digest); `package`: where its relative imports start from."""
+        if text_digest is None:
+            assert isinstance(text, bytes)
+            text_digest = digest(text)
+        key = (package, text_digest)
+        known = self._read.get(key)
+        if known is None:
+            known = self._read[key] = self._kept(text, package, text_digest)
+        return known
 
-    def _kept(self, text: bytes, package: str) -> ModuleSummary:
-        if self._entries is None:
-            return ModuleSummary.read(text, package)
-        key = self._entries.content_key(b"module-summary", package.encode(), text)
-        entry = self._entries.get(key)
-        if entry is not None:
-            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
-                return ModuleSummary.from_entry(entry)
-        summary = ModuleSummary.read(text, package)
-        self._entries.put(key, summary.to_entry())
+    def _kept(self, text: bytes | Callable[[], bytes], package: str, text_digest: str) -> ModuleSummary:
+        entry_key = None
+        if self._entries is not None:
+            entry_key = self._entries.content_key(b"module-summary", package.encode(), text_digest.encode())
+            entry = self._entries.get(entry_key)
+            if entry is not None:
+                with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
+                    return ModuleSummary.from_entry(entry)
+        summary = ModuleSummary.read(text if isinstance(text, bytes) else text(), package)
+        if self._entries is not None and entry_key is not None:
+            self._entries.put(entry_key, summary.to_entry())
         return summary

@@ -110,3 +110,104 @@ def test_a_warm_run_imports_neither_libcst_nor_the_rules(tmp_path: Path) -> None
     warm = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert warm.stdout == cold.stdout and "RDS101" in cold.stdout
     assert warm.stderr.strip().splitlines()[-1] == "[]"
+
+
+def _project(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _age(root: Path, seconds: float = 60) -> None:
+    """Files written a while ago: not in the racy instant of the snapshot that reads them."""
+    import os
+    import time
+
+    for path in [root] if root.is_file() else root.rglob("*.py"):
+        os.utime(path, (time.time() - seconds, time.time() - seconds))
+
+
+APP = {
+    "app/__init__.py": "",
+    "app/cache.py": "import redis\n\nclient = redis.Redis(host='localhost')\n",
+    "app/views.py": "from app.cache import client\n\ndef save(name):\n    client.set(name, 1)\n",
+    "app/models.py": "class User:\n    pass\n",
+    "app/util.py": "def label(x):\n    return str(x)\n",
+}
+
+
+def test_a_warm_run_reads_only_the_files_whose_status_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prefilter keeps what it read of each file under the file's status: a run on an
+    unchanged tree reads no file, and a changed file is read again, whatever its size."""
+    from redis_lint.engine import prefilter
+    from redis_lint.engine.run import lint_paths
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)
+    _age(project)
+    config = Config(root=project)
+    cold = lint_paths([project], config, cache_folder=cache)
+    read: list[str] = []
+    original = prefilter.read_source
+
+    def counting(path: str) -> bytes:
+        read.append(Path(path).name)
+        return original(path)
+
+    monkeypatch.setattr(prefilter, "read_source", counting)
+    warm = lint_paths([project], config, cache_folder=cache)
+    assert warm.findings == cold.findings and read == [] and warm.analysed == 0
+    # the same size, another text: the status (modification time) says it changed
+    (project / "app" / "views.py").write_text(APP["app/views.py"].replace("name, 1", "name, 2"))
+    _age(project / "app" / "views.py", 30)
+    changed = lint_paths([project], config, cache_folder=cache)
+    assert read == ["views.py"] and changed.analysed == 1 and len(changed.findings) == len(cold.findings)
+
+
+def test_a_file_written_as_the_snapshot_was_taken_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a file system with coarse times a file may change again within the same tick: a file
+    written just before its status was kept is not trusted by the next run."""
+    from redis_lint.engine import prefilter
+    from redis_lint.engine.run import lint_paths
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)  # just written
+    lint_paths([project], Config(root=project), cache_folder=cache)
+    read: list[str] = []
+    original = prefilter.read_source
+    monkeypatch.setattr(prefilter, "read_source", lambda path: read.append(Path(path).name) or original(path))
+    lint_paths([project], Config(root=project), cache_folder=cache)
+    assert sorted(read) == sorted(Path(name).name for name in APP)
+
+
+def test_a_new_module_or_a_broken_snapshot_means_reading_the_project_again(tmp_path: Path) -> None:
+    from redis_lint.engine.run import lint_paths
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)
+    _age(project)
+    config = Config(root=project)
+    cold = lint_paths([project], config, cache_folder=cache)
+    # a package appears: `keys` becomes `app.keys`, imported by a new module using the client
+    _project(project, {"app/jobs.py": "from app.cache import client\n\ndef run():\n    client.lpush('queue:jobs', 1)\n"})
+    _age(project)
+    grown = lint_paths([project], config, cache_folder=cache)
+    assert len(grown.findings) > len(cold.findings)
+    for entry in cache.rglob("*"):  # every entry broken: misses, not errors
+        if entry.is_file() and entry.suffix not in (".TAG",) and entry.name not in (".gitignore", ".pruned"):
+            entry.write_text("{not json")
+    again = lint_paths([project], config, cache_folder=cache)
+    assert again.findings == grown.findings
+
+
+def test_an_undecodable_file_the_prefilter_rules_out_is_reported_by_a_warm_run_too(tmp_path: Path) -> None:
+    from redis_lint.engine.run import lint_paths
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)
+    (project / "app" / "latin.py").write_bytes(b"name = '\xe9t\xe9'\n")
+    _age(project)
+    config = Config(root=project)
+    runs = [lint_paths([project], config, cache_folder=cache) for _ in range(2)]
+    assert runs[0].findings == runs[1].findings
+    assert [f.code for f in runs[1].findings if f.path.endswith("latin.py")] == ["RDS000"]
