@@ -110,7 +110,10 @@ def analyse(file: SourceFile, config: Config, project: ProjectIndex, *, data: by
     when given, else of `data` decoded, else of the file read now."""
     from redis_lint.engine.linter import analyse_file, analyse_source
 
-    if text is not None:
-        return analyse_source(text, path=file.path, display=file.display, config=config, apply_noqa=apply_noqa,
-                              project=project, facts=facts)
-    return analyse_file(file.path, config, project, data=data, facts=facts)
+    try:
+        if text is not None:
+            return analyse_source(text, path=file.path, display=file.display, config=config, apply_noqa=apply_noqa,
+                                  project=project, facts=facts)
+        return analyse_file(file.path, config, project, data=data, facts=facts)
+    finally:
+        project.trim()  # between files: what this one parsed and no other follows may go

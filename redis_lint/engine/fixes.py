@@ -53,7 +53,11 @@ def fix_file(path: Path, config: Config, *, unsafe: bool, project: ProjectIndex 
         return None
     if unparsable(source) is not None:
         return None  # too large or nested too deeply: check reports it
-    after, applied = with_deep_stack(fix_source, source, path=path, config=config, unsafe=unsafe, project=project)
+    try:
+        after, applied = with_deep_stack(fix_source, source, path=path, config=config, unsafe=unsafe, project=project)
+    finally:
+        if project is not None:
+            project.trim()  # between files (redis_lint.semantics.project.ProjectIndex.trim)
     return FixedFile(path, source, after, applied, encoding)
 
 

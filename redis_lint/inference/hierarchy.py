@@ -97,8 +97,9 @@ def base_classes(cls: SummaryClass, lookup: ModuleLookup) -> list[SummaryClass |
 
 
 def library_bases(cls: SummaryClass) -> list[str]:
-    """The absolute names of a summary class's bases imported from outside the project, each
-    base's names sorted, in the order of the bases (the caller tells which are Redis classes)."""
+    """The absolute names of a summary class's imported bases (`redis.Redis` for `Redis[bytes]`
+    after `from redis import Redis`), in the order of the bases: the caller tells which are a
+    client library's classes (a base defined in the project is in the hierarchy itself)."""
     names: list[str] = []
     for dotted in cls.summary.typed_bases:
         imports = cls.module.global_imports.get(dotted.split(".", 1)[0])

@@ -38,9 +38,9 @@ NOT_BOUND = NotBound()
 
 # Parsed modules kept; beyond that the least recently used are parsed again if needed.  A model
 # (its tree, scopes and caches) weighs about a megabyte.  An editor keeps many, to answer the next
-# edit at once; a run over a whole project needs only the few modules one file's analysis follows:
-# keeping every tree it parsed cost 183 MiB on the Redis-heavy corpus with -j 1, 129 MiB with the
-# run's bound, in the same time.
+# edit at once.  A run over a whole project keeps the modules other files' analyses follow into
+# (base classes, constants: the next file asks again) and few of the files it checked and is done
+# with: keeping every tree it parsed cost 183 MiB on the Redis-heavy corpus with -j 1.
 MODELS_KEPT = 256
 MODELS_KEPT_BY_A_RUN = 32
 
@@ -54,6 +54,7 @@ class ProjectIndex:
         self._models: OrderedDict[Path, ModuleModel | None] = OrderedDict()
         self._found: dict[str, Path | None] = {}
         self._sources: dict[Path, str | None] = {}  # the text each model was parsed from
+        self._followed: set[Path] = set()  # modules another module's analysis followed into
         self._calls_by_name: dict[str, list[Path]] | None = None
         # What each module's analysis read of the rest of the project, for the cache: the module
         # files it looked into, and the names whose callers it searched for.
@@ -95,6 +96,8 @@ class ProjectIndex:
         path = path.absolute()
         if by is not None and by.path is not None:
             self.read_modules.setdefault(by.path, set()).add(path)
+        if by is not None and by.path != path:
+            self._followed.add(path)
         if path in self._models and not (replace and module is not None):
             self._models.move_to_end(path)
             return self._models[path]
@@ -113,11 +116,21 @@ class ProjectIndex:
         self.read_helpers[path] = set()
         self._models[path] = model
         self._sources[path] = source
-        if len(self._models) > self.models_kept:
-            evicted, _ = self._models.popitem(last=False)
-            self.across_modules.clear()
-            self._sources.pop(evicted, None)
         return model
+
+    def trim(self) -> None:
+        """Between two files' analyses (never during one, which holds on to what it parsed): beyond
+        `models_kept` models, the least recently used that no other module's analysis followed into
+        go (files checked and done) before those that were (a base class, a module of constants,
+        which the next file may ask about again)."""
+        evicted = False
+        while len(self._models) > self.models_kept:
+            victim = next((p for p in self._models if p not in self._followed), None) or next(iter(self._models))
+            del self._models[victim]
+            self._sources.pop(victim, None)
+            evicted = True
+        if evicted:
+            self.across_modules.clear()  # what was derived from them would keep them alive
 
     def forget(self, path: Path) -> None:
         """A file changed on disk: what was read or derived from it goes (modules are found again,

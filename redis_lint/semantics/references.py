@@ -255,11 +255,18 @@ class References:
             bindings = self.index.bindings(expr)
             if len(bindings) != 1 or bindings[0].kind is not BindingKind.IMPORT:
                 return UNSURE  # a class of this module (no other module to parse), or several bindings
-            names = self.absolute(self.index.qualified_names_of_import(expr.value, bindings[0].node))
-        elif isinstance(expr, cst.Attribute):
-            names = self.qualified_names(expr)
-        else:
-            return UNSURE
+            key = ("summary class", bindings[0].node, expr.value)  # asked at every use of the name
+            if key not in project.across_modules:
+                names = self.absolute(self.index.qualified_names_of_import(expr.value, bindings[0].node))
+                project.across_modules[key] = self._summary_class_named(names)
+            return project.across_modules[key]  # type: ignore[return-value]
+        if isinstance(expr, cst.Attribute):
+            return self._summary_class_named(self.qualified_names(expr))
+        return UNSURE
+
+    def _summary_class_named(self, names: set[str]) -> SummaryClass | Unsure | None:
+        project = self.model.project
+        assert project is not None
         if len(names) != 1:
             return UNSURE
         name = self.canonical(names.pop())  # through the re-exports on the way

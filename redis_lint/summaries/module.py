@@ -81,29 +81,32 @@ class ModuleSummary:
         reader = _Reader(text, package)
         statements = []
         global_imports: dict[str, list[ImportOf]] = {}
-        functions: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-        class_statements: list[ast.ClassDef] = []
+        functions: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[ast.AST]]] = {}
+        class_statements: list[tuple[ast.ClassDef, list[ast.AST]]] = []
         for statement in _module_level(tree.body, tries=True):
             mentioned_parts, targets = _own_parts(statement)
-            mentioned = reader.read(mentioned_parts)
+            defines = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            walked: list[ast.AST] | None = [] if defines else None  # its nodes, for what it hands out or defines
+            mentioned = reader.read(mentioned_parts, walked)
             reader.read(targets)
             if isinstance(statement, _TRY):
                 continue  # `except E as e`: a binding, not a statement of its own
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                functions[len(statements)] = statement
+                functions[len(statements)] = (statement, walked or [])
             elif isinstance(statement, ast.ClassDef):
-                class_statements.append(statement)
+                class_statements.append((statement, walked or []))
             statements.append((frozenset(_bound_names(statement)), frozenset(mentioned)))
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 _add_global_import(statement, global_imports)
         imported = {local for _, _, local in reader.imports}
-        hands_out = {index: _hands_out(function, imported) for index, function in functions.items()}
+        hands_out = {index: _hands_out(function, nodes, imported) for index, (function, nodes) in functions.items()}
         bindings: dict[str, int] = {}
         for bound, _ in statements:
             for name in bound:
                 bindings[name] = bindings.get(name, 0) + 1
-        classes = {node.name: _class_summary(node) if bindings[node.name] == 1 and node.name not in reader.declared_global
-                   else None for node in class_statements}
+        classes = {node.name: _class_summary(node, nodes)
+                   if bindings[node.name] == 1 and node.name not in reader.declared_global else None
+                   for node, nodes in class_statements}
         return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound),
                    hands_out=hands_out, classes=classes)
 
@@ -141,12 +144,14 @@ class _Reader:
         self.bound: set[str] = set()
         self.declared_global: set[str] = set()
 
-    def read(self, parts: list[ast.AST]) -> set[str]:
-        """Walk `parts`; return every name they read or bind."""
+    def read(self, parts: list[ast.AST], walked: list[ast.AST] | None = None) -> set[str]:
+        """Walk `parts`; return every name they read or bind (and add every node met to `walked`)."""
         mentioned: set[str] = set()
         bound = self.bound
         for part in parts:
             for node in ast.walk(part):
+                if walked is not None:
+                    walked.append(node)
                 if isinstance(node, ast.Name):
                     mentioned.add(node.id)
                     if isinstance(node.ctx, ast.Store):
@@ -214,8 +219,9 @@ def _expires_a_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bo
     return False
 
 
-def _hands_out(function: ast.FunctionDef | ast.AsyncFunctionDef, imported: set[str]) -> HandsOut:
-    """What a call of `function` can hand its caller, as the names it is built from.
+def _hands_out(function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST], imported: set[str]) -> HandsOut:
+    """What a call of `function` can hand its caller, as the names it is built from (`nodes`: every
+    node of the function, as the module's walk met them).
 
     A function hands out only what it returns or yields (the functions and lambdas defined in it
     included, as they may be returned and called), what it stores in objects the caller may hold
@@ -226,49 +232,51 @@ def _hands_out(function: ast.FunctionDef | ast.AsyncFunctionDef, imported: set[s
     apart (`imported`: every name the module's imports bind)."""
     through: set[str] = set()
     out = _names(function.decorator_list) | _names([function.returns] if function.returns else [])
-    bound: dict[str, set[str]] = {}
+    # name -> what it is bound to: expressions, read only if a returned value leads to the name
+    bound: dict[str, list[ast.AST | frozenset[str]]] = {}
 
     def flows(expr: ast.AST | None) -> set[str]:
         return _flows(expr, imported, through) if expr is not None else set()
 
-    def bind(target: ast.AST, names: set[str]) -> None:
+    def bind(target: ast.AST, *values: ast.AST | None) -> None:
         for node in ast.walk(target):
             if isinstance(node, ast.Name):
-                bound.setdefault(node.id, set()).update(names)
+                bound.setdefault(node.id, []).extend(v for v in values if v is not None)
         if not isinstance(target, ast.Name | ast.Tuple | ast.List | ast.Starred):
-            out.update(names)  # stored in an attribute or an item: the caller may hold the object
+            for value in values:  # stored in an attribute or an item: the caller may hold the object
+                out.update(flows(value))
 
-    for node in ast.walk(function):
+    for node in nodes:
         if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom)):
             out |= flows(node.value)
         elif isinstance(node, ast.Lambda):
             out |= flows(node.body)
         elif isinstance(node, ast.Assign):
-            value = flows(node.value)
             for target in node.targets:
-                bind(target, value)
+                bind(target, node.value)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            bind(node.target, flows(node.value) | flows(getattr(node, "annotation", None)))
+            bind(node.target, node.value, getattr(node, "annotation", None))
         elif isinstance(node, ast.NamedExpr):
-            bind(node.target, flows(node.value))
+            bind(node.target, node.value)
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            bind(node.target, flows(node.iter))
+            bind(node.target, node.iter)
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            bind(node.optional_vars, flows(node.context_expr))
+            bind(node.optional_vars, node.context_expr)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node is not function:
-            bound.setdefault(node.name, set()).update(_names(node.decorator_list),
-                                                      _names([node.returns] if node.returns else []))
+            names = _names(node.decorator_list) | _names([node.returns] if node.returns else [])
+            bound.setdefault(node.name, []).append(frozenset(names))
         elif isinstance(node, ast.ClassDef):
-            bound.setdefault(node.name, set()).update(_names([node]))
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.setdefault(node.name, set()).update(flows(node.type))
+            bound.setdefault(node.name, []).append(frozenset(_names([node])))
+        elif isinstance(node, ast.ExceptHandler) and node.name and node.type is not None:
+            bound.setdefault(node.name, []).append(node.type)
     reached: set[str] = set()
     pending = list(out)
     while pending:
         name = pending.pop()
         if name not in reached:
             reached.add(name)
-            pending.extend(bound.get(name, ()))
+            for value in bound.get(name, ()):
+                pending.extend(value if isinstance(value, frozenset) else flows(value))
     return frozenset(reached), frozenset(through)
 
 
@@ -293,11 +301,12 @@ def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
     return names
 
 
-def _class_summary(node: ast.ClassDef) -> ClassSummary:
+def _class_summary(node: ast.ClassDef, nodes: list[ast.AST]) -> ClassSummary:
     """More names than the class defines, never fewer: a name it lacks is one the class (as
-    redis_lint.semantics.index.ClassInfo reads it) has no method, attribute or store by."""
+    redis_lint.semantics.index.ClassInfo reads it) has no method, attribute or store by (`nodes`:
+    every node of the class, as the module's walk met them)."""
     defines: set[str] = set()
-    for part in ast.walk(node):
+    for part in nodes:
         if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and part is not node:
             defines.add(part.name)
         elif isinstance(part, ast.Name) and isinstance(part.ctx, ast.Store):
