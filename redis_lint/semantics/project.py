@@ -69,8 +69,9 @@ class ProjectIndex:
         self.summaries = SummaryStore()
         self._summaries: dict[Path, tuple[tuple[int, int], tuple[ModuleSummary, str]]] = {}
         # Facts derived across modules (a class's bases, up its hierarchy), for as long as every
-        # model they were derived from is the one the index holds.
-        self.across_modules: dict[object, object] = {}
+        # model they were derived from is the one the index holds.  Keys are (what, the path of the
+        # module asking, ...): what a module no other module followed into derived goes with it.
+        self.across_modules: dict[tuple, object] = {}
         self.expiring_helpers: ExpiringHelpers | None = None
         # The callers of a name as the prefilter found them in the bytes it read (None: read them here),
         # and the folders it read: its answers hold only while every module found is below them.
@@ -123,14 +124,17 @@ class ProjectIndex:
         `models_kept` models, the least recently used that no other module's analysis followed into
         go (files checked and done) before those that were (a base class, a module of constants,
         which the next file may ask about again)."""
-        evicted = False
+        done: set[Path] = set()
         while len(self._models) > self.models_kept:
-            victim = next((p for p in self._models if p not in self._followed), None) or next(iter(self._models))
+            victim = next((p for p in self._models if p not in self._followed), None)
+            if victim is None:  # a module others followed into: whatever was derived may lead there
+                victim = next(iter(self._models))
+                self.across_modules.clear()
             del self._models[victim]
             self._sources.pop(victim, None)
-            evicted = True
-        if evicted:
-            self.across_modules.clear()  # what was derived from them would keep them alive
+            done.add(victim)
+        if done:  # what they derived would keep them alive (nothing else derived anything from them)
+            self.across_modules = {k: v for k, v in self.across_modules.items() if k[1] not in done}
 
     def forget(self, path: Path) -> None:
         """A file changed on disk: what was read or derived from it goes (modules are found again,

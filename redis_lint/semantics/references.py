@@ -66,10 +66,12 @@ class References:
     # `values=True` (a question about Redis values, not keys or constants): modules that cannot
     # hold a Redis value (ProjectIndex.may_hold_values) are not entered.
 
-    def bindings(self, name: cst.Name, hops: int = 0, *, values: bool = False) -> list[Located]:
-        """The bindings of a name; a name imported from a project module is followed there."""
+    def bindings(self, name: cst.Name, hops: int = 0, *, values: bool = False,
+                 local: list[Binding] | None = None) -> list[Located]:
+        """The bindings of a name; a name imported from a project module is followed there
+        (`local`: its bindings in this module, when the caller has them already)."""
         result: list[Located] = []
-        for binding in self.index.bindings(name):
+        for binding in self.index.bindings(name) if local is None else local:
             followed = self._follow_import(name, binding, hops, values) if binding.kind is BindingKind.IMPORT else None
             for model, found in followed if followed is not None else [(self.model, binding)]:
                 # the same import twice (in two branches of a function) is one binding
@@ -158,9 +160,10 @@ class References:
         `self` is that subclass, whose constants fill the base's key (`self._KEY_PREFIX`)."""
         if not isinstance(expr, cst.Name):
             return None
-        if self._summary_class(expr) is None:
+        local = self.index.bindings(expr)
+        if self._summary_class(expr, local) is None:
             return None  # imported, and no class of the project: its module need not be parsed to know
-        located = self.bindings(expr, values=values)
+        located = self.bindings(expr, values=values, local=local)
         if len(located) != 1:
             return None
         model, binding = located[0]
@@ -198,7 +201,7 @@ class References:
         needs its code."""
         project = self.model.project
         memo = project.across_modules if project is not None else self.model.derived
-        key = ("hierarchy", ref.node)
+        key = ("hierarchy", ref.model.path, ref.node)
         known = memo.get(key)
         if known is None or known[0].model is not ref.model:  # type: ignore[index]
             known = memo[key] = self._hierarchy(ref)
@@ -245,17 +248,18 @@ class References:
                     bases.append(target)
         return bases
 
-    def _summary_class(self, expr: cst.BaseExpression) -> SummaryClass | Unsure | None:
+    def _summary_class(self, expr: cst.BaseExpression, local: list[Binding] | None = None) -> SummaryClass | Unsure | None:
         """The project class a base class expression of this module names, from the summaries when
-        its module is not parsed: None when it names no project class, UNSURE to find out by parsing."""
+        its module is not parsed: None when it names no project class, UNSURE to find out by parsing
+        (`local`: a name's bindings in this module, when the caller has them already)."""
         project = self.model.project
         if project is None:
             return UNSURE
         if isinstance(expr, cst.Name):
-            bindings = self.index.bindings(expr)
+            bindings = self.index.bindings(expr) if local is None else local
             if len(bindings) != 1 or bindings[0].kind is not BindingKind.IMPORT:
                 return UNSURE  # a class of this module (no other module to parse), or several bindings
-            key = ("summary class", bindings[0].node, expr.value)  # asked at every use of the name
+            key = ("summary class", self.model.path, bindings[0].node, expr.value)  # asked at every use
             if key not in project.across_modules:
                 names = self.absolute(self.index.qualified_names_of_import(expr.value, bindings[0].node))
                 project.across_modules[key] = self._summary_class_named(names)
