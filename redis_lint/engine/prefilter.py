@@ -172,7 +172,9 @@ class Prefilter:
                 return None
             if digest(text) != facts.digest:  # changed since its status was read: what it says now
                 self._facts.pop(key)
-                return self._add(key) and self._facts[key].text
+                self._digests.pop(key, None)
+                added = self._add(key)
+                return added.text if added is not None else None
             facts.text = text
         return facts.text
 

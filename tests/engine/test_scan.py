@@ -211,3 +211,20 @@ def test_an_undecodable_file_the_prefilter_rules_out_is_reported_by_a_warm_run_t
     runs = [lint_paths([project], config, cache_folder=cache) for _ in range(2)]
     assert runs[0].findings == runs[1].findings
     assert [f.code for f in runs[1].findings if f.path.endswith("latin.py")] == ["RDS000"]
+
+
+def test_a_file_that_changes_during_a_run_is_read_as_it_is_now(tmp_path: Path) -> None:
+    """Known from the snapshot, then edited before the run reads it: its bytes, digest and imports
+    are what the file says when it is read, not what the snapshot said."""
+    from redis_lint.engine.cache import Cache, digest
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)
+    _age(project)
+    Prefilter([project], summaries=Cache(cache, salt="summaries"))  # the snapshot
+    scan = Prefilter([project], summaries=Cache(cache, salt="summaries"))
+    views = project / "app" / "views.py"
+    assert scan.digest(views) == digest(APP["app/views.py"].encode())  # as the snapshot says
+    edited = "import redis\n\nclient = redis.Redis()\n"
+    views.write_text(edited)
+    assert scan.text(views) == edited.encode() and scan.digest(views) == digest(edited.encode())
