@@ -97,7 +97,12 @@ def main() -> None:
         cli()
     except Stopped as stop:
         click.echo(f"redis-lint: {'interrupted' if stop.signum == signal.SIGINT else 'terminated'}", err=True)
-        sys.exit(128 + stop.signum)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Everything was unwound (caches written whole or not at all, workers killed and reaped).
+        # The interpreter's own exit would join the worker pool's manager thread, which can stay
+        # blocked on the pipes of the workers it lost: seen once in CI, a stopped run that hung.
+        os._exit(128 + stop.signum)
     except Exception as error:  # click handles usage errors and exits itself
         click.echo(f"redis-lint: internal error ({type(error).__name__}: {error}); please report it", err=True)
         sys.exit(EXIT_ERROR)
