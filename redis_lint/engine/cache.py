@@ -31,7 +31,7 @@ from pathlib import Path
 
 from redis_lint import __version__
 from redis_lint.findings import Finding, LocatedFact, Related
-from redis_lint.source.digests import digest  # noqa: F401 (the cache names entries by it; others import it here)
+from redis_lint.source.digests import digest
 
 DEFAULT_FOLDER = ".redis_lint_cache"
 _MAX_AGE = 14 * 24 * 3600  # seconds an unused entry is kept

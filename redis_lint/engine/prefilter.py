@@ -334,7 +334,6 @@ class Prefilter:
         pending = [p for p, f in self._facts.items() if f.imports_library]
         while pending:
             path = pending.pop()
-            facts = self._facts[path]
             names = carrier_names(self._summary_of(path), carries)
             if path in carrying and carrying[path] == names:
                 continue
