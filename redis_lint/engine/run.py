@@ -109,9 +109,14 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
             continue
         if cache is not None and scan.scanned(file.path) and (not prefilter or scan.may_find(file.path)):
             # its digest is known from the scan: the file is read only if it must be analysed
-            known = checks.known(file.read(scan.digest(file.path)), None)
+            known_file = file.read(scan.digest(file.path))
+            known = checks.known(known_file, None)
             if known is not None:
                 kept[file.display] = known
+                continue
+            data = scan.text(file.path)
+            if data is not None and checks.digest_of(file.path, data) == known_file.digest:
+                to_analyse.append((known_file, data))  # looked up in the cache once, not again below
                 continue
         data = scan.text(file.path)
         if data is None:

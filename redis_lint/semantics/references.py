@@ -190,11 +190,6 @@ class References:
                         return ClassRef(found[0][0], found[0][1].node)  # type: ignore[arg-type]
         return None
 
-    def mro(self, ref: ClassRef) -> list[ClassRef]:
-        """The class and its project base classes, depth first, each once, every one parsed."""
-        classes = (self._parsed(c) for c in self.hierarchy(ref))
-        return [c for c in classes if c is not None]
-
     def hierarchy(self, ref: ClassRef) -> list[Ancestor]:
         """The class and its project base classes, depth first, each once; a base whose module is
         not parsed is known from its summary (redis_lint.inference.hierarchy) until a question
