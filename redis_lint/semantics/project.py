@@ -14,6 +14,7 @@ import builtins
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ import libcst as cst
 from redis_lint.semantics.layout import calls_by_name, module_name, project_files
 from redis_lint.source.reading import read_source
 from redis_lint.summaries import ModuleSummary, SummaryStore
+from redis_lint.summaries.module import ClassSummary
 
 if TYPE_CHECKING:
     from redis_lint.inference.expiry import ExpiringHelpers
@@ -35,6 +37,22 @@ class NotBound:
 
 
 NOT_BOUND = NotBound()
+
+
+class Reach(Enum):
+    """How far into the project a question may lead, by where its answer can be.
+
+    A module that cannot hold a Redis value (ProjectIndex.may_hold_values: it imports no client
+    library and no project name that can carry one) defines no client, no client class and no
+    function handing one out; what it can do is store or pass on a value it is handed."""
+
+    ANY = "any"  # keys, constants, which function a call invokes: every project module
+    # a Redis value: not through an import of such a module (a value it is handed comes from its
+    # callers, which are followed from the parameter, not from the module)
+    VALUES = "values"
+    # the class an expression holds: not into such a module at all, up class hierarchies too,
+    # since no parameter is followed to its callers for it (a class is carried like a value)
+    CLASSES = "classes"
 
 # Parsed modules kept; beyond that the least recently used are parsed again if needed.  A model
 # (its tree, scopes and caches) weighs about a megabyte.  An editor keeps many, to answer the next
@@ -172,16 +190,16 @@ class ProjectIndex:
         return None
 
     def lookup(self, qualified: str, *, by: ModuleModel,
-               values: bool = False) -> tuple[ModuleModel, str] | NotBound | None:
+               reach: Reach = Reach.ANY) -> tuple[ModuleModel, str] | NotBound | None:
         """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a
-        project module; `by` is the module whose analysis asks.  `values`: the question is about
-        a Redis value, which a module that cannot hold one does not have.  NOT_BOUND: the module's
+        project module; `by` is the module whose analysis asks.  `reach`: a question about a Redis
+        value or class does not enter a module that cannot hold one.  NOT_BOUND: the module's
         summary says it never binds NAME (so it is not parsed to find out)."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             path = self.find(".".join(parts[:cut]))
             if path is not None:
-                if values and not self.may_hold_values(path):
+                if reach is not Reach.ANY and not self.may_hold_values(path):
                     return None
                 if not self._may_bind(path, parts[cut], by):
                     return NOT_BOUND
@@ -237,6 +255,15 @@ class ProjectIndex:
         found = self.summaries.summary(text, package), package
         self._summaries[path] = (signature, found)
         return found
+
+    def class_summary(self, path: Path, node: cst.ClassDef, *, by: ModuleModel) -> ClassSummary | None:
+        """The summary of a parsed module-level class (None for a nested class, or one its module's
+        summary does not describe)."""
+        model = self._models.get(path.absolute())
+        if model is None or model.index.enclosing(node, (cst.FunctionDef, cst.ClassDef)) is not None:
+            return None
+        found = self._summary(path, by)
+        return found[0].classes.get(node.name.value) if found is not None else None
 
     def _may_bind(self, path: Path, name: str, by: ModuleModel) -> bool:
         if path.absolute() in self._models or hasattr(builtins, name):

@@ -18,7 +18,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.index import Binding, BindingKind
-from redis_lint.semantics.project import NOT_BOUND
+from redis_lint.semantics.project import NOT_BOUND, Reach
 from redis_lint.semantics.walk import FastVisitor
 from redis_lint.inference.hierarchy import UNSURE, SummaryClass, Unsure, base_classes, class_named
 from redis_lint.inference.reexports import canonical
@@ -63,58 +63,58 @@ class References:
 
     # -- names -------------------------------------------------------------------
 
-    # `values=True` (a question about Redis values, not keys or constants): modules that cannot
-    # hold a Redis value (ProjectIndex.may_hold_values) are not entered.
+    # `reach`: where a question may lead (redis_lint.semantics.project.Reach): a question about a
+    # Redis value or class does not enter the modules that cannot hold one.
 
-    def bindings(self, name: cst.Name, hops: int = 0, *, values: bool = False,
+    def bindings(self, name: cst.Name, hops: int = 0, *, reach: Reach = Reach.ANY,
                  local: list[Binding] | None = None) -> list[Located]:
         """The bindings of a name; a name imported from a project module is followed there
         (`local`: its bindings in this module, when the caller has them already)."""
         result: list[Located] = []
         for binding in self.index.bindings(name) if local is None else local:
-            followed = self._follow_import(name, binding, hops, values) if binding.kind is BindingKind.IMPORT else None
+            followed = self._follow_import(name, binding, hops, reach) if binding.kind is BindingKind.IMPORT else None
             for model, found in followed if followed is not None else [(self.model, binding)]:
                 # the same import twice (in two branches of a function) is one binding
                 if not any(m is model and b.node is found.node and found.node is not None for m, b in result):
                     result.append((model, found))
         return result
 
-    def global_bindings(self, attribute: str, hops: int = 0, *, values: bool = False) -> list[Located] | None:
+    def global_bindings(self, attribute: str, hops: int = 0, *, reach: Reach = Reach.ANY) -> list[Located] | None:
         """Bindings of a module-level name (or `Class.attr`) of this module; None when it has none."""
         head, _, rest = attribute.partition(".")
         located: list[Located] = []
         for binding in self.index.global_bindings(head):
             if binding.kind is BindingKind.IMPORT and hops < _MAX_HOPS:
-                target = self._import_target(head, binding, values)
+                target = self._import_target(head, binding, reach)
                 if target is not None:
                     found = target[0].refs.global_bindings(".".join(filter(None, [target[1], rest])), hops + 1,
-                                                           values=values)
+                                                           reach=reach)
                     if found is not None:
                         located.extend(found)
                         continue
             if rest and isinstance(binding.node, cst.ClassDef):
-                located.extend(self.class_attribute(ClassRef(self.model, binding.node), rest))
+                located.extend(self.class_attribute(ClassRef(self.model, binding.node), rest, reach=reach))
             elif not rest:
                 located.append((self.model, binding))
         return located or None
 
-    def _follow_import(self, name: cst.Name, binding: Binding, hops: int, values: bool) -> list[Located] | None:
+    def _follow_import(self, name: cst.Name, binding: Binding, hops: int, reach: Reach) -> list[Located] | None:
         if hops >= _MAX_HOPS:
             return None
-        target = self._import_target(name.value, binding, values)
+        target = self._import_target(name.value, binding, reach)
         if target is None:
             return None
         model, attribute = target
         if not attribute:
             return None  # a whole module: not a value
-        return model.refs.global_bindings(attribute, hops + 1, values=values)
+        return model.refs.global_bindings(attribute, hops + 1, reach=reach)
 
-    def _import_target(self, local_name: str, binding: Binding, values: bool = False) -> tuple[ModuleModel, str] | None:
+    def _import_target(self, local_name: str, binding: Binding, reach: Reach = Reach.ANY) -> tuple[ModuleModel, str] | None:
         project = self.model.project
         if project is None:
             return None
         for qualified in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
-            target = project.lookup(qualified, by=self.model, values=values)
+            target = project.lookup(qualified, by=self.model, reach=reach)
             if target is NOT_BOUND:
                 return None  # the module is found, and has nothing by that name
             if target is not None:
@@ -153,7 +153,7 @@ class References:
 
     # -- classes -------------------------------------------------------------------
 
-    def class_ref(self, expr: cst.BaseExpression, *, values: bool = False, this: ClassRef | None = None) -> ClassRef | None:
+    def class_ref(self, expr: cst.BaseExpression, *, reach: Reach = Reach.ANY, this: ClassRef | None = None) -> ClassRef | None:
         """The project class an expression names: `self`/`cls` in a method, or a class name (local or imported).
 
         `this`: the class of the instance the analysis came from.  In a base class's method,
@@ -163,7 +163,7 @@ class References:
         local = self.index.bindings(expr)
         if self._summary_class(expr, local) is None:
             return None  # imported, and no class of the project: its module need not be parsed to know
-        located = self.bindings(expr, values=values, local=local)
+        located = self.bindings(expr, reach=reach, local=local)
         if len(located) != 1:
             return None
         model, binding = located[0]
@@ -178,12 +178,12 @@ class References:
             return ClassRef(model, binding.node)
         return None
 
-    def _class_of_expression(self, expr: cst.BaseExpression, values: bool = False) -> ClassRef | None:
+    def _class_of_expression(self, expr: cst.BaseExpression, reach: Reach = Reach.ANY) -> ClassRef | None:
         if isinstance(expr, cst.Name):
-            return self.class_ref(expr, values=values)
+            return self.class_ref(expr, reach=reach)
         if isinstance(expr, cst.Attribute) and self.model.project is not None:
             for qualified in self.qualified_names(expr):
-                target = self.model.project.lookup(qualified, by=self.model, values=values)
+                target = self.model.project.lookup(qualified, by=self.model, reach=reach)
                 if isinstance(target, tuple):
                     found = target[0].refs.global_bindings(target[1])
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
@@ -280,6 +280,22 @@ class References:
         project = self.model.project
         return project.module_lookup(qualified, by=self.model) if project is not None else None
 
+    def _may_hold_values(self, entry: Ancestor) -> bool:
+        project = self.model.project
+        path = entry.model.path if isinstance(entry, ClassRef) else entry.path
+        return project is None or path is None or project.may_hold_values(path)
+
+    def _may_define(self, entry: Ancestor, name: str) -> bool:
+        """Whether a class of a hierarchy may bind `name`, by its summary whether or not its module
+        is parsed (an answer that depended on what was parsed before would depend on the order of
+        the files)."""
+        if isinstance(entry, SummaryClass):
+            return entry.may_define(name)
+        project = self.model.project
+        described = (project.class_summary(entry.model.path, entry.node, by=self.model)
+                     if project is not None and entry.model.path is not None else None)
+        return described is None or name in described.defines
+
     def _parsed(self, entry: Ancestor) -> ClassRef | None:
         """A class of a hierarchy with its code: a summary class's module is parsed now."""
         if isinstance(entry, ClassRef):
@@ -295,10 +311,13 @@ class References:
             return ClassRef(found[0][0], found[0][1].node)  # type: ignore[arg-type]
         return None
 
-    def _defining(self, ref: ClassRef, name: str) -> Iterator[ClassRef]:
+    def _defining(self, ref: ClassRef, name: str, reach: Reach = Reach.ANY) -> Iterator[ClassRef]:
         """The classes of a hierarchy, in order, that may bind `name`: a summary class is parsed
-        only when its summary says it may."""
+        only when its summary says it may.  A question about a class held ends at the first that
+        may and cannot hold a Redis value: what it binds is no Redis class."""
         for entry in self.hierarchy(ref):
+            if reach is Reach.CLASSES and not self._may_hold_values(entry) and self._may_define(entry, name):
+                return
             if isinstance(entry, SummaryClass):
                 if not entry.may_define(name):
                     continue
@@ -308,15 +327,17 @@ class References:
                 entry = parsed
             yield entry
 
-    def class_attribute(self, ref: ClassRef, name: str, hops: int = 0) -> list[Located]:
+    def class_attribute(self, ref: ClassRef, name: str, hops: int = 0, *, reach: Reach = Reach.ANY) -> list[Located]:
         """An attribute of a class, up its hierarchy, then up its metaclass's: a metaclass that
         declares `_meta: BaseMeta` gives every class built with it a `_meta` (redis-om)."""
-        for cls in self._defining(ref, name):
+        for cls in self._defining(ref, name, reach):
             bindings = cls.model.index.class_info(cls.node).attributes.get(name)
             if bindings:
                 return [(cls.model, b) for b in bindings]
         if hops < _MAX_HOPS:
             for entry in self.hierarchy(ref):
+                if reach is Reach.CLASSES and not self._may_hold_values(entry):
+                    return []
                 cls = self._parsed(entry) if isinstance(entry, ClassRef) or entry.summary.metaclass else None
                 if cls is None:
                     continue
@@ -324,28 +345,28 @@ class References:
                     if keyword.keyword is not None and keyword.keyword.value == "metaclass":
                         meta = cls.model.refs._class_of_expression(keyword.value)
                         if meta is not None:
-                            return meta.model.refs.class_attribute(meta, name, hops + 1)
+                            return meta.model.refs.class_attribute(meta, name, hops + 1, reach=reach)
         return []
 
-    def method(self, ref: ClassRef, name: str) -> FunctionRef | None:
-        for cls in self._defining(ref, name):
+    def method(self, ref: ClassRef, name: str, reach: Reach = Reach.ANY) -> FunctionRef | None:
+        for cls in self._defining(ref, name, reach):
             function = cls.model.index.class_info(cls.node).methods.get(name)
             if function is not None:
                 static = any(_decorator(d) == "staticmethod" for d in function.decorators)
                 return FunctionRef(cls.model, function, bound=not static)
         return None
 
-    def attribute_bindings(self, attribute: cst.Attribute, *, values: bool = False,
+    def attribute_bindings(self, attribute: cst.Attribute, *, reach: Reach = Reach.ANY,
                            this: ClassRef | None = None) -> list[Located]:
         """Bindings of `self.x`, `cls.X`, `ClassName.X` (up the class hierarchy) or `module.X`."""
-        owner = self.class_ref(attribute.value, values=values, this=None if _private(attribute) else this)
+        owner = self.class_ref(attribute.value, reach=reach, this=None if _private(attribute) else this)
         if owner is not None:
-            return self.class_attribute(owner, attribute.attr.value)
+            return self.class_attribute(owner, attribute.attr.value, reach=reach)
         if self.model.project is not None:
             for qualified in self.qualified_names(attribute):
-                target = self.model.project.lookup(qualified, by=self.model, values=values)
+                target = self.model.project.lookup(qualified, by=self.model, reach=reach)
                 if isinstance(target, tuple):
-                    return target[0].refs.global_bindings(target[1], values=values) or []
+                    return target[0].refs.global_bindings(target[1], reach=reach) or []
                 if target is NOT_BOUND:
                     return []
         return []
@@ -358,14 +379,14 @@ class References:
                 for value, how in cls.model.index.class_info(cls.node).stores.get(name, [])
                 if how in wanted]
 
-    def property_getter(self, attribute: cst.Attribute, *, values: bool = False,
+    def property_getter(self, attribute: cst.Attribute, *, reach: Reach = Reach.ANY,
                         this: ClassRef | None = None) -> FunctionRef | None:
         """`self.client` where `client` is a @property / @cached_property of the class."""
-        owner = self.class_ref(attribute.value, values=values, this=None if _private(attribute) else this)
+        owner = self.class_ref(attribute.value, reach=reach, this=None if _private(attribute) else this)
         if owner is None:
             return None
         name = attribute.attr.value
-        for cls in self._defining(owner, name):
+        for cls in self._defining(owner, name, reach):
             info = cls.model.index.class_info(cls.node)
             function = info.methods.get(name)
             if function is not None:
@@ -377,18 +398,18 @@ class References:
 
     # -- calls -------------------------------------------------------------------
 
-    def function_for_call(self, call: cst.Call, *, values: bool = False, this: ClassRef | None = None) -> FunctionRef | None:
+    def function_for_call(self, call: cst.Call, *, reach: Reach = Reach.ANY, this: ClassRef | None = None) -> FunctionRef | None:
         """The project function or method a call invokes: `helper()`, `self.m()`, `Class.m()`, `mod.f()`."""
         func = call.func
         if isinstance(func, cst.Name):
-            located = self.bindings(func, values=values)
+            located = self.bindings(func, reach=reach)
             if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
                 return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
         elif isinstance(func, cst.Attribute):
-            owner = self.class_ref(func.value, values=values, this=None if _private(func) else this)
+            owner = self.class_ref(func.value, reach=reach, this=None if _private(func) else this)
             if owner is not None:
-                return self.method(owner, func.attr.value)
-            located = self.attribute_bindings(func, values=values)
+                return self.method(owner, func.attr.value, reach)
+            located = self.attribute_bindings(func, reach=reach)
             if len(located) == 1 and isinstance(located[0][1].node, cst.FunctionDef):
                 return FunctionRef(located[0][0], located[0][1].node, bound=False)  # type: ignore[arg-type]
         return None
@@ -401,9 +422,9 @@ class References:
         target = self.function_for_call(call)
         return target is not None and target.node is function
 
-    def class_for_call(self, call: cst.Call, *, values: bool = False) -> ClassRef | None:
+    def class_for_call(self, call: cst.Call, *, reach: Reach = Reach.ANY) -> ClassRef | None:
         """The project class a call instantiates."""
-        return self._class_of_expression(call.func, values) if isinstance(call.func, cst.Name | cst.Attribute) else None
+        return self._class_of_expression(call.func, reach) if isinstance(call.func, cst.Name | cst.Attribute) else None
 
 
 def _identity(entry: Ancestor) -> object:

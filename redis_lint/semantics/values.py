@@ -22,6 +22,7 @@ from libcst.helpers import get_full_name_for_node
 from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
+from redis_lint.semantics.project import Reach
 from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values, yielded_values
 from redis_lint.semantics.walk import FastVisitor
 from redis_lint.inference.hierarchy import SummaryClass, library_bases
@@ -77,7 +78,7 @@ class ValueResolver:
         if isinstance(expr, cst.Call):
             return self._resolve_call(expr)
         if isinstance(expr, cst.Name):
-            return _agree(self.refs.bindings(expr, values=True))
+            return _agree(self.refs.bindings(expr, reach=Reach.VALUES))
         if isinstance(expr, cst.Attribute):
             return self._resolve_attribute(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
@@ -95,10 +96,10 @@ class ValueResolver:
         return _merge(known)
 
     def _resolve_attribute(self, attribute: cst.Attribute) -> RedisValue | None:
-        getter = self.refs.property_getter(attribute, values=True)
+        getter = self.refs.property_getter(attribute, reach=Reach.VALUES)
         if getter is not None:
             return getter.model.values.function_value(getter.node)
-        located = self.refs.attribute_bindings(attribute, values=True)
+        located = self.refs.attribute_bindings(attribute, reach=Reach.VALUES)
         if located:
             return _agree(located)
         ref = self._instance_class(attribute.value)
@@ -132,7 +133,9 @@ class ValueResolver:
 
     def class_held(self, expr: cst.BaseExpression, depth: int = 0) -> RedisValue | None:
         """What instances of the class an expression holds would be: `redis.Redis`, a project
-        subclass, a name or attribute bound to one (or annotated `type[Redis]`), `A if c else B`."""
+        subclass, a name or attribute bound to one (or annotated `type[Redis]`), `A if c else B`.
+        No parameter is followed to its callers for it, so it never enters a module that cannot
+        hold a Redis value (`Reach.CLASSES`): such a module has no Redis class to give."""
         if depth > 6:
             return None
         if isinstance(expr, cst.IfExp):
@@ -143,14 +146,14 @@ class ValueResolver:
             known.discard(None)
             return _merge(known)
         if isinstance(expr, cst.Attribute):
-            getter = self.refs.property_getter(expr)
+            getter = self.refs.property_getter(expr, reach=Reach.CLASSES)
             if getter is not None:
                 returns = returned_values(getter.node)
                 known = {getter.model.values.class_held(r, depth + 1) for r in returns}
                 known.discard(None)
                 return _merge(known)
         if isinstance(expr, cst.Call):  # `self._get_client()(...)`: a function of the project returning a class
-            target = self.refs.function_for_call(expr)
+            target = self.refs.function_for_call(expr, reach=Reach.CLASSES)
             if target is None:
                 return None
             returns = returned_values(target.node)
@@ -160,8 +163,8 @@ class ValueResolver:
         value = self._type_value(expr, expr)
         if value is not None:
             return value
-        located = self.refs.bindings(expr, values=True) if isinstance(expr, cst.Name) else \
-            self.refs.attribute_bindings(expr, values=True)
+        located = self.refs.bindings(expr, reach=Reach.CLASSES) if isinstance(expr, cst.Name) else \
+            self.refs.attribute_bindings(expr, reach=Reach.CLASSES)
         declared = {m.values._class_annotation(b.annotation.annotation, b.annotation)
                     for m, b in located if b.annotation is not None}
         declared.discard(None)
@@ -216,10 +219,10 @@ class ValueResolver:
                 if receiver.kind is Kind.OBJECT and receiver.owner is not None:
                     target = receiver.owner.model.refs.method(receiver.owner, method)
                     return target.model.values.function_value(target.node) if target is not None else None
-        target = self.refs.function_for_call(call, values=True)
+        target = self.refs.function_for_call(call, reach=Reach.VALUES)
         if target is not None:
             return target.model.values.function_value(target.node)
-        cls = self.refs.class_for_call(call, values=True)
+        cls = self.refs.class_for_call(call, reach=Reach.VALUES)
         if cls is not None:
             return RedisValue(Kind.OBJECT, owner=cls)
         return None
@@ -275,11 +278,11 @@ class ValueResolver:
         if isinstance(container, (cst.Name, cst.Attribute)):
             owner = None
             if isinstance(container, cst.Name):
-                located = self.refs.bindings(container, values=True)
+                located = self.refs.bindings(container, reach=Reach.VALUES)
             else:
-                owner = self.refs.class_ref(container.value, values=True) or self._instance_class(container.value)
+                owner = self.refs.class_ref(container.value, reach=Reach.VALUES) or self._instance_class(container.value)
                 located = owner.model.refs.class_attribute(owner, container.attr.value) if owner is not None else \
-                    self.refs.attribute_bindings(container, values=True)
+                    self.refs.attribute_bindings(container, reach=Reach.VALUES)
             declared = {m.values._element_of_annotation(b.annotation.annotation, b.annotation, mapping)
                         for m, b in located if b.annotation is not None}
             declared.discard(None)
@@ -495,8 +498,8 @@ class ValueResolver:
             project = self.model.project
             if project is not None:
                 for name in sorted(names):
-                    target = project.lookup(name, by=self.model, values=True)
-                    found = target[0].refs.global_bindings(target[1]) if isinstance(target, tuple) else None
+                    target = project.lookup(name, by=self.model, reach=Reach.VALUES)
+                    found = target[0].refs.global_bindings(target[1], reach=Reach.CLASSES) if isinstance(target, tuple) else None
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
                         return found[0][0].values.class_value(ClassRef(found[0][0], found[0][1].node))
             if isinstance(expr, cst.Name) and anchor is not expr and not names:

@@ -158,6 +158,31 @@ def test_a_class_hierarchy_is_followed_through_summaries(tmp_path: Path, parsed:
     assert "base.py" not in parsed and "__init__.py" not in parsed
 
 
+def test_the_class_an_expression_holds_is_not_looked_for_where_no_redis_value_can_be(
+        tmp_path: Path, parsed: list[str]) -> None:
+    """A module that imports no client library and no name that can carry a Redis value has no
+    Redis class to give: `self.client_class()` is not looked up in such a base class's code, and
+    is looked up in one that can hold a value."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/plain.py": "import json\n\nclass PlainBase:\n    client_class = json.JSONDecoder\n",
+        "app/backed.py": "import redis\n\nclass BackedBase:\n    client_class = redis.Redis\n",
+        "app/service.py": (
+            "import redis\nfrom app.plain import PlainBase\nfrom app.backed import BackedBase\n\n"
+            "class Plain(PlainBase):\n"
+            "    def build(self):\n"
+            "        return self.client_class(strict=False)\n\n"
+            "class Backed(BackedBase):\n"
+            "    def build(self):\n"
+            "        return self.client_class(host='cache')\n"
+        ),
+    })
+    run = lint_paths([tmp_path / "app" / "service.py"], Config(root=tmp_path))
+    assert [(f.code, f.line) for f in run.findings if f.code == "RDS401"] == [("RDS401", 11)]
+    assert "backed.py" in parsed  # where the client class is bound
+    assert "plain.py" not in parsed
+
+
 def test_a_warm_run_notices_a_new_helper_that_expires_its_argument(tmp_path: Path) -> None:
     project = tmp_path / "project"
     plain = "import redis\n\ndef touch(client: redis.Redis, key):\n    client.get(key)\n"
