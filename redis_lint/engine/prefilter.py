@@ -39,6 +39,7 @@ from redis_lint.inference.carriers import ALL, Carries, carrier_names
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
 from redis_lint.summaries import ModuleSummary, SummaryStore
 from redis_lint.summaries.imports import absolute_module
+from redis_lint.semantics.libraries import is_exception, is_library_name
 from redis_lint.semantics.layout import called_names, index_calls, module_name, module_of, project_file_names
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ _INIT_WITH_PARAMETERS = re.compile(rb"def[ \t]+__init__[ \t]*\([ \t\r\n]*self[ \
 class FileFacts:
     """What the prefilter reads from one file's bytes (kept between runs by redis_lint.engine.snapshot)."""
 
-    imports: set[str] = field(default_factory=set)  # absolute dotted module names
+    imports: set[str] = field(default_factory=set)  # absolute dotted module names of its `import` statements
     from_imports: set[tuple[str, str]] = field(default_factory=set)  # (absolute module, imported name)
     imports_library: bool = False
     injectable_classes: set[bytes] = field(default_factory=set)  # classes, when one has an __init__ with parameters
@@ -275,10 +276,10 @@ class Prefilter:
                 continue
             source = _absolute_module(match["source"].decode("ascii", "replace"), package)
             if source is not None:
-                facts.imports.add(source)
                 facts.from_imports.update((source, n) for n in _split_names(match["names"]))
         facts.package = package
-        facts.imports_library = any(self._is_client_module(m) for m in facts.imports)
+        facts.imports_library = (any(self._is_client_module(m) for m in facts.imports)
+                                 or any(self._carries_from_library(m, n) for m, n in facts.from_imports))
         self._facts[path] = facts
         return facts
 
@@ -319,7 +320,7 @@ class Prefilter:
 
         def carries(module: str, name: str | None) -> bool:
             if self._is_client_module(module):
-                return True
+                return name is None or self._carries_from_library(module, name)
             if name is not None and (submodule := self._module_files.get(f"{module}.{name}")) is not None:
                 return submodule in carrying  # `from app import cache`: a module, whatever it holds
             target = self._module_files.get(module)
@@ -349,9 +350,7 @@ class Prefilter:
     @staticmethod
     def _imports_carrier(facts: FileFacts, carries: Carries) -> bool:
         """Whether a file's imports (as its bytes read) bring in a name that can carry a value."""
-        sources = {m for m, _ in facts.from_imports}
-        return (any(carries(m, None) for m in facts.imports - sources)
-                or any(carries(m, n) for m, n in facts.from_imports))
+        return any(carries(m, None) for m in facts.imports) or any(carries(m, n) for m, n in facts.from_imports)
 
     def _is_client_module(self, module: str) -> bool:
         """`redis`, `valkey.asyncio`, or the module of a configured client factory (or its package)."""
@@ -359,10 +358,16 @@ class Prefilter:
                 or any(f == module or f.startswith(f"{module}.") or module.startswith(f"{f}.")
                        for f in self._factory_modules))
 
+    def _carries_from_library(self, module: str, name: str) -> bool:
+        """Whether `from module import name` brings in what can carry a Redis value, `module` being
+        a client library's (or a client factory's): anything but the library's exceptions."""
+        return self._is_client_module(module) and (
+            not is_library_name(module) or not is_exception(module, name))
+
     def _imported_files(self, facts: FileFacts) -> set[str]:
         """The project files whose names a file's imports bind: for `import a.b` the module a.b,
         for `from a import b` the module a.b if there is one, else a (where b is defined)."""
-        files = {self._longest_module(name) for name in facts.imports - {m for m, _ in facts.from_imports}}
+        files = {self._longest_module(name) for name in facts.imports}
         for source, name in facts.from_imports:
             files.add(self._module_files.get(f"{source}.{name}" if source else name) or self._longest_module(source))
         files.discard(None)

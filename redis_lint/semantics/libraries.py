@@ -30,6 +30,29 @@ _CLASS_KINDS: dict[str, Kind] = {
 CONSTRUCTED_KINDS = (Kind.CLIENT, Kind.POOL, Kind.SENTINEL)
 
 
+# The exception classes of redis-py and valkey (their `exceptions` modules, partly re-exported by the
+# packages and their `asyncio` modules; tests/semantics/test_libraries.py checks the installed ones).
+EXCEPTIONS = frozenset({
+    "AskError", "AuthenticationError", "AuthenticationWrongNumberOfArgsError", "AuthorizationError",
+    "BusyLoadingError", "ChildDeadlockedError", "ClusterCrossSlotError", "ClusterDownError", "ClusterError",
+    "ConnectionError", "CrossSlotTransactionError", "DataError", "ExecAbortError", "ExternalAuthProviderError",
+    "IncorrectPolicyType", "InvalidPipelineStack", "InvalidResponse", "LockError", "LockNotOwnedError",
+    "MasterDownError", "MaxClientsReachedError", "MaxConnectionsError", "ModuleError", "MovedError",
+    "NoPermissionError", "NoScriptError", "NoSuchFieldsetError", "OutOfMemoryError", "PubSubError",
+    "ReadOnlyError", "RedisClusterException", "RedisClusterUnreachableError", "RedisError", "ResponseError",
+    "SlotNotCoveredError", "TimeoutError", "TryAgainError", "ValkeyClusterException", "ValkeyError",
+    "WatchError",
+})
+
+
+def is_exception(module: str, name: str) -> bool:
+    """Whether `from module import name`, from a client library, brings in one of its exceptions
+    (or their module): an exception holds no connection, so no Redis value comes with it."""
+    if module.rpartition(".")[2] == "exceptions":
+        return True
+    return name == "exceptions" or name in EXCEPTIONS
+
+
 def is_library_name(qualified_name: str) -> bool:
     return qualified_name.split(".", 1)[0] in CLIENT_LIBRARIES
 

@@ -130,3 +130,28 @@ def test_a_warm_run_reads_the_names_from_the_cache(tmp_path: Path, monkeypatch: 
     (project / "app" / "cache.py").write_text("import redis\nclient = redis.Redis(host='localhost')\nX = 1\n")
     with pytest.raises(AssertionError, match="read again"):  # a changed text is read afresh
         lint_paths([project], config, cache_folder=tmp_path / "cache")
+
+
+def test_a_client_librarys_exceptions_carry_no_value(tmp_path: Path) -> None:
+    """An exception holds no connection: a file that imports only a client library's exceptions
+    (to catch them around calls of a client it is handed) is not a file with Redis values, unless
+    it imports the library itself beside them."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/errors.py": (
+            "from redis.exceptions import ConnectionError, TimeoutError\nfrom redis import RedisError\n"
+            "from redis import exceptions\n\n"
+            "def safely(call):\n    try:\n        return call()\n    except (ConnectionError, TimeoutError, RedisError):\n"
+            "        return None\n"
+        ),
+        "app/both.py": (  # the package itself beside one of its exceptions
+            "import redis\nfrom redis import RedisError\n\n"
+            "def save(name):\n    try:\n        redis.Redis().set(name, 1)\n    except RedisError:\n        pass\n"
+        ),
+        "app/client.py": "from redis import RedisError, Redis\n\ndef save(name):\n    Redis().set(name, 1)\n",
+    })
+    run = lint_paths([tmp_path], Config(root=tmp_path))
+    assert run.analysed == 2  # both.py and client.py
+    assert {f.path.rsplit("/", 1)[-1] for f in run.findings if f.code == "RDS101"} == {"both.py", "client.py"}
+    unfiltered = lint_paths([tmp_path], Config(root=tmp_path), prefilter=False)
+    assert run.findings == unfiltered.findings
