@@ -38,6 +38,7 @@ from redis_lint.source.reading import SourceError, decode_source, read_source
 from redis_lint.inference.carriers import ALL, Carries, carrier_names
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
 from redis_lint.summaries import ModuleSummary, SummaryStore
+from redis_lint.summaries.module import LOCAL
 from redis_lint.summaries.imports import absolute_module
 from redis_lint.semantics.libraries import is_exception, is_library_name
 from redis_lint.semantics.layout import called_names, index_calls, module_name, module_of, project_file_names
@@ -293,29 +294,43 @@ class Prefilter:
             imported[path] = targets
             for target in targets:
                 importers.setdefault(target, set()).add(path)
-        holders = self._holders(importers)
+        carrying = self._holders(importers)
+        holders = set(carrying)
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
-        # a client reaches them only through an instance, from a holder they import.)
-        # One pattern for the classes of every holder's candidates: a name matches where it alone is
-        # called, so what it finds in a holder, kept to that holder's classes, is what a pattern of
-        # its own would find (and compiling a pattern per holder costs more than the search).
+        # a client reaches them only through an instance, from a holder they import.)  A call hands
+        # a value only through its arguments: one whose arguments mention only names that cannot
+        # carry one (constants, other imports, builtins) hands none.
         candidates = {path: {t: self._facts[t].injectable_classes for t in imported[path] - holders}
                       for path in holders}
-        classes = set().union(*(c for by_file in candidates.values() for c in by_file.values()))
-        pattern = _called(classes) if classes else None
         injected: set[str] = set()
+        unread: list[str] = []  # holders whose summary cannot tell: every class they call counts
         for path in holders:
-            names = set().union(*candidates[path].values())
-            if pattern is not None and names:
-                called = set(pattern.findall(self.text(path) or b"")) & names
-                injected.update(t for t, defined in candidates[path].items() if defined & called)
+            if not any(candidates[path].values()):
+                continue
+            summary = self._summary_of(path)
+            names = carrying[path]
+            if names is ALL or not summary.readable:
+                unread.append(path)
+                continue
+            handed = {called.encode() for called, mentioned in summary.call_arguments.items()
+                      if LOCAL in mentioned or mentioned & names}
+            injected.update(t for t, defined in candidates[path].items() if defined & handed)
+        # One pattern for the classes of every such holder's candidates: a name matches where it alone
+        # is called, so what it finds in a holder, kept to that holder's classes, is what a pattern
+        # of its own would find (and compiling a pattern per holder costs more than the search).
+        classes = set().union(*(c for path in unread for c in candidates[path].values()))
+        pattern = _called(classes) if classes else None
+        for path in unread:
+            called = set(pattern.findall(self.text(path) or b"")) if pattern is not None else set()
+            injected.update(t for t, defined in candidates[path].items() if defined & called)
         return holders | injected
 
-    def _holders(self, importers: dict[str, set[str]]) -> set[str]:
-        """Files that can hold a Redis value: those importing a client library, and, transitively,
-        those importing from the project a name that can carry one (redis_lint.engine.carriers).
-        A file that imports only a holder's other names is not one."""
+    def _holders(self, importers: dict[str, set[str]]) -> dict[str, set[str] | None]:
+        """Files that can hold a Redis value, with their module-level names that can carry one (ALL:
+        every name): those importing a client library, and, transitively, those importing from the
+        project a name that can carry one (redis_lint.inference.carriers).  A file that imports
+        only a holder's other names is not one."""
         carrying: dict[str, set[str] | None] = {}  # holder -> its names that carry a value (None: all)
 
         def carries(module: str, name: str | None) -> bool:
@@ -340,7 +355,7 @@ class Prefilter:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
-        return set(carrying)
+        return carrying
 
     def _summary_of(self, path: str) -> ModuleSummary:
         """A project file's summary: from the cache by its digest, else read from its bytes."""

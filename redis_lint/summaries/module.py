@@ -7,6 +7,7 @@ Read in one walk of the tree; kept in the cache by the digest of the text
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -51,13 +52,18 @@ class ModuleSummary:
       it can hand its caller (`HandsOut`);
     - `classes`: every name a module-level `class` statement binds, described (`ClassSummary`)
       when that statement alone binds it, else None: a class hierarchy is followed through them
-      without parsing."""
+      without parsing;
+    - `call_arguments`: for each name called with arguments anywhere (`Name(...)`, `x.Name(...)`),
+      the names its arguments mention: module-level names and imports by their names, a name a
+      function binds (a local, a parameter) as LOCAL; builtins left out (what a call can hand a
+      class of another module: redis_lint.engine.prefilter)."""
 
     def __init__(self, imports: list[tuple[str, str | None, str]], statements: list[Statement],
                  global_imports: dict[str, list[ImportOf]] | None = None,
                  expiring: frozenset[str] = frozenset(), bound: frozenset[str] = frozenset(),
                  readable: bool = True, hands_out: dict[int, HandsOut] | None = None,
-                 classes: dict[str, ClassSummary | None] | None = None) -> None:
+                 classes: dict[str, ClassSummary | None] | None = None,
+                 call_arguments: dict[str, frozenset[str]] | None = None) -> None:
         self.imports = imports
         self.statements = statements
         self.global_imports = global_imports or {}
@@ -66,6 +72,7 @@ class ModuleSummary:
         self.readable = readable
         self.hands_out = hands_out or {}
         self.classes = classes or {}
+        self.call_arguments = call_arguments or {}
 
     def may_bind(self, name: str) -> bool:
         """Whether the module can bind `name` at module level (True when it cannot be read)."""
@@ -107,8 +114,10 @@ class ModuleSummary:
         classes = {node.name: _class_summary(node, nodes)
                    if bindings[node.name] == 1 and node.name not in reader.declared_global else None
                    for node, nodes in class_statements}
+        nested = [nodes for _, nodes in functions.values()] + [nodes for _, nodes in class_statements]
+        call_arguments = _call_arguments(reader.calls, set(bindings), _bound_within(nested), reader.bound)
         return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound),
-                   hands_out=hands_out, classes=classes)
+                   hands_out=hands_out, classes=classes, call_arguments=call_arguments)
 
     def to_entry(self) -> dict:
         return {"readable": self.readable, "imports": self.imports,
@@ -118,7 +127,8 @@ class ModuleSummary:
                 "hands_out": [[index, sorted(names), sorted(through)]
                               for index, (names, through) in self.hands_out.items()],
                 "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass]
-                            if c is not None else None for name, c in self.classes.items()}}
+                            if c is not None else None for name, c in self.classes.items()},
+                "call_arguments": {name: sorted(names) for name, names in self.call_arguments.items()}}
 
     @classmethod
     def from_entry(cls, entry: dict) -> ModuleSummary:
@@ -129,7 +139,8 @@ class ModuleSummary:
                    frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"],
                    {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]},
                    {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3]) if c is not None else None
-                    for name, c in entry["classes"].items()})
+                    for name, c in entry["classes"].items()},
+                   {name: frozenset(names) for name, names in entry["call_arguments"].items()})
 
 
 class _Reader:
@@ -143,6 +154,7 @@ class _Reader:
         self.expiring: set[str] = set()
         self.bound: set[str] = set()
         self.declared_global: set[str] = set()
+        self.calls: list[ast.Call] = []  # the calls with arguments
 
     def read(self, parts: list[ast.AST], walked: list[ast.AST] | None = None) -> set[str]:
         """Walk `parts`; return every name they read or bind (and add every node met to `walked`)."""
@@ -167,6 +179,8 @@ class _Reader:
                     bound.add(node.name)
                 elif isinstance(node, ast.MatchMapping) and node.rest:
                     bound.add(node.rest)
+                elif isinstance(node, ast.Call) and (node.args or node.keywords):
+                    self.calls.append(node)
                 elif isinstance(node, (ast.Global, ast.Nonlocal)):
                     bound.update(node.names)
                     if isinstance(node, ast.Global):
@@ -298,6 +312,53 @@ def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
         if isinstance(node, ast.Name):
             names.add(node.id)
         pending.extend(ast.iter_child_nodes(node))
+    return names
+
+
+LOCAL = ""  # in `call_arguments`: a name some function binds (a local, a parameter), whatever it holds
+
+
+def _call_arguments(calls: list[ast.Call], module_level: set[str], within: set[str],
+                    bound: set[str]) -> dict[str, frozenset[str]]:
+    """For each name called with arguments, what they mention (ModuleSummary.call_arguments):
+    `module_level`, the names module-level statements bind; `within`, those functions and class
+    bodies bind; `bound`, every name the module binds."""
+    found: dict[str, set[str]] = {}
+    for call in calls:
+        func = call.func
+        called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if called is None:
+            continue
+        names = found.setdefault(called, set())
+        for part in [*call.args, *(k.value for k in call.keywords)]:
+            for node in ast.walk(part):
+                if isinstance(node, ast.Name):
+                    name = node.id
+                    if name in within or name not in module_level and (name in bound or not hasattr(builtins, name)):
+                        names.add(LOCAL)
+                    elif name in module_level:
+                        names.add(name)
+                elif isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+                    names.add(LOCAL)  # names of their own
+    return {name: frozenset(names) for name, names in found.items()}
+
+
+def _bound_within(nested: list[list[ast.AST]]) -> set[str]:
+    """The names the functions and class bodies of a module bind (their nodes, as its walk met
+    them): locals, parameters, their imports, their nested definitions."""
+    names: set[str] = set()
+    for nodes in nested:
+        for node in nodes[1:]:  # the statement itself binds a module-level name
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".", 1)[0])
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+                names.add(node.name)
     return names
 
 

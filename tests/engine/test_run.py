@@ -71,6 +71,35 @@ def test_prefilter_reads_every_import_form(tmp_path: Path) -> None:
     assert kept == ["pkg/a.py", "pkg/b.py", "pkg/c.py", "pkg/d.py", "pkg/e.py", "pkg/sub/f.py"]
 
 
+def test_a_class_is_analysed_only_where_a_holder_may_hand_it_a_value(tmp_path: Path) -> None:
+    """A call hands a class of another module a Redis value only through its arguments: constants,
+    other imports and builtins hand none; a local, a parameter or an attribute may."""
+    store = "class {name}:\n    def __init__(self, client):\n        self.client = client\n"
+    root = write(tmp_path, {
+        "app/__init__.py": "",
+        **{f"app/{name.lower()}.py": store.format(name=name) for name in
+           ("Settings", "Audit", "ByConstant", "ByLocal", "ByParameter", "ByAttribute", "Shadowed", "Unread")},
+        "app/wiring.py": (
+            "import json\nimport redis\nfrom app.settings import Settings\nfrom app.audit import Audit\n"
+            "from app.byconstant import ByConstant\nfrom app.bylocal import ByLocal\n"
+            "from app.byparameter import ByParameter\nfrom app.byattribute import ByAttribute\n"
+            "from app.shadowed import Shadowed\n\n"
+            "LIMIT = TIMEOUT = 5\nclient = redis.Redis()\n"
+            "settings = Settings(LIMIT, json.dumps({'a': len('x')}), name='cache')\n"  # nothing that can carry one
+            "Audit()\n"  # no argument at all
+            "by_constant = ByConstant(client)\n"  # the module's own client
+            "def build(conn):\n    local = conn\n    TIMEOUT = conn\n"
+            "    return ByLocal(local), ByParameter(conn), Shadowed(TIMEOUT)\n"
+            "class Service:\n    def wire(self):\n        return ByAttribute(self.client)\n"
+        ),
+        "app/unread.py": store.format(name="Unread"),
+        "app/broken.py": "import redis\nfrom app.unread import Unread\nUnread(1)\ndef f(:\n",
+    })
+    kept = sorted(p.relative_to(root).as_posix() for p in Prefilter([root]).relevant)
+    assert kept == ["app/broken.py", "app/byattribute.py", "app/byconstant.py", "app/bylocal.py",
+                    "app/byparameter.py", "app/shadowed.py", "app/unread.py", "app/wiring.py"]
+
+
 def test_configured_client_factories_make_their_importers_relevant(tmp_path: Path) -> None:
     root = write(tmp_path, {"app.py": "from django_cache import get_connection\n"})
     assert not Prefilter([root]).relevant

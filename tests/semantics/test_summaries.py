@@ -64,6 +64,20 @@ def test_a_summary_holds_imports_bindings_and_helpers() -> None:
     assert ModuleSummary.read(b"def broken(:\n", "pkg").may_bind("anything")
 
 
+def test_a_summary_says_what_each_call_is_handed() -> None:
+    from redis_lint.summaries.module import LOCAL
+
+    summary = ModuleSummary.read(
+        b"import json\nLIMIT = 5\nclient = object()\n"
+        b"Store(LIMIT, json.dumps([len('x')]), key=client)\n"
+        b"def build(conn, *rest):\n    return Store(conn), other.Wrap(*rest), Plain(LIMIT), Fancy(lambda: 1)\n"
+        b"Empty()\n", "app")
+    assert summary.call_arguments["Store"] == {"LIMIT", "json", "client", LOCAL}  # `conn`, in build()
+    assert summary.call_arguments["Wrap"] == {LOCAL} and summary.call_arguments["Plain"] == {"LIMIT"}
+    assert summary.call_arguments["Fancy"] == {LOCAL} and "Empty" not in summary.call_arguments
+    assert summary.call_arguments["dumps"] == set()  # a builtin's call hands nothing it could carry
+
+
 def test_a_summary_survives_the_cache_as_it_was_read(tmp_path: Path) -> None:
     from redis_lint.engine.cache import Cache
 
