@@ -168,6 +168,9 @@ class _Reader:
                     mentioned.add(node.id)
                     if isinstance(node.ctx, ast.Store):
                         bound.add(node.id)
+                elif type(node) is ast.Call:
+                    if node.args or node.keywords:  # type: ignore[attr-defined]
+                        self.calls.append(node)  # type: ignore[arg-type]
                 elif isinstance(node, (ast.Import, ast.ImportFrom)):
                     self.imports.extend(_imports(node, self.package))
                     bound.update(p for a in node.names for p in dotted_prefixes(a.asname or a.name))
@@ -179,8 +182,6 @@ class _Reader:
                     bound.add(node.name)
                 elif isinstance(node, ast.MatchMapping) and node.rest:
                     bound.add(node.rest)
-                elif isinstance(node, ast.Call) and (node.args or node.keywords):
-                    self.calls.append(node)
                 elif isinstance(node, (ast.Global, ast.Nonlocal)):
                     bound.update(node.names)
                     if isinstance(node, ast.Global):
@@ -316,6 +317,7 @@ def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
 
 
 LOCAL = ""  # in `call_arguments`: a name some function binds (a local, a parameter), whatever it holds
+_OWN_SCOPES = frozenset({ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 
 
 def _call_arguments(calls: list[ast.Call], module_level: set[str], within: set[str],
@@ -331,14 +333,17 @@ def _call_arguments(calls: list[ast.Call], module_level: set[str], within: set[s
             continue
         names = found.setdefault(called, set())
         for part in [*call.args, *(k.value for k in call.keywords)]:
-            for node in ast.walk(part):
-                if isinstance(node, ast.Name):
-                    name = node.id
+            if type(part) is ast.Constant:
+                continue  # most arguments: nothing to walk
+            for node in ast.walk(part) if type(part) is not ast.Name else (part,):
+                kind = type(node)
+                if kind is ast.Name:
+                    name = node.id  # type: ignore[attr-defined]
                     if name in within or name not in module_level and (name in bound or not hasattr(builtins, name)):
                         names.add(LOCAL)
                     elif name in module_level:
                         names.add(name)
-                elif isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+                elif kind in _OWN_SCOPES:
                     names.add(LOCAL)  # names of their own
     return {name: frozenset(names) for name, names in found.items()}
 
