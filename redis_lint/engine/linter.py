@@ -29,7 +29,7 @@ from redis_lint.source import PARSE_ERROR
 from redis_lint.source.noqa import ALL, Suppressions, is_silenced, suppressions
 from redis_lint.source.paths import display_path
 from redis_lint.source.reading import SourceError, decode_source, read_source
-from redis_lint.source.syntax import parse_quietly, unparsable
+from redis_lint.source.syntax import checked, parse_quietly
 
 T = TypeVar("T")
 _LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
@@ -143,8 +143,9 @@ def _analyse_source(source: str, *, path: Path, display: str, config: Config, ap
     enabled = config.enabled_codes(relative)
     project = project or project_index(config)
     model = project.cached_model(path, source)
+    tree = None
     if model is None:
-        problem = unparsable(source)
+        problem, tree = checked(source)
         if problem is not None:
             return FileResult(_finding_if(enabled, display, 1, 1, problem))
         try:
@@ -158,6 +159,8 @@ def _analyse_source(source: str, *, path: Path, display: str, config: Config, ap
     try:
         if model is None:
             model = project.model_for(path, module, source=source, replace=True)
+        if tree is not None:
+            model.index.positions.adopt(tree)  # parsed by Python already: not parsed again to place findings
         located = check_module(model, source, path=path, config=config, apply_noqa=apply_noqa)
         result = FileResult(facts=_facts(model, source, path, display, config) if facts else [])
     except Exception as error:  # a bug in redis-lint must cost one file, not the run
@@ -178,6 +181,7 @@ def _analyse_source(source: str, *, path: Path, display: str, config: Config, ap
                 related=_related(violation, positions))
         for code, violation, where in located
     }, key=Finding.sort_key)
+    positions.release()
     return result
 
 

@@ -37,6 +37,16 @@ class Positions:
         self._tree: ast.Module | None = None
         self._whole: dict[cst.CSTNode, CodeRange] | None = None
 
+    def adopt(self, tree: ast.Module) -> None:
+        """Python's tree of the module's text, parsed already (by redis_lint.source.syntax.checked)."""
+        if self._tree is None:
+            self._tree = tree
+
+    def release(self) -> None:
+        """Let go of Python's tree once the module's findings are placed: a kept model needs no more
+        (it is parsed again should another finding be placed)."""
+        self._tree = None
+
     def __getitem__(self, node: cst.CSTNode) -> CodeRange:
         found = self._computed.get(node)
         if found is None and self._whole is None and self._source is not None:
@@ -103,10 +113,10 @@ class Positions:
             counterpart = _counterpart(cst_body, ast_body, statement)
             if counterpart is None:
                 return None
-            block = statement.body if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) else None
+            block = statement.body if type(statement) in _BLOCKS else None
             inner = chain[depth + 2] if depth + 2 < len(chain) else None
             if (isinstance(block, cst.IndentedBlock) and chain[depth + 1:depth + 2] == [block]
-                    and isinstance(inner, cst.BaseStatement) and isinstance(counterpart, _DEFINITIONS)):
+                    and isinstance(inner, cst.BaseStatement) and isinstance(counterpart, _BLOCKS[type(statement)])):
                 indents.append(self._module.default_indent if block.indent is None else block.indent)
                 cst_body, ast_body = block.body, counterpart.body
                 depth += 2
@@ -114,7 +124,18 @@ class Positions:
             return statement, counterpart, indents
 
 
-_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# The statements whose first block is entered (a node in a loop is generated with the statement it is
+# in, not the whole loop), with their `ast` counterparts, whose `body` is that block.  An `if`'s
+# `else`, a `try`'s handlers are not entered: their statement is generated whole.
+_BLOCKS: dict[type[cst.BaseCompoundStatement], tuple[type[ast.stmt], ...]] = {
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.ClassDef: (ast.ClassDef,),
+    cst.For: (ast.For, ast.AsyncFor),
+    cst.While: (ast.While,),
+    cst.With: (ast.With, ast.AsyncWith),
+    cst.If: (ast.If,),
+    cst.Try: (ast.Try,),
+}
 
 
 def _counterpart(cst_body: tuple[cst.BaseStatement, ...], ast_body: list[ast.stmt],

@@ -60,6 +60,10 @@ class References:
     def __init__(self, model: ModuleModel) -> None:
         self.model = model
         self.index = model.index
+        # qualified_names' answers, asked about the same node by many rules: (id(expr), id(anchor)) ->
+        # (expr, anchor, names); the nodes are kept so that their ids name no other node meanwhile
+        # (a string annotation's expression is parsed anew each time it is read)
+        self._qualified: dict[tuple[int, int], tuple[cst.CSTNode, cst.CSTNode | None, frozenset[str]]] = {}
 
     # -- names -------------------------------------------------------------------
 
@@ -129,6 +133,13 @@ class References:
         """Absolute imported names an expression refers to, through the project's re-exports
         (`from . import redis` where the package says `from redis import asyncio as redis`) and
         class attributes (`self.redis.StrictRedis` where the class says `redis = redis`)."""
+        key = (id(expr), id(anchor))
+        known = self._qualified.get(key)
+        if known is None:
+            known = self._qualified[key] = (expr, anchor, frozenset(self._qualified_names(expr, anchor)))
+        return set(known[2])
+
+    def _qualified_names(self, expr: cst.CSTNode, anchor: cst.CSTNode | None) -> set[str]:
         names = {self.canonical(n) for n in self.absolute(self.index.qualified_names(expr, scope_of=anchor))}
         if names or not isinstance(expr, cst.Attribute) or self.index.scope(expr) is None:
             return names  # (a node parsed from a string annotation has no scope of its own)

@@ -31,28 +31,34 @@ _TOO_DEEP = ("too many nested parentheses", "too many levels of indentation", "t
 
 
 def unparsable(source: str) -> str | None:
-    """Why a module's text must not be handed to libcst (RDS000's message), or None.
+    """Why a module's text must not be handed to libcst (RDS000's message), or None."""
+    return checked(source)[0]
+
+
+def checked(source: str) -> tuple[str | None, ast.Module | None]:
+    """Why a module's text must not be handed to libcst (RDS000's message) or None, and Python's
+    tree of it when Python parsed it (the analysis places what it reports with it).
 
     CPython's parser goes first: it is fast, and it refuses nesting deeper than it can take with
     an exception, where libcst's native parser crashes the process.  Other syntax errors are
     left to libcst, which knows the grammar of newer Pythons than the running one."""
     if len(source) > MAX_SOURCE_SIZE:
-        return f"file too large to analyse ({len(source) / 1e6:.1f} MB > {MAX_SOURCE_SIZE / 1e6:g} MB)"
+        return f"file too large to analyse ({len(source) / 1e6:.1f} MB > {MAX_SOURCE_SIZE / 1e6:g} MB)", None
     if "\0" in source:
-        return "cannot parse: source code cannot contain null bytes"
+        return "cannot parse: source code cannot contain null bytes", None
     try:
         tree = parse_quietly(source)
     except SyntaxError as error:
         if any(words in str(error.msg) for words in _TOO_DEEP):
-            return "cannot parse: the code is nested too deeply"
-        return None
+            return "cannot parse: the code is nested too deeply", None
+        return None, None
     except (RecursionError, MemoryError):
-        return "cannot parse: the code is nested too deeply"
+        return "cannot parse: the code is nested too deeply", None
     except ValueError:
-        return None
+        return None, None
     if _deeper_than(tree, MAX_DEPTH):
-        return f"cannot analyse: the code is nested more than {MAX_DEPTH} levels deep"
-    return None
+        return f"cannot analyse: the code is nested more than {MAX_DEPTH} levels deep", None
+    return None, tree
 
 
 def _deeper_than(tree: ast.AST, limit: int) -> bool:
