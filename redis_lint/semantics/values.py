@@ -458,10 +458,14 @@ class ValueResolver:
         function = self.index.enclosing(param, (cst.FunctionDef,))
         if not isinstance(function, cst.FunctionDef):
             return None
-        checks = _IsinstanceCollector(param.name.value)
-        checks.walk(function.body)
+        key = ("isinstance checks", id(function))  # asked for each of its parameters: one walk
+        checks = self.model.derived.get(key)
+        if checks is None:
+            collector = _IsinstanceCollector()
+            collector.walk(function.body)
+            checks = self.model.derived[key] = collector.types
         values = set()
-        for type_expr in checks.types:
+        for type_expr in checks.get(param.name.value, ()):  # type: ignore[attr-defined]
             members = [e.value for e in type_expr.elements] if isinstance(type_expr, cst.Tuple) else [type_expr]
             values.add(self._union_value(members, type_expr))
         values.discard(None)
@@ -576,19 +580,18 @@ _YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterab
 
 
 class _IsinstanceCollector(FastVisitor):
-    """The types a function checks one name against with isinstance()."""
+    """The types a function checks its names against with isinstance(), by name."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.types: list[cst.BaseExpression] = []
+    def __init__(self) -> None:
+        self.types: dict[str, list[cst.BaseExpression]] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
         if (isinstance(node.func, cst.Name) and node.func.value == "isinstance" and len(node.args) == 2
-                and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == self.name):
-            self.types.append(node.args[1].value)
+                and isinstance(node.args[0].value, cst.Name)):
+            self.types.setdefault(node.args[0].value.value, []).append(node.args[1].value)
 
 
 def _decorator_name(decorator: cst.Decorator) -> str | None:

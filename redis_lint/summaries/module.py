@@ -164,13 +164,16 @@ class _Reader:
             for node in ast.walk(part):
                 if walked is not None:
                     walked.append(node)
-                if isinstance(node, ast.Name):
-                    mentioned.add(node.id)
-                    if isinstance(node.ctx, ast.Store):
-                        bound.add(node.id)
-                elif type(node) is ast.Call:
+                kind = type(node)
+                if kind is ast.Name:
+                    mentioned.add(node.id)  # type: ignore[attr-defined]
+                    if type(node.ctx) is ast.Store:  # type: ignore[attr-defined]
+                        bound.add(node.id)  # type: ignore[attr-defined]
+                elif kind is ast.Call:
                     if node.args or node.keywords:  # type: ignore[attr-defined]
                         self.calls.append(node)  # type: ignore[arg-type]
+                elif kind not in _READ_KINDS:
+                    continue  # most nodes: nothing more to read
                 elif isinstance(node, (ast.Import, ast.ImportFrom)):
                     self.imports.extend(_imports(node, self.package))
                     bound.update(p for a in node.names for p in dotted_prefixes(a.asname or a.name))
@@ -316,6 +319,9 @@ def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
     return names
 
 
+# The nodes _Reader.read looks into beyond names and calls.
+_READ_KINDS = frozenset({ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                         ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Global, ast.Nonlocal})
 LOCAL = ""  # in `call_arguments`: a name some function binds (a local, a parameter), whatever it holds
 _OWN_SCOPES = frozenset({ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 
@@ -354,17 +360,23 @@ def _bound_within(nested: list[list[ast.AST]]) -> set[str]:
     names: set[str] = set()
     for nodes in nested:
         for node in nodes[1:]:  # the statement itself binds a module-level name
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                names.add(node.id)
-            elif isinstance(node, ast.arg):
-                names.add(node.arg)
-            elif isinstance(node, ast.alias):
-                names.add((node.asname or node.name).split(".", 1)[0])
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-                names.add(node.name)
+            kind = type(node)
+            if kind is ast.Name:
+                if type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                    names.add(node.id)  # type: ignore[attr-defined]
+            elif kind is ast.arg:
+                names.add(node.arg)  # type: ignore[attr-defined]
+            elif kind is ast.alias:
+                names.add((node.asname or node.name).split(".", 1)[0])  # type: ignore[attr-defined]
+            elif kind in _DEFINITIONS:
+                names.add(node.name)  # type: ignore[attr-defined]
+            elif kind in _NAMED and node.name:  # type: ignore[attr-defined]
+                names.add(node.name)  # type: ignore[attr-defined]
     return names
+
+
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+_NAMED = frozenset({ast.ExceptHandler, ast.MatchAs, ast.MatchStar})
 
 
 def _class_summary(node: ast.ClassDef, nodes: list[ast.AST]) -> ClassSummary:
