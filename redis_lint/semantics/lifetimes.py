@@ -202,7 +202,6 @@ def closes(model: ModuleModel) -> list[Close]:
     hook's `x.close()`) count only in modules that import a client library: a run's prefilter
     skips other modules, and a finding must not depend on whether it did."""
     hooks = _ShutdownHooks(model, lenient=model.imports_client_library)
-    hooks.walk(model.module)
     result: list[Close] = []
     for call, _ in model.calls:
         func = call.func
@@ -215,7 +214,7 @@ def closes(model: ModuleModel) -> list[Close]:
         result.extend(_handed_to_call(model, call, hooks))
     if hooks.lenient:
         result.extend(Close(call, frozenset()) for call in hooks.remote)
-    for item in hooks.with_items:
+    for item in model.with_items:
         if not isinstance(item.item, cst.Call) and _redis(model, item.item):  # `with client:`
             result.append(Close(item, origins(model, item.item) or frozenset()))
     return result
@@ -273,15 +272,19 @@ _HOOK_METHODS = frozenset({"__exit__", "__aexit__", "__del__", "close", "aclose"
 _SHUTDOWN_WORDS = ("shutdown", "finish", "stop", "exit", "close", "cleanup", "teardown")
 
 
-class _ShutdownHooks(FastVisitor):
-    """Functions of the module that run at shutdown, and the with-items (for `with client:`)."""
+class _ShutdownHooks:
+    """Functions of the module that run at shutdown, from the module's one walk (its definitions
+    and calls, in the order of the code)."""
 
     def __init__(self, model: ModuleModel, *, lenient: bool) -> None:
         self.model = model
         self.lenient = lenient  # whether closes of untraced objects count (see `closes`)
         self.functions: set[cst.CSTNode] = set()  # FunctionDef and Lambda nodes
-        self.with_items: list[cst.WithItem] = []
         self.remote: list[cst.Call] = []  # registrations of another module's hook that closes something
+        for function in model.definitions:
+            self._definition(function)
+        for call, _ in model.calls:
+            self._call(call)
 
     def inside(self, node: cst.CSTNode) -> bool:
         if not self.lenient:
@@ -310,10 +313,7 @@ class _ShutdownHooks(FastVisitor):
             return any(word in owner for word in _SHUTDOWN_WORDS)
         return method in _HOOK_DECORATORS
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        self.with_items.append(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def _definition(self, node: cst.FunctionDef) -> None:
         method = node.name.value in _HOOK_METHODS and self.model.index.class_of_method(node) is not None
         if method or any(self._shutdown_decorator(d.decorator) for d in node.decorators):
             self.functions.add(node)
@@ -335,7 +335,7 @@ class _ShutdownHooks(FastVisitor):
                 decorator.attr.value == "connect" and any(w in owner for w in _SHUTDOWN_WORDS))
         return False
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: cst.Call) -> None:
         """Functions handed to a shutdown registration, or as `lifespan=` / `on_shutdown=[...]`."""
         registered = []
         if self.is_registration(node):

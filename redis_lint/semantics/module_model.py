@@ -132,6 +132,16 @@ class ModuleModel:
         """Every call of the module, with the function it is in."""
         return self._collected.calls
 
+    @property
+    def definitions(self) -> list[cst.FunctionDef]:
+        """Every function and method of the module."""
+        return self._collected.definitions
+
+    @property
+    def with_items(self) -> list[cst.WithItem]:
+        """Every item of a `with` statement of the module."""
+        return self._collected.with_items
+
     @cached_property
     def constructions(self) -> list[Construction]:
         if not self.uses_redis:
@@ -246,7 +256,9 @@ class _Collector(FastVisitor):
         self.imports_client_library = False
         self.takes_injected_values = False  # an __init__ with parameters
         self.imported_modules: list[str] = []  # as written: "app.keys", ".keys", ".."
-        self.calls: list[tuple[cst.Call, Scope]] = []
+        self.calls: list[tuple[cst.Call, Scope]] = []  # in the order of the code, outer before inner
+        self.definitions: list[cst.FunctionDef] = []  # every def, in the order of the code
+        self.with_items: list[cst.WithItem] = []
         # method calls and `x[k] = v` targets, in execution order (a call when it returns)
         self.command_candidates: list[tuple[cst.Call | cst.Subscript, Scope]] = []
         self._functions: list[Scope] = []
@@ -257,6 +269,7 @@ class _Collector(FastVisitor):
         self._functions.append(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.definitions.append(node)
         self._functions.append(node)
         self._loops.append([])  # a function defined in a loop does not run in it
         if node.name.value == "__init__" and len(node.params.params) > 1:
@@ -351,6 +364,9 @@ class _Collector(FastVisitor):
         self.imported_modules.append(name)
         if not name.startswith(".") and name.split(".", 1)[0] in CLIENT_LIBRARIES:
             self.imports_client_library = True
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        self.with_items.append(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append((node, self._functions[-1]))
