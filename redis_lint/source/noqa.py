@@ -15,6 +15,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import lru_cache
 
 # flake8's own pattern (flake8/defaults.py), applied to comment tokens.
 _NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
@@ -47,6 +48,7 @@ class Suppressions:
         return result
 
 
+@lru_cache(maxsize=4)  # asked twice of a file whose project-level facts are collected too
 def suppressions(source: str) -> Suppressions:
     if _MENTIONED.search(source) is None:
         return Suppressions()  # no comment can match: the text is not tokenized (a tenth of a run)

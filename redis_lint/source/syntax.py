@@ -56,16 +56,40 @@ def checked(source: str) -> tuple[str | None, ast.Module | None]:
         return "cannot parse: the code is nested too deeply", None
     except ValueError:
         return None, None
-    if _deeper_than(tree, MAX_DEPTH):
+    if _deeper_than(tree, MAX_DEPTH, source):
         return f"cannot analyse: the code is nested more than {MAX_DEPTH} levels deep", None
     return None, tree
 
 
-def _deeper_than(tree: ast.AST, limit: int) -> bool:
+# A node `span` bytes of code long holds no subtree deeper than about one level a byte (a chain of
+# unary minus signs, the densest nesting Python has: `---x`), plus the levels that take no code
+# (a context, an operator, an `arguments`); twice that, and some, is a safe bound.
+_LEVELS_PER_BYTE = 2
+_LEVELS_WITHOUT_CODE = 16
+
+
+def _deeper_than(tree: ast.AST, limit: int, source: str) -> bool:
+    """Whether the tree nests deeper than `limit`: only the nodes long enough to hold that much
+    nesting are walked into (most statements are not), by their span in the code."""
+    starts = _line_starts(source)
     pending = [(tree, 1)]
     while pending:
         node, depth = pending.pop()
         if depth > limit:
             return True
+        end = getattr(node, "end_lineno", None)
+        if end is not None and end < len(starts):
+            span = starts[end - 1] + node.end_col_offset - starts[node.lineno - 1] - node.col_offset  # type: ignore[attr-defined]
+            if depth + _LEVELS_PER_BYTE * span + _LEVELS_WITHOUT_CODE <= limit:
+                continue
         pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return False
+
+
+def _line_starts(source: str) -> list[int]:
+    """The offset in UTF-8 bytes (what `ast` counts columns in) where each line starts, and the
+    end: lines end as Python's tokenizer ends them (\\n, \\r\\n, \\r)."""
+    starts = [0]
+    for line in source.encode("utf-8", "surrogatepass").splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts

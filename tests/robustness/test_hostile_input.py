@@ -285,3 +285,37 @@ def test_code_python_warns_about_is_analysed_without_a_warning(tmp_path: Path) -
                             cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert "RDS302" in result.stdout and "RDS101" in result.stdout  # analysed...
     assert "Warning" not in result.stderr  # ...in silence
+
+
+def _height(tree: object) -> int:
+    import ast
+
+    best, pending = 0, [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        best = max(best, depth)
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))  # type: ignore[arg-type]
+    return best
+
+
+@pytest.mark.parametrize("source", [
+    "x = " + "-" * 150 + "y\n",  # a level a byte: the densest nesting Python has
+    "x = " + "not " * 150 + "y\n",
+    "x = r" + ".p()" * 120 + "\n",
+    "x = y" + "[0]" * 200 + "\n",
+    "x = " + "**".join(["a"] * 200) + "\n",
+    "x = 1\r\ny = " + "-" * 100 + "z\r\n",  # lines ended as Python ends them
+    "x = 1\ry = " + "-" * 100 + "z\r",
+    "x = 'é€' + " + "-" * 100 + "z\n",  # columns are UTF-8 bytes
+    "class C:\n    def f(self):\n        if x:\n            return a" + ".b()" * 140 + "\n",
+])
+def test_the_depth_check_walks_only_what_can_be_deep_and_finds_what_is(source: str) -> None:
+    """The depth limit, checked on a small limit against a walk of every node: the nodes too short
+    to hold that much nesting are skipped, never a node that holds it."""
+    import ast
+
+    from redis_lint.source.syntax import _deeper_than
+
+    height = _height(ast.parse(source))
+    for limit in (height - 1, height, height + 1, 2 * height):
+        assert _deeper_than(ast.parse(source), limit, source) is (height > limit), limit
