@@ -158,8 +158,12 @@ class Prefilter:
 
     @property
     def fingerprint(self) -> str:
-        """Which files the project has: a module that appears or disappears changes what imports find."""
-        return digest(*(os.fsencode(p) for p in self._facts))  # in pathlib's order, as scanned
+        """Which files the project has, and which of them can hold a Redis value: a module that
+        appears or disappears changes what imports find, and a question about a Redis value does
+        not enter a module that cannot hold one (which a module comes to, or stops, through an edit
+        of another file)."""
+        holders = sorted(os.fsencode(p) for p in self._relevant_names)
+        return digest(*(os.fsencode(p) for p in self._facts), b"\0", *holders)  # files in pathlib's order, as scanned
 
     def text(self, path: Path | str) -> bytes | None:
         """A project file's bytes, read once a run (None: not a file of the scanned project, or gone)."""

@@ -155,3 +155,28 @@ def test_a_client_librarys_exceptions_carry_no_value(tmp_path: Path) -> None:
     assert {f.path.rsplit("/", 1)[-1] for f in run.findings if f.code == "RDS101"} == {"both.py", "client.py"}
     unfiltered = lint_paths([tmp_path], Config(root=tmp_path), prefilter=False)
     assert run.findings == unfiltered.findings
+
+
+def test_a_warm_run_notices_a_module_that_comes_to_hold_a_value(tmp_path: Path) -> None:
+    """A question about a Redis value does not enter a module that cannot hold one, so a file's
+    result depends on which modules can: when a module comes to hold a value through an edit of
+    another file (its own text unchanged), the results kept are not used."""
+    project = tmp_path / "project"
+    write(project, {
+        "app/__init__.py": "",
+        "app/util.py": "def build():\n    return object()\n",
+        "app/factory.py": "from app.util import build\n\ndef make():\n    return build()\n",
+        "app/views.py": (
+            "import redis\nfrom app.factory import make\n\nPING = redis.Redis.ping\n\n"
+            "def save(name):\n    make().set(f'cache:user:{name}', 1)\n"
+        ),
+    })
+    config = Config(root=project)
+
+    def missing_ttl() -> list[int]:
+        run = lint_paths([project], config, cache_folder=tmp_path / "cache")
+        return [f.line for f in run.findings if f.code == "RDS101" and f.path.endswith("views.py")]
+
+    assert missing_ttl() == []
+    (project / "app" / "util.py").write_text("import redis\n\ndef build():\n    return redis.Redis()\n")
+    assert missing_ttl() == [7]  # factory.py is unchanged, but now hands out a client
