@@ -50,6 +50,10 @@ class SummaryClass:
     def may_define(self, name: str) -> bool:
         return name in self.summary.defines
 
+    def binds(self, name: str) -> bool:
+        """Whether it binds `name` itself, as a method or an attribute (not merely reads it)."""
+        return name in self.summary.binds
+
 
 def class_named(qualified: str, lookup: ModuleLookup) -> SummaryClass | Unsure | None:
     """The project class an absolute name refers to, through re-exports: None when the summaries

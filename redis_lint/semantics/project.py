@@ -256,13 +256,12 @@ class ProjectIndex:
         self._summaries[path] = (signature, found)
         return found
 
-    def class_summary(self, path: Path, node: cst.ClassDef, *, by: ModuleModel) -> ClassSummary | None:
+    def class_summary(self, model: ModuleModel, node: cst.ClassDef, *, by: ModuleModel) -> ClassSummary | None:
         """The summary of a parsed module-level class (None for a nested class, or one its module's
-        summary does not describe)."""
-        model = self._models.get(path.absolute())
-        if model is None or model.index.enclosing(node, (cst.FunctionDef, cst.ClassDef)) is not None:
+        summary does not describe), whether or not the index still keeps its model."""
+        if model.path is None or model.index.enclosing(node, (cst.FunctionDef, cst.ClassDef)) is not None:
             return None
-        found = self._summary(path, by)
+        found = self._summary(model.path, by)
         return found[0].classes.get(node.name.value) if found is not None else None
 
     def _may_bind(self, path: Path, name: str, by: ModuleModel) -> bool:

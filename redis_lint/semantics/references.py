@@ -296,16 +296,15 @@ class References:
         path = entry.model.path if isinstance(entry, ClassRef) else entry.path
         return project is None or path is None or project.may_hold_values(path)
 
-    def _may_define(self, entry: Ancestor, name: str) -> bool:
-        """Whether a class of a hierarchy may bind `name`, by its summary whether or not its module
-        is parsed (an answer that depended on what was parsed before would depend on the order of
-        the files)."""
+    def _binds(self, entry: Ancestor, name: str) -> bool:
+        """Whether a class of a hierarchy binds `name` as a method or an attribute, by its summary
+        whether or not its module is parsed (an answer that depended on what was parsed before
+        would depend on the order of the files)."""
         if isinstance(entry, SummaryClass):
-            return entry.may_define(name)
+            return entry.binds(name)
         project = self.model.project
-        described = (project.class_summary(entry.model.path, entry.node, by=self.model)
-                     if project is not None and entry.model.path is not None else None)
-        return described is None or name in described.defines
+        described = project.class_summary(entry.model, entry.node, by=self.model) if project is not None else None
+        return described is None or name in described.binds
 
     def _parsed(self, entry: Ancestor) -> ClassRef | None:
         """A class of a hierarchy with its code: a summary class's module is parsed now."""
@@ -325,9 +324,10 @@ class References:
     def _defining(self, ref: ClassRef, name: str, reach: Reach = Reach.ANY) -> Iterator[ClassRef]:
         """The classes of a hierarchy, in order, that may bind `name`: a summary class is parsed
         only when its summary says it may.  A question about a class held ends at the first that
-        may and cannot hold a Redis value: what it binds is no Redis class."""
+        binds it and cannot hold a Redis value: what it binds is no Redis class (one that only
+        reads it, a mixin's `self.client_class(...)`, leaves it to the classes after it)."""
         for entry in self.hierarchy(ref):
-            if reach is Reach.CLASSES and not self._may_hold_values(entry) and self._may_define(entry, name):
+            if reach is Reach.CLASSES and not self._may_hold_values(entry) and self._binds(entry, name):
                 return
             if isinstance(entry, SummaryClass):
                 if not entry.may_define(name):
@@ -347,9 +347,11 @@ class References:
                 return [(cls.model, b) for b in bindings]
         if hops < _MAX_HOPS:
             for entry in self.hierarchy(ref):
+                if not (entry.summary.metaclass if isinstance(entry, SummaryClass) else _names_metaclass(entry.node)):
+                    continue
                 if reach is Reach.CLASSES and not self._may_hold_values(entry):
-                    return []
-                cls = self._parsed(entry) if isinstance(entry, ClassRef) or entry.summary.metaclass else None
+                    return []  # a metaclass where no Redis value can be: its attributes are no Redis class
+                cls = self._parsed(entry)
                 if cls is None:
                     continue
                 for keyword in cls.node.keywords:
@@ -436,6 +438,10 @@ class References:
     def class_for_call(self, call: cst.Call, *, reach: Reach = Reach.ANY) -> ClassRef | None:
         """The project class a call instantiates."""
         return self._class_of_expression(call.func, reach) if isinstance(call.func, cst.Name | cst.Attribute) else None
+
+
+def _names_metaclass(node: cst.ClassDef) -> bool:
+    return any(k.keyword is not None and k.keyword.value == "metaclass" for k in node.keywords)
 
 
 def _identity(entry: Ancestor) -> object:

@@ -176,25 +176,47 @@ def test_the_class_an_expression_holds_is_not_looked_for_where_no_redis_value_ca
         tmp_path: Path, parsed: list[str]) -> None:
     """A module that imports no client library and no name that can carry a Redis value has no
     Redis class to give: `self.client_class()` is not looked up in such a base class's code, and
-    is looked up in one that can hold a value."""
+    is looked up in one that can hold a value.  Such a class ends the search only where it binds
+    the name: one that only reads it (a mixin calling `self.client_class(...)`) leaves it to the
+    classes after it, as Python's own lookup does."""
     write(tmp_path, {
         "app/__init__.py": "",
         "app/plain.py": "import json\n\nclass PlainBase:\n    client_class = json.JSONDecoder\n",
         "app/backed.py": "import redis\n\nclass BackedBase:\n    client_class = redis.Redis\n",
+        "app/mixin.py": ("class ConnectMixin:\n    def connect(self):\n"
+                         "        return self.client_class(host='cache')\n"),
         "app/service.py": (
-            "import redis\nfrom app.plain import PlainBase\nfrom app.backed import BackedBase\n\n"
+            "import redis\nfrom app.plain import PlainBase\nfrom app.backed import BackedBase\n"
+            "from app.mixin import ConnectMixin\n\n"
             "class Plain(PlainBase):\n"
             "    def build(self):\n"
             "        return self.client_class(strict=False)\n\n"
             "class Backed(BackedBase):\n"
             "    def build(self):\n"
+            "        return self.client_class(host='cache')\n\n"
+            "class Mixed(ConnectMixin, BackedBase):\n"
+            "    def build(self):\n"
             "        return self.client_class(host='cache')\n"
         ),
     })
     run = lint_paths([tmp_path / "app" / "service.py"], Config(root=tmp_path))
-    assert [(f.code, f.line) for f in run.findings if f.code == "RDS401"] == [("RDS401", 11)]
+    assert [(f.code, f.line) for f in run.findings if f.code == "RDS401"] == [("RDS401", 12), ("RDS401", 16)]
     assert "backed.py" in parsed  # where the client class is bound
     assert "plain.py" not in parsed
+
+
+def test_a_class_summary_tells_what_a_class_binds_from_what_it_mentions() -> None:
+    summary = ModuleSummary.read(
+        b"class A(B):\n    x = 1\n    a, b = 1, 2\n    y: int = 2\n"
+        b"    def m(self, v):\n        self.c = v\n        self.e.f = 2\n        self.g[0] = 1\n"
+        b"        other.h = 1\n        return self.client_class()\n"
+        b"    @property\n    def p(self):\n        return self._p\n"
+        b"    @q.setter\n    def q(self, v):\n        pass\n"
+        b"    @staticmethod\n    def s(obj):\n        obj.t = 1\n", "pkg")
+    described = summary.classes["A"]
+    assert described is not None
+    assert described.binds == {"x", "y", "m", "c", "p", "s"}  # as ClassInfo reads methods and attributes
+    assert {"client_class", "e", "g", "h", "_p", "t"} <= described.defines - described.binds  # mentioned only
 
 
 def test_a_warm_run_notices_a_new_helper_that_expires_its_argument(tmp_path: Path) -> None:
