@@ -304,7 +304,10 @@ class References:
             return entry.binds(name)
         project = self.model.project
         described = project.class_summary(entry.model, entry.node, by=self.model) if project is not None else None
-        return described is None or name in described.binds
+        if described is None:  # a nested class, or one its module binds twice: its code is at hand
+            info = entry.model.index.class_info(entry.node)
+            return name in info.methods or name in info.attributes
+        return name in described.binds
 
     def _parsed(self, entry: Ancestor) -> ClassRef | None:
         """A class of a hierarchy with its code: a summary class's module is parsed now."""
