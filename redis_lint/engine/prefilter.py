@@ -339,7 +339,7 @@ class Prefilter:
 
         def carries(module: str, name: str | None) -> bool:
             if self._is_client_module(module):
-                return name is None or self._carries_from_library(module, name)
+                return name is None or not _library_exception(module, name)
             if name is not None and (submodule := self._module_files.get(f"{module}.{name}")) is not None:
                 return submodule in carrying  # `from app import cache`: a module, whatever it holds
             target = self._module_files.get(module)
@@ -378,10 +378,9 @@ class Prefilter:
                        for f in self._factory_modules))
 
     def _carries_from_library(self, module: str, name: str) -> bool:
-        """Whether `from module import name` brings in what can carry a Redis value, `module` being
-        a client library's (or a client factory's): anything but the library's exceptions."""
-        return self._is_client_module(module) and (
-            not is_library_name(module) or not is_exception(module, name))
+        """Whether `from module import name` brings in what can carry a Redis value from a client
+        library (or a client factory's module): anything of it but the library's exceptions."""
+        return self._is_client_module(module) and not _library_exception(module, name)
 
     def _imported_files(self, facts: FileFacts) -> set[str]:
         """The project files whose names a file's imports bind: for `import a.b` the module a.b,
@@ -449,6 +448,12 @@ def project_roots(paths: Iterable[Path], configured_root: Path | None) -> list[P
 def _called(names: set[bytes]) -> re.Pattern[bytes]:
     """A pattern for calls of any of `names` (`Name(` or `.Name(`)."""
     return re.compile(rb"\b(" + b"|".join(re.escape(n) for n in sorted(names)) + rb")\s*\(")
+
+
+def _library_exception(module: str, name: str) -> bool:
+    """`from redis.exceptions import ConnectionError`, `from redis import RedisError`: an exception
+    holds no connection (a client factory's module is not a library's: its names all count)."""
+    return is_library_name(module) and is_exception(module, name)
 
 
 def _decodes(text: bytes) -> bool:
