@@ -311,7 +311,7 @@ class Bench:
         from redis_lint.semantics.layout import project_files
 
         def analysed(root: Path) -> str:  # what the prefilter keeps of the project
-            return f"{len(project_files([root], 10**6) or []):,} files, {len(Prefilter([root]).relevant):,} analysed"
+            return f"{len(project_files([root], 10**6) or []):,} files, {len(Prefilter([root]).analysed):,} analysed"
 
         fills = {}
         if "{django}" in measure:

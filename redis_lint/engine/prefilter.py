@@ -15,6 +15,11 @@ and keeps for analysis only the files that can hold a Redis value:
   may be handed a client (the dependency-injection pattern the analysis follows
   back to the callers).
 
+Of the files that can hold a Redis value, only those that can hold a Redis call
+are analysed (redis_lint.inference.redis_calls: a value their imports bring
+reaches a call, by their flows); the others are still holders, which the
+analysis of another file may ask about.
+
 This is a conservative reading of the bytes, never the analysis: a pattern
 that looks like an import inside a string only makes a file be parsed for
 nothing. Files it drops are still decoded, so that undecodable files are
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,7 +41,9 @@ from typing import TYPE_CHECKING
 from redis_lint.engine.cache import Cache, digest
 from redis_lint.engine.snapshot import Snapshot, status_of
 from redis_lint.source.reading import SourceError, decode_source, read_source
-from redis_lint.inference.carriers import ALL, Carries, carrier_names
+from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier_names
+from redis_lint.inference.redis_calls import may_call_redis
+from redis_lint.inference.reexports import canonical
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
 from redis_lint.summaries import ModuleSummary, SummaryStore
 from redis_lint.summaries.module import LOCAL
@@ -133,8 +141,11 @@ class Prefilter:
 
     def _decide(self) -> None:
         """What follows from the files read: which can hold a Redis value, and the indexes built on demand."""
-        self.relevant = {Path(p) for p in self._relevant()} if self.complete else set()
-        self._relevant_names = {str(p) for p in self.relevant}
+        holders, analysed = self._relevant() if self.complete else (set(), set())
+        self.relevant = {Path(p) for p in holders}  # the files that can hold a Redis value
+        self._relevant_names = holders
+        self.analysed = {Path(p) for p in analysed}  # those of them that can hold a Redis call
+        self._analysed_names = analysed
         self._callers = {}
         self._calls_by_name = None
         # None when the project was not scanned: no file can then be ruled out
@@ -241,13 +252,13 @@ class Prefilter:
         return self.expiring_helpers.defined(name) if self.expiring_helpers is not None else []
 
     def may_find(self, path: Path) -> bool:
-        """False only for a file of the scanned project that cannot hold a Redis value.  A file
+        """False only for a file of the scanned project that cannot hold a Redis call.  A file
         whose modules live outside the project root is always analysed: its imports were not read."""
         if not self.complete:
             return True
         key = _absolute(path)
         facts = self._facts.get(key)
-        return facts is None or not facts.in_roots or key in self._relevant_names
+        return facts is None or not facts.in_roots or key in self._analysed_names
 
     # -- reading -------------------------------------------------------------
 
@@ -290,7 +301,8 @@ class Prefilter:
 
     # -- deciding ------------------------------------------------------------
 
-    def _relevant(self) -> set[str]:
+    def _relevant(self) -> tuple[set[str], set[str]]:
+        """The files that can hold a Redis value, and those of them that can hold a Redis call."""
         importers: dict[str, set[str]] = {}  # module file -> files that import it
         imported: dict[str, set[str]] = {}  # file -> project module files it imports
         for path, facts in self._facts.items():
@@ -298,7 +310,7 @@ class Prefilter:
             imported[path] = targets
             for target in targets:
                 importers.setdefault(target, set()).add(path)
-        carrying = self._holders(importers)
+        carrying, carries = self._holders(importers)
         holders = set(carrying)
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
@@ -308,18 +320,17 @@ class Prefilter:
         candidates = {path: {t: self._facts[t].injectable_classes for t in imported[path] - holders}
                       for path in holders}
         injected: set[str] = set()
+        handed: dict[str, set[bytes]] = {}  # holder -> the names it calls with what may be a Redis value
         unread: list[str] = []  # holders whose summary cannot tell: every class they call counts
         for path in holders:
-            if not any(candidates[path].values()):
-                continue
             summary = self._summary_of(path)
             names = carrying[path]
             if names is ALL or not summary.readable:
                 unread.append(path)
                 continue
-            handed = {called.encode() for called, mentioned in summary.call_arguments.items()
-                      if LOCAL in mentioned or mentioned & names}
-            injected.update(t for t, defined in candidates[path].items() if defined & handed)
+            handed[path] = {called.encode() for called, mentioned in summary.call_arguments.items()
+                            if LOCAL in mentioned or mentioned & names}
+            injected.update(t for t, defined in candidates[path].items() if defined & handed[path])
         # One pattern for the classes of every such holder's candidates: a name matches where it alone
         # is called, so what it finds in a holder, kept to that holder's classes, is what a pattern
         # of its own would find (and compiling a pattern per holder costs more than the search).
@@ -328,9 +339,46 @@ class Prefilter:
         for path in unread:
             called = set(pattern.findall(self.text(path) or b"")) if pattern is not None else set()
             injected.update(t for t, defined in candidates[path].items() if defined & called)
-        return holders | injected
+        # A holder's own calls are known from its flows; but a client may also reach it through a
+        # constructor of its classes that another holder calls (by name, through any import).
+        handers = Counter(name for names in handed.values() for name in names)  # name -> how many holders
+        calling = {path for path in holders
+                   if unread or any(handers[c] > (c in handed.get(path, ())) for c in self._facts[path].injectable_classes)
+                   or self._may_call_redis(path, carries)}
+        return holders | injected, calling | injected
 
-    def _holders(self, importers: dict[str, set[str]]) -> dict[str, set[str] | None]:
+    def _may_call_redis(self, path: str, carries: Carries) -> bool:
+        facts = self._facts[path]
+        if facts.module and self._is_client_module(facts.module):
+            return True  # a configured client factory's module: its own calls of the factory count
+        flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
+        summary = self._summary_of(path)
+        imports_library = any(m.split(".", 1)[0].encode() in CLIENT_LIBRARIES for m, _, _ in summary.imports)
+        return may_call_redis(flows, carried_imports(summary, carries), imports_library=imports_library,
+                              closes_elsewhere=lambda local: self._closes_something(summary, local))
+
+    def _closes_something(self, summary: ModuleSummary, local: str) -> bool:
+        """Whether a name a module's from-imports bind is a function of the project (where it is
+        defined, through re-exports) that calls a close method."""
+        for module, name, bound in summary.imports:
+            if bound != local or name in (None, "*"):
+                continue
+            found = self._summary_lookup(canonical(f"{module}.{name}", self._summary_lookup))
+            if found is not None and (not found[0].readable or found[2] in found[0].closing):
+                return True
+        return False
+
+    def _summary_lookup(self, qualified: str) -> tuple[ModuleSummary, str, str] | None:
+        """`pkg.mod.NAME` -> (summary of pkg.mod, its package, "NAME") for the longest prefix that is
+        a module of the project (redis_lint.inference.reexports.SummaryLookup)."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self._module_files.get(".".join(parts[:cut]))
+            if path is not None:
+                return self._summary_of(path), self._facts[path].package, ".".join(parts[cut:])
+        return None
+
+    def _holders(self, importers: dict[str, set[str]]) -> tuple[dict[str, set[str] | None], Carries]:
         """Files that can hold a Redis value, with their module-level names that can carry one (ALL:
         every name): those importing a client library, and, transitively, those importing from the
         project a name that can carry one (redis_lint.inference.carriers).  A file that imports
@@ -359,7 +407,7 @@ class Prefilter:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
-        return carrying
+        return carrying, carries
 
     def _summary_of(self, path: str) -> ModuleSummary:
         """A project file's summary: from the cache by its digest, else read from its bytes."""

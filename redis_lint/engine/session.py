@@ -111,7 +111,7 @@ def prepare(folder: Path) -> None:
     if isinstance(config, ConfigError):
         return  # reported on each file, as check_text does
     scan = prefilter_for(config)
-    if scan.relevant:  # else no file is analysed, and libcst is never imported
+    if scan.analysed:  # else no file is analysed, and libcst is never imported
         scan.prepare()
         project_for(config)
 

@@ -25,6 +25,8 @@ from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.index import BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind
+from redis_lint.semantics.shutdown import (CLOSERS, CLOSING_HELPERS, DISCONNECT, HOOK_DECORATORS, HOOK_KEYWORDS,
+                                           HOOK_METHODS, REGISTRATIONS, names_shutdown)
 from redis_lint.semantics.walk import FastVisitor
 
 if TYPE_CHECKING:
@@ -41,8 +43,6 @@ class Fate(Enum):
 # Methods of a client (or Sentinel) that hand out an object holding it (its fate is theirs).
 _HANDING_OUT = frozenset({"pipeline", "lock", "pubsub", "register_script", "json", "monitor", "ft", "ts", "bf",
                           "cf", "cms", "topk", "tdigest", "graph", "master_for", "slave_for"})
-CLOSERS = frozenset({"close", "aclose"})
-_DISCONNECT = "disconnect"
 _NEUTRAL_USES = (cst.Comparison, cst.ComparisonTarget, cst.If, cst.While, cst.IfExp, cst.Del, cst.UnaryOperation)
 
 
@@ -122,7 +122,7 @@ def _use_of_method(model: ModuleModel, attribute: cst.Attribute, depth: int) -> 
     call = model.index.parent(attribute)
     if not (isinstance(call, cst.Call) and call.func is attribute):
         if attribute.attr.value == "connection_pool":
-            return Fate.DROPPED if _calls(model, attribute, _DISCONNECT) else None
+            return Fate.DROPPED if _calls(model, attribute, DISCONNECT) else None
         return None  # another attribute: not followed
     method = attribute.attr.value
     if method in _HANDING_OUT:
@@ -205,7 +205,7 @@ def closes(model: ModuleModel) -> list[Close]:
     result: list[Close] = []
     for call, _ in model.calls:
         func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value in (*CLOSERS, _DISCONNECT):
+        if isinstance(func, cst.Attribute) and func.attr.value in (*CLOSERS, DISCONNECT):
             closed = _closed_by(model, func.value, func.attr.value)
             if closed is not None:
                 result.append(Close(call, closed))
@@ -222,9 +222,9 @@ def closes(model: ModuleModel) -> list[Close]:
 
 def _closed_by(model: ModuleModel, receiver: cst.BaseExpression, method: str) -> frozenset[str] | None:
     """`client.close()`, `pool.disconnect()`, `client.connection_pool.disconnect()`: what it closes."""
-    if method == _DISCONNECT and isinstance(receiver, cst.Attribute) and receiver.attr.value == "connection_pool":
+    if method == DISCONNECT and isinstance(receiver, cst.Attribute) and receiver.attr.value == "connection_pool":
         receiver = receiver.value
-    elif method == _DISCONNECT:
+    elif method == DISCONNECT:
         value = model.values.redis(receiver)
         if value is None or value.kind is not Kind.POOL:
             return None
@@ -232,9 +232,6 @@ def _closed_by(model: ModuleModel, receiver: cst.BaseExpression, method: str) ->
     if not _redis(model, receiver):
         return None
     return origins(model, receiver) or frozenset()
-
-
-_CLOSING_HELPERS = frozenset({"closing", "aclosing", "enter_context", "enter_async_context"})
 
 
 def _handed_to_call(model: ModuleModel, call: cst.Call, hooks: _ShutdownHooks) -> list[Close]:
@@ -250,7 +247,7 @@ def _handed_to_call(model: ModuleModel, call: cst.Call, hooks: _ShutdownHooks) -
                     result.append(Close(call, origins(model, value.value) or frozenset()))
                 elif registers and hooks.lenient:
                     result.append(Close(call, frozenset()))
-            elif (callee in _CLOSING_HELPERS or registers) and _redis(model, value):
+            elif (callee in CLOSING_HELPERS or registers) and _redis(model, value):
                 result.append(Close(call, origins(model, value) or frozenset()))
     return result
 
@@ -266,10 +263,6 @@ def _last_name(expr: cst.BaseExpression) -> str:
 
 
 # What marks a function as running at shutdown.
-_HOOK_DECORATORS = frozenset({"teardown_appcontext", "teardown_request", "teardown_app_request",
-                              "teardown_websocket"})
-_HOOK_METHODS = frozenset({"__exit__", "__aexit__", "__del__", "close", "aclose", "shutdown", "stop", "dispose"})
-_SHUTDOWN_WORDS = ("shutdown", "finish", "stop", "exit", "close", "cleanup", "teardown")
 
 
 class _ShutdownHooks:
@@ -301,7 +294,7 @@ class _ShutdownHooks:
         `signal.signal(SIGTERM, f)`, `request_finished.connect(f)`, `weakref.finalize(obj, f)`,
         `app.teardown_appcontext(f)`."""
         names = self.model.refs.qualified_names(call.func)
-        if names & {"atexit.register", "weakref.finalize", "signal.signal"}:
+        if names & REGISTRATIONS:
             return True
         func = call.func
         if not isinstance(func, cst.Attribute):
@@ -310,11 +303,11 @@ class _ShutdownHooks:
         if method == "add_event_handler":
             return bool(call.args) and _is_shutdown_string(call.args[0].value)
         if method in ("append", "connect"):
-            return any(word in owner for word in _SHUTDOWN_WORDS)
-        return method in _HOOK_DECORATORS
+            return names_shutdown(owner)
+        return method in HOOK_DECORATORS
 
     def _definition(self, node: cst.FunctionDef) -> None:
-        method = node.name.value in _HOOK_METHODS and self.model.index.class_of_method(node) is not None
+        method = node.name.value in HOOK_METHODS and self.model.index.class_of_method(node) is not None
         if method or any(self._shutdown_decorator(d.decorator) for d in node.decorators):
             self.functions.add(node)
 
@@ -324,15 +317,15 @@ class _ShutdownHooks:
             if _last_name(func) == "on_event":  # @app.on_event("shutdown")
                 return bool(decorator.args) and _is_shutdown_string(decorator.args[0].value)
             if _last_name(func) == "receiver":  # @receiver(request_finished)
-                return any(any(w in _last_name(a.value).lower() for w in _SHUTDOWN_WORDS) for a in decorator.args)
+                return any(names_shutdown(_last_name(a.value)) for a in decorator.args)
             return self.is_registration(decorator)
         names = self.model.refs.qualified_names(decorator)
         if "atexit.register" in names:
             return True
         if isinstance(decorator, cst.Attribute):  # @app.teardown_appcontext, @worker_shutdown.connect
             owner = _last_name(decorator.value).lower()
-            return decorator.attr.value in _HOOK_DECORATORS or (
-                decorator.attr.value == "connect" and any(w in owner for w in _SHUTDOWN_WORDS))
+            return decorator.attr.value in HOOK_DECORATORS or (
+                decorator.attr.value == "connect" and names_shutdown(owner))
         return False
 
     def _call(self, node: cst.Call) -> None:
@@ -341,7 +334,7 @@ class _ShutdownHooks:
         if self.is_registration(node):
             registered = [a.value for a in node.args]
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value in ("lifespan", "on_shutdown", "on_cleanup"):
+            if arg.keyword is not None and arg.keyword.value in HOOK_KEYWORDS:
                 registered.extend(_elements(arg.value))
         for value in registered:
             self._mark(value, node)
@@ -370,7 +363,7 @@ class _CloseCalls(FastVisitor):
         self.any = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in (*CLOSERS, _DISCONNECT):
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in (*CLOSERS, DISCONNECT):
             self.any = True
 
 

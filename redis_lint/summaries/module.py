@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from redis_lint.semantics.command_specs import COMMANDS
+from redis_lint.semantics.shutdown import CLOSERS, DISCONNECT
 from redis_lint.source.syntax import parse_quietly
 from redis_lint.summaries.imports import Alias, absolute_module, dotted_prefixes
 
+_CLOSE_METHODS = CLOSERS | {DISCONNECT}
 # Commands that give the key they name a TTL (EXPIRE and its family).
 _EXPIRING_METHODS = frozenset(name for name, spec in COMMANDS.items() if spec.sets_expiry_on)
 
@@ -59,14 +61,18 @@ class ModuleSummary:
     - `call_arguments`: for each name called with arguments anywhere (`Name(...)`, `x.Name(...)`),
       the names its arguments mention: module-level names and imports by their names, a name a
       function binds (a local, a parameter) as LOCAL; builtins left out (what a call can hand a
-      class of another module: redis_lint.engine.prefilter)."""
+      class of another module: redis_lint.engine.prefilter);
+    - `closing`: its module-level functions whose code calls a close method (`close`, `aclose`,
+      `disconnect`) on anything: a shutdown hook that another module registers may close a client
+      (redis_lint.semantics.lifetimes)."""
 
     def __init__(self, imports: list[tuple[str, str | None, str]], statements: list[Statement],
                  global_imports: dict[str, list[ImportOf]] | None = None,
                  expiring: frozenset[str] = frozenset(), bound: frozenset[str] = frozenset(),
                  readable: bool = True, hands_out: dict[int, HandsOut] | None = None,
                  classes: dict[str, ClassSummary | None] | None = None,
-                 call_arguments: dict[str, frozenset[str]] | None = None) -> None:
+                 call_arguments: dict[str, frozenset[str]] | None = None,
+                 closing: frozenset[str] = frozenset()) -> None:
         self.imports = imports
         self.statements = statements
         self.global_imports = global_imports or {}
@@ -76,6 +82,7 @@ class ModuleSummary:
         self.hands_out = hands_out or {}
         self.classes = classes or {}
         self.call_arguments = call_arguments or {}
+        self.closing = closing
 
     def may_bind(self, name: str) -> bool:
         """Whether the module can bind `name` at module level (True when it cannot be read)."""
@@ -119,8 +126,9 @@ class ModuleSummary:
                    for node, nodes in class_statements}
         nested = [nodes for _, nodes in functions.values()] + [nodes for _, nodes in class_statements]
         call_arguments = _call_arguments(reader.calls, set(bindings), _bound_within(nested), reader.bound)
+        closing = frozenset(function.name for function, nodes in functions.values() if _calls_a_closer(nodes))
         return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound),
-                   hands_out=hands_out, classes=classes, call_arguments=call_arguments)
+                   hands_out=hands_out, classes=classes, call_arguments=call_arguments, closing=closing)
 
     def to_entry(self) -> dict:
         return {"readable": self.readable, "imports": self.imports,
@@ -131,7 +139,8 @@ class ModuleSummary:
                               for index, (names, through) in self.hands_out.items()],
                 "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass, sorted(c.binds)]
                             if c is not None else None for name, c in self.classes.items()},
-                "call_arguments": {name: sorted(names) for name, names in self.call_arguments.items()}}
+                "call_arguments": {name: sorted(names) for name, names in self.call_arguments.items()},
+                "closing": sorted(self.closing)}
 
     @classmethod
     def from_entry(cls, entry: dict) -> ModuleSummary:
@@ -143,7 +152,8 @@ class ModuleSummary:
                    {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]},
                    {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3], frozenset(c[4]))
                     if c is not None else None for name, c in entry["classes"].items()},
-                   {name: frozenset(names) for name, names in entry["call_arguments"].items()})
+                   {name: frozenset(names) for name, names in entry["call_arguments"].items()},
+                   frozenset(entry["closing"]))
 
 
 class _Reader:
@@ -355,6 +365,13 @@ def _call_arguments(calls: list[ast.Call], module_level: set[str], within: set[s
                 elif kind in _OWN_SCOPES:
                     names.add(LOCAL)  # names of their own
     return {name: frozenset(names) for name, names in found.items()}
+
+
+def _calls_a_closer(nodes: list[ast.AST]) -> bool:
+    """Whether a function (`nodes`: every node of it, as the module's walk met them) calls a close
+    method on anything."""
+    return any(type(node) is ast.Call and isinstance(node.func, ast.Attribute)  # type: ignore[attr-defined]
+               and node.func.attr in _CLOSE_METHODS for node in nodes)  # type: ignore[attr-defined]
 
 
 def _bound_within(nested: list[list[ast.AST]]) -> set[str]:

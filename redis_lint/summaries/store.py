@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from redis_lint.source.digests import digest
+from redis_lint.summaries.flows import ValueFlows
 from redis_lint.summaries.module import ModuleSummary
 
 
@@ -23,6 +24,7 @@ class SummaryStore:
         """`entries`: where summaries are kept between runs (None: for this process only)."""
         self._entries = entries
         self._read: dict[tuple[str, str], ModuleSummary] = {}
+        self._flows: dict[str, ValueFlows] = {}
 
     def summary(self, text: bytes | Callable[[], bytes], package: str, text_digest: str | None = None) -> ModuleSummary:
         """The summary of a module's text (or of what `text()` reads, only read when the summary is
@@ -48,3 +50,22 @@ class SummaryStore:
         if self._entries is not None and entry_key is not None:
             self._entries.put(entry_key, summary.to_entry())
         return summary
+
+    def flows(self, text: Callable[[], bytes], text_digest: str) -> ValueFlows:
+        """The flows of a module's text (redis_lint.summaries.flows), by the text's digest (`text()`
+        is only read when they are not kept)."""
+        known = self._flows.get(text_digest)
+        if known is not None:
+            return known
+        entry_key = None
+        if self._entries is not None:
+            entry_key = self._entries.content_key(b"value-flows", text_digest.encode())
+            entry = self._entries.get(entry_key)
+            if entry is not None:
+                with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
+                    known = self._flows[text_digest] = ValueFlows.from_entry(entry)
+                    return known
+        known = self._flows[text_digest] = ValueFlows.read(text())
+        if self._entries is not None and entry_key is not None:
+            self._entries.put(entry_key, known.to_entry())
+        return known

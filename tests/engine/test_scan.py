@@ -57,7 +57,7 @@ def tree(root: Path) -> Path:
     for relative in ("a b/x.py", "a-c/z.py", "a/__init__.py", "a/m.py", "a/redis.conf", "a/notes.txt",
                      "a/compose.prod.yaml", "env/x.py", ".hidden/h.py", "generated/g.py"):
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text("import redis\n")
+        (root / relative).write_text("import redis\nredis.Redis()\n")
     (root / "env" / "pyvenv.cfg").write_text("")
     (root / "linked").symlink_to(root / "a")  # a symlinked folder is not followed
     (root / "a" / "alias.py").symlink_to(root / "a" / "m.py")  # a symlinked file is a file
@@ -91,7 +91,7 @@ def test_prefilter_answers_for_relative_and_absolute_paths(tmp_path: Path, monke
     monkeypatch.chdir(root)
     scan = Prefilter([Path(".")])
     assert all(isinstance(p, Path) and p.is_absolute() for p in scan.relevant)
-    assert scan.text(Path("a/m.py")) == scan.text(root / "a" / "m.py") == b"import redis\n"
+    assert scan.text(Path("a/m.py")) == scan.text(root / "a" / "m.py") == b"import redis\nredis.Redis()\n"
     assert scan.may_find(Path("a/m.py")) and scan.digest("a/m.py") == scan.digest(str(root / "a/m.py")) != ""
     assert project_files([root], 100) == sorted(project_files([root], 100) or [])  # pathlib's order
     assert project_files([root], 2) is None

@@ -1,0 +1,33 @@
+"""Which modules that can hold a Redis value hold a Redis call, from their flows.
+
+A module that imports a client library, or a name that can carry a Redis value
+(redis_lint.inference.carriers), may still never call Redis: a test module that
+keeps `redis` for an isinstance check, a module that catches its exceptions, a
+view that hands a client's class to a registry.  A Redis command is a call, so a
+module holds one only where a value its imports bring can reach a call's callee
+or receiver (redis_lint.summaries.flows, which reads more flow than Python has).
+Only such modules are given the analysis; the others cannot report anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+
+from redis_lint.summaries.flows import ValueFlows
+
+
+def may_call_redis(flows: ValueFlows, carried: Collection[str], *, imports_library: bool,
+                   closes_elsewhere: Callable[[str], bool] = lambda name: True) -> bool:
+    """Whether a module can hold a Redis call, given the local names its imports bind to what can
+    carry a Redis value (`carried`, "*" for a star import) and whether it imports a client library;
+    `closes_elsewhere(name)`: whether the function a from-import binds to `name` may close something.
+
+    In a module that imports a client library, `x.ping()` is a health check and a close in a
+    shutdown hook closes a client, whatever `x` is (the analysis cannot always type an injected
+    client, and counts them): such modules are kept too."""
+    if not flows.readable or "*" in carried or flows.names_our_codes:
+        return True  # unread; or a `# noqa` of ours, which RDS900 reports if it silences nothing
+    if imports_library and (flows.pings or flows.closes_in_hooks
+                            or any(closes_elsewhere(name) for name in sorted(flows.registered_imports))):
+        return True
+    return flows.reaches_calls(carried)

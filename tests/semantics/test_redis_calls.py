@@ -1,0 +1,248 @@
+"""Which modules that can hold a Redis value hold a Redis call (redis_lint.inference.redis_calls):
+every way a value reaches a call keeps a module, and a module whose client-library names never
+reach one is left unparsed, with the same findings."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from redis_lint.config import load_config
+from redis_lint.engine.prefilter import Prefilter
+from redis_lint.engine.run import lint_paths
+from redis_lint.inference.redis_calls import may_call_redis
+from redis_lint.summaries.flows import ValueFlows
+from tests.engine.test_run import write
+
+
+def calls_redis(source: str, carried: set[str] | None = None) -> bool:
+    """Whether a module importing `redis` (and the names `carried`) can hold a Redis call."""
+    flows = ValueFlows.read(textwrap.dedent(source).encode())
+    return may_call_redis(flows, {"redis"} | (carried or set()), imports_library=True)
+
+
+REACHES_A_CALL = {
+    "a constructor": "redis.Redis()\n",
+    "a chain": "redis.Redis().set('k', 1)\n",
+    "a name": "r = redis.Redis()\nr.set('k', 1)\n",
+    "a name bound twice": "r = None\nif ok:\n    r = redis.from_url(url)\nr.get('k')\n",
+    "an item assignment": "r = make(redis)\nr['k'] = 1\n",
+    "an attribute": """
+        class Store:
+            def __init__(self):
+                self.db = redis.Redis()
+            def save(self):
+                self.db.set('k', 1)
+        """,
+    "a class attribute": """
+        class Store:
+            client_class = redis.Redis
+            def connect(self):
+                return self.client_class()
+        """,
+    "a container filled by item": "pool = {}\npool['a'] = redis.Redis()\nfor c in pool.values():\n    c.ping2()\n",
+    "a container filled by append": "pool = []\npool.append(redis.Redis())\nfor c in pool:\n    c.incr('n')\n",
+    "an attribute's container": """
+        class Shards:
+            def __init__(self):
+                self.nodes = []
+                self.nodes.append(redis.Redis())
+            def first(self):
+                return self.nodes[0]
+        Shards().first().get('k')
+        """,
+    "a for loop": "for c in [redis.Redis()]:\n    c.get('k')\n",
+    "a comprehension": "[c.get('k') for c in (redis.Redis(),)]\n",
+    "a walrus": "if (c := redis.Redis()):\n    c.get('k')\n",
+    "a with target": "with redis.Redis() as c:\n    c.get('k')\n",
+    "a function's return": "def client():\n    return redis.Redis()\n\nclient().get('k')\n",
+    "a generator's yield": "def clients():\n    yield redis.Redis()\n\nfor c in clients():\n    c.get('k')\n",
+    "a nested function": """
+        def factory():
+            def make():
+                return redis.Redis()
+            return make
+        factory()().get('k')
+        """,
+    "a lambda": "make = lambda: redis.Redis()\nmake().get('k')\n",
+    "a method's return": """
+        class Service:
+            def client(self):
+                return redis.Redis()
+            def run(self):
+                self.client().get('k')
+        """,
+    "a property": """
+        class Service:
+            @property
+            def client(self):
+                return redis.Redis()
+        def run(service):
+            service.client.get('k')
+        """,
+    "a parameter's annotation": "def save(conn: redis.Redis):\n    conn.set('k', 1)\n",
+    "a string annotation": "def save(conn: 'Optional[redis.Redis]'):\n    conn.set('k', 1)\n",
+    "an annotated name": "conn: redis.Redis = make()\nconn.set('k', 1)\n",
+    "a return annotation": "def conn() -> redis.Redis:\n    ...\nconn().get('k')\n",
+    "a parameter's default": "def save(conn=redis.Redis()):\n    conn.set('k', 1)\n",
+    "a parameter its callers pass": "def save(conn):\n    conn.set('k', 1)\n\nsave(redis.Redis())\n",
+    "a parameter passed by keyword": "def save(*, conn):\n    conn.set('k', 1)\n\nsave(conn=redis.Redis())\n",
+    "a method's parameter": """
+        class Store:
+            def save(self, conn):
+                conn.set('k', 1)
+        Store().save(redis.Redis())
+        """,
+    "a constructor's parameter": """
+        class Store:
+            def __init__(self, conn):
+                self.conn = conn
+            def save(self):
+                self.conn.set('k', 1)
+        Store(redis.Redis())
+        """,
+    "a dataclass field": """
+        @dataclass
+        class Store:
+            conn: object
+        Store(redis.Redis()).conn.set('k', 1)
+        """,
+    "a lambda's parameter passed to its function": """
+        def later(conn=None):
+            return lambda conn: conn.get('k')
+        later(conn=redis.Redis())
+        """,
+    "an isinstance check": "def save(conn):\n    if isinstance(conn, redis.Redis):\n        conn.set('k', 1)\n",
+    "a subclass's self": "class Cache(redis.Redis):\n    def save(self):\n        self.set('k', 1)\n",
+    "a subclass's super()": "class Cache(redis.Redis):\n    def save(self):\n        super().set('k', 1)\n",
+    "a classmethod's cls": """
+        class Cache(redis.Redis):
+            @classmethod
+            def build(cls):
+                return cls.from_url('redis://')
+        """,
+    "an exception's handler name": "try:\n    pass\nexcept redis.RedisError as error:\n    error.with_traceback(None)\n",
+    "a match capture": "match redis.Redis():\n    case c:\n        c.get('k')\n",
+    "an augmented assignment": "clients = []\nclients += [redis.Redis()]\nclients[0].get('k')\n",
+    "a decorated function": "@functools.cache\ndef client():\n    return redis.Redis()\n\nclient().get('k')\n",
+    "a decorator's wrapper": "@uses(redis)\ndef client():\n    pass\n\nclient().get('k')\n",
+    "a close handed to a call": "import atexit\nclient = redis.Redis()\natexit.register(client.close)\n",
+    "a client closed by with": "client = redis.Redis()\ndef shutdown():\n    with client:\n        pass\n",
+    "a client handed to a closing helper": "client = redis.Redis()\nstack.enter_context(client)\n",
+    # in a module that imports a client library, a close in a shutdown hook may close any client
+    "a close in an atexit hook": "import atexit\n@atexit.register\ndef shutdown():\n    state.redis.close()\n",
+    "a close in a hook registered by an alias": (
+        "from atexit import register as on_exit\ndef shutdown():\n    state.redis.close()\non_exit(shutdown)\n"),
+    "a close in a hook registered before its import": (
+        "def shutdown():\n    state.redis.close()\ndef wire():\n    ae.register(shutdown)\nimport atexit as ae\n"),
+    "a close in a nested function of a hook": (
+        "@app.on_event('shutdown')\nasync def shutdown():\n    async def inner():\n        await state.r.aclose()\n"),
+    "a close in a lambda handed to a framework": "app.add_event_handler('shutdown', lambda: state.redis.close())\n",
+    "a close method registered": "import atexit\natexit.register(state.redis.close)\n",
+    "a hook of another module registered": "import atexit\nfrom app.hooks import shutdown\natexit.register(shutdown)\n",
+    "a lifespan of another module": "from app.life import lifespan\napp = Starlette(lifespan=lifespan)\n",
+    "a close in __exit__": "class Session:\n    def __exit__(self, *exc):\n        self.conn.close()\n",
+    "a close in a signal's receiver": "@receiver(request_finished)\ndef done(sender, **kw):\n    conn.close()\n",
+    "a close in a Flask teardown": "@app.teardown_appcontext\ndef done(exc):\n    g.redis.close()\n",
+    "a ping on anything": "def healthy(backend):\n    return backend.ping()\n",
+    "a raw command on anything": "def healthy(backend):\n    return backend.execute_command('PING')\n",
+}
+
+
+@pytest.mark.parametrize("source", REACHES_A_CALL.values(), ids=REACHES_A_CALL.keys())
+def test_every_way_a_value_reaches_a_call_keeps_the_module(source: str) -> None:
+    assert calls_redis("import redis\n" + textwrap.dedent(source))
+
+
+NEVER_REACHES_A_CALL = {
+    "an import alone": "",
+    "an exception caught": "try:\n    run()\nexcept redis.ConnectionError:\n    log('down')\n",
+    "a module kept as an attribute": """
+        class Tests:
+            def setUp(self):
+                self.lib = redis
+            @property
+            def error(self):
+                return self.lib.ResponseError
+            def test(self):
+                with self.assertRaises(self.error):
+                    cache.incr('missing')
+                self.assertIsInstance(cache.get_client(), self.lib.Redis)
+        """,
+    "a class handed to a call of another module": "registry.register('redis', redis.Redis)\n",
+    "a mapping's get": "settings.get('REDIS_URL', 'redis://localhost')\ncache.get('k')\n",
+    "a close outside any hook": "def test_close():\n    cache.close()\n",
+    "a close handed to a registry that is no shutdown's": "registry.register(cache.close)\n",
+    "a close in a function no registration is handed": (
+        "def shutdown():\n    cache.close()\nregistry.register(shutdown)\nhandlers.append(shutdown)\n"),
+}
+
+
+@pytest.mark.parametrize("source", NEVER_REACHES_A_CALL.values(), ids=NEVER_REACHES_A_CALL.keys())
+def test_a_module_whose_client_library_names_reach_no_call_is_not_kept(source: str) -> None:
+    assert not calls_redis("import redis\n" + textwrap.dedent(source))
+
+
+def test_what_a_carried_import_brings_counts_like_the_library() -> None:
+    source = "from app.clients import get_client, TIMEOUT\n\nget_client().set('k', 1, ex=TIMEOUT)\n"
+    assert calls_redis(source, {"get_client"})
+    assert not calls_redis(source, {"TIMEOUT"})  # it reaches the call as an argument only
+    assert not calls_redis("from app.clients import TIMEOUT\nsleep(TIMEOUT)\n", {"TIMEOUT"})
+
+
+def test_what_cannot_be_read_is_kept() -> None:
+    assert calls_redis("def f(:\n")  # a syntax error: the analysis reports it
+    assert calls_redis("x = 1 # noqa: RDS101\n")  # RDS900 may report an unused noqa of ours
+    flows = ValueFlows.read(b"from app import *\n")
+    assert may_call_redis(flows, {"*"}, imports_library=False)
+    assert not may_call_redis(ValueFlows.read(b"def healthy(b):\n    return b.ping()\n"), {"app"},
+                              imports_library=False)
+
+
+def test_flows_survive_the_cache_entry() -> None:
+    flows = ValueFlows.read(b"import redis\nr = redis.Redis()\nr.get('k')  # noqa: RDS101\n")
+    assert ValueFlows.from_entry(flows.to_entry()) == flows
+    assert flows.names_our_codes and flows.reaches_calls({"redis"})
+
+
+def test_the_run_leaves_unparsed_a_holder_without_redis_calls(tmp_path: Path) -> None:
+    root = write(tmp_path, {
+        "app/__init__.py": "",
+        "app/clients.py": "import redis\n\ndef get_client():\n    return redis.Redis()\n",
+        "app/views.py": "from app.clients import get_client\n\ndef view():\n    get_client().set('cache:a', 1)\n",
+        # imports a client library and a name that carries a client, and never calls one
+        "app/test_types.py": ("import redis\nfrom app.clients import get_client\n\n"
+                              "def test_type():\n    assert isinstance(get_client, object)\n"
+                              "    assert redis.Redis.__name__ == 'Redis'\n"),
+        # holds no call of its own, but a holder hands its class a client
+        "app/store.py": ("import redis\n\nclass Store:\n    def __init__(self, conn: object):\n"
+                         "        self.conn = conn\n\n    def save(self):\n        self.conn.set('cache:b', 1)\n"),
+        "app/wiring.py": "import redis\nfrom app.store import Store\n\nStore(redis.Redis()).save()\n",
+    })
+    scan = Prefilter([root])
+    analysed = sorted(p.relative_to(root).as_posix() for p in scan.analysed)
+    assert analysed == ["app/clients.py", "app/store.py", "app/views.py", "app/wiring.py"]
+    assert root / "app/test_types.py" in scan.relevant  # it can still hold a value others ask about
+    config = load_config(start=root)
+    filtered = lint_paths([root], config)
+    assert filtered.analysed == 4
+    assert filtered.findings == lint_paths([root], config, prefilter=False).findings
+    assert {Path(f.path).name for f in filtered.findings} >= {"views.py", "store.py"}
+
+
+def test_a_registered_hook_of_another_module_counts_where_it_closes_something(tmp_path: Path) -> None:
+    """In a module that imports a client library, a shutdown hook imported from the project may
+    close a client (through re-exports too): the module is analysed when the hook closes anything."""
+    root = write(tmp_path, {
+        "app/__init__.py": "from app.hooks import close_all, log_exit\n",
+        "app/hooks.py": ("def close_all():\n    for c in CLIENTS:\n        c.close()\n\n"
+                         "def log_exit():\n    print('bye')\n"),
+        "app/main.py": "import atexit\nimport redis\nfrom app import close_all\n\natexit.register(close_all)\n",
+        "app/other.py": "import atexit\nimport redis\nfrom app import log_exit\n\natexit.register(log_exit)\n",
+    })
+    scan = Prefilter([root])
+    assert {root / "app/main.py", root / "app/other.py"} <= scan.relevant
+    assert root / "app/main.py" in scan.analysed
+    assert root / "app/other.py" not in scan.analysed
