@@ -122,6 +122,8 @@ class Prefilter:
         self._digests: dict[str, str] = {}
         self._callers: dict[str, list[Path]] = {}
         self._calls_by_name: dict[str, list[str]] | None = None
+        self._carrying: dict[str, set[str] | None] = {}  # holder -> its names that carry a value (ALL: all)
+        self._fed_by_imports_only: set[str] = set()
         snapshot = (Snapshot(summaries, summaries.content_key(
             b"scan", *(os.fsencode(r) for r in self._root_prefixes), *(f.encode() for f in client_factories),
             *(os.fsencode(p) for p in files))) if summaries is not None and files is not None else None)
@@ -241,6 +243,7 @@ class Prefilter:
         """Hand the analysis what the scan found: where Redis values can be, the modules' summaries,
         the callers of each name and the project's expiring helpers."""
         project.value_holders = frozenset(self.relevant) if self.complete else None
+        project.value_keys = self.value_keys if self.complete else None
         project.scanned_callers = self.files_calling if self.complete else None
         project.scanned_roots = tuple(self.roots)
         project.summaries = self.summaries
@@ -342,15 +345,39 @@ class Prefilter:
         # A holder's own calls are known from its flows; but a client may also reach it through a
         # constructor of its classes that another holder calls (by name, through any import).
         handers = Counter(name for names in handed.values() for name in names)  # name -> how many holders
-        calling = {path for path in holders
-                   if unread or any(handers[c] > (c in handed.get(path, ())) for c in self._facts[path].injectable_classes)
-                   or self._may_call_redis(path, carries)}
+        fed = {path for path in holders if unread or any(handers[c] > (c in handed.get(path, ()))
+                                                          for c in self._facts[path].injectable_classes)}
+        # the holders in which a value comes only from what their own imports bring
+        self._fed_by_imports_only = {path for path in holders - fed if not self._factory_module(path)}
+        calling = fed | {path for path in holders - fed if self._may_call_redis(path, carries)}
         return holders | injected, calling | injected
+
+    def value_keys(self, path: Path, text: str) -> frozenset[str] | None:
+        """What a Redis value can reach in a file's text (the keys of redis_lint.summaries.flows:
+        its names and attributes), from what its imports bring; None when a value may come another
+        way (a constructor other modules call, a configured factory, an import of everything), or
+        the file is not one the scan found able to hold one.  The analysis need not ask what a
+        call's receiver is when the receiver mentions none of them."""
+        key = _absolute(path)
+        if not self.complete or key not in self._fed_by_imports_only:
+            return None
+        data = text.encode()
+        text_digest = digest(data)
+        flows = self.summaries.flows(lambda: data, text_digest)
+        carried = carried_imports(self.summaries.summary(data, self._facts[key].package, text_digest), self._carries)
+        if not flows.readable or "*" in carried:
+            return None
+        return flows.reached(carried)
+
+    def _factory_module(self, path: str) -> bool:
+        """A configured client factory's module: its own calls of the factory count."""
+        module = self._facts[path].module
+        return bool(module) and self._is_client_module(module)
 
     def _may_call_redis(self, path: str, carries: Carries) -> bool:
         facts = self._facts[path]
-        if facts.module and self._is_client_module(facts.module):
-            return True  # a configured client factory's module: its own calls of the factory count
+        if self._factory_module(path):
+            return True
         flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
         summary = self._summary_of(path)
         imports_library = any(m.split(".", 1)[0].encode() in CLIENT_LIBRARIES for m, _, _ in summary.imports)
@@ -383,22 +410,8 @@ class Prefilter:
         every name): those importing a client library, and, transitively, those importing from the
         project a name that can carry one (redis_lint.inference.carriers).  A file that imports
         only a holder's other names is not one."""
-        carrying: dict[str, set[str] | None] = {}  # holder -> its names that carry a value (None: all)
-
-        def carries(module: str, name: str | None) -> bool:
-            if self._is_client_module(module):
-                return name is None or not _library_exception(module, name)
-            if name is not None and (submodule := self._module_files.get(f"{module}.{name}")) is not None:
-                return submodule in carrying  # `from app import cache`: a module, whatever it holds
-            target = self._module_files.get(module)
-            if target is None:  # not a project module by that name: read as the one it falls in
-                target = self._longest_module(module)
-                return target is not None and target in carrying
-            if target not in carrying:
-                return False
-            names = carrying[target]
-            return name is None or names is ALL or name in names
-
+        carrying = self._carrying = {}  # holder -> its names that carry a value (ALL: all), as found so far
+        carries = self._carries
         pending = [p for p, f in self._facts.items() if f.imports_library]
         while pending:
             path = pending.pop()
@@ -408,6 +421,23 @@ class Prefilter:
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
         return carrying, carries
+
+    def _carries(self, module: str, name: str | None) -> bool:
+        """Whether `from module import name` (`import module` for None) brings in what can carry a
+        Redis value, by the holders found so far (redis_lint.inference.carriers.Carries)."""
+        carrying = self._carrying
+        if self._is_client_module(module):
+            return name is None or not _library_exception(module, name)
+        if name is not None and (submodule := self._module_files.get(f"{module}.{name}")) is not None:
+            return submodule in carrying  # `from app import cache`: a module, whatever it holds
+        target = self._module_files.get(module)
+        if target is None:  # not a project module by that name: read as the one it falls in
+            target = self._longest_module(module)
+            return target is not None and target in carrying
+        if target not in carrying:
+            return False
+        names = carrying[target]
+        return name is None or names is ALL or name in names
 
     def _summary_of(self, path: str) -> ModuleSummary:
         """A project file's summary: from the cache by its digest, else read from its bytes."""

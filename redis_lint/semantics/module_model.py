@@ -143,11 +143,27 @@ class ModuleModel:
         return self._collected.with_items
 
     @cached_property
+    def _value_keys(self) -> frozenset[str] | None:
+        """The names and attributes (`.name`) a Redis value can reach in this module, when the
+        run's scan knows them (redis_lint.summaries.flows): an expression that mentions none of
+        them holds none, and is not resolved."""
+        project, source = self.project, self.index.source
+        if project is None or project.value_keys is None or self.path is None or source is None:
+            return None
+        return project.value_keys(self.path, source)
+
+    def _may_hold_value(self, expr: cst.BaseExpression) -> bool:
+        keys = self._value_keys
+        return keys is None or not keys.isdisjoint(_mentions(expr))
+
+    @cached_property
     def constructions(self) -> list[Construction]:
         if not self.uses_redis:
             return []
         result = []
         for call, function in self._collected.calls:
+            if not self._may_hold_value(call.func):
+                continue
             constructed = self.values.constructed(call)
             if constructed is not None:
                 result.append(Construction(call, *constructed, function, self._collected.loops.get(call)))
@@ -159,6 +175,8 @@ class ModuleModel:
             return []
         result = []  # in the order the commands run: inner calls of a chain first, statements in turn
         for node, function in self._collected.command_candidates:
+            if not self._may_hold_value(node.func.value if isinstance(node, cst.Call) else node.value):  # type: ignore[attr-defined]
+                continue
             if isinstance(node, cst.Call):
                 command = self._command(node, function)
                 if command is not None:
@@ -222,6 +240,23 @@ class ModuleModel:
 
     def _key_arg(self, expr: cst.BaseExpression) -> KeyArg:
         return KeyArg(expr, self.keys.resolve(expr), " ".join(self.index.code(expr).split()))
+
+
+def _mentions(expr: cst.CSTNode) -> set[str]:
+    """The names (`client`) and attributes (`.client`) an expression mentions, as
+    redis_lint.summaries.flows names them."""
+    found: set[str] = set()
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            found.add(f".{node.attr.value}")
+            pending.append(node.value)
+        else:
+            pending.extend(node.children)
+    return found
 
 
 def _bind(spec: CommandSpec, call: cst.Call) -> tuple[dict, bool]:

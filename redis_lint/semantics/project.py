@@ -82,6 +82,9 @@ class ProjectIndex:
         # The files that can hold a Redis value (redis_lint.engine.prefilter), when known: questions
         # about Redis values do not enter the others, which is most of a large project.
         self.value_holders: frozenset[Path] | None = None
+        # What a Redis value can reach in a file's text, by name and attribute (Prefilter.value_keys;
+        # None: not known, every receiver is resolved).
+        self.value_keys: Callable[[Path, str], frozenset[str] | None] | None = None
         # The modules' summaries (the prefilter's, when it ran), and the project's helpers that
         # expire a key they are handed (None: not known, every call is followed).
         self.summaries = SummaryStore()

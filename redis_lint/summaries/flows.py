@@ -44,6 +44,8 @@ from redis_lint.source.syntax import checked
 
 CALLS = "!"  # the key every call's callee (and every `x[k] = v` container) flows into
 _CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_TRY = (ast.Try, getattr(ast, "TryStar", ast.Try))
 _PINGS = frozenset({"ping", "execute_command"})
 # Methods by which a container of the standard library (or a queue) comes to hold what it is handed.
 _STORING = frozenset({"append", "appendleft", "add", "insert", "extend", "extendleft", "setdefault", "update",
@@ -75,11 +77,11 @@ class ValueFlows(NamedTuple):
         if problem is not None or tree is None:
             return cls(False, {})
         reader = _FlowReader()
-        for node in ast.walk(tree):  # the imports first: a function may use one imported below it
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                reader.read_import(node)
-        reader.visit(tree)
-        ours = any(code.startswith("RDS") for comment in suppressions(source).comments for code in comment.codes)
+        for node in _imports(tree.body):  # the imports first: a function may use one imported below it
+            reader.read_import(node)
+        reader.statements(tree.body)
+        ours = "RDS" in source and any(code.startswith("RDS") for comment in suppressions(source).comments
+                                       for code in comment.codes)
         return cls(True, {key: frozenset(targets) for key, targets in reader.edges.items()}, reader.pings,
                    reader.closes_in_hooks(), frozenset(reader.registered_imports()), ours)
 
@@ -93,6 +95,18 @@ class ValueFlows(NamedTuple):
         return cls(entry["readable"], {key: frozenset(targets) for key, targets in entry["edges"].items()},
                    entry["pings"], entry["closes_in_hooks"], frozenset(entry["registered_imports"]),
                    entry["names_our_codes"])
+
+    def reached(self, sources: Iterable[str]) -> frozenset[str]:
+        """Every key a value held by any of the names `sources` can reach."""
+        seen = set(sources)
+        pending = list(seen)
+        edges = self.edges
+        while pending:
+            for target in edges.get(pending.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    pending.append(target)
+        return frozenset(seen)
 
     def reaches_calls(self, sources: Iterable[str]) -> bool:
         """Whether a value held by any of the names `sources` can reach a call."""
@@ -117,12 +131,16 @@ def attribute(name: str) -> str:
     return f".{name}"
 
 
-class _FlowReader(ast.NodeVisitor):
+class _FlowReader:
+    """One pass over a module: each expression is read once, and says what it mentions (its
+    names, and its attributes as `.name`) to the statement or expression around it."""
+
     def __init__(self) -> None:
         self.edges: dict[str, set[str]] = {}
         self.pings = False
         self._class: str | None = None  # the class whose body is being read (not inside its methods)
         self._function: str | None = None  # the function whose body is being read
+        self._returns: list[set[str]] = []  # per function being read: what it returns or yields
         self._imported: dict[str, str] = {}  # local name -> the name a from-import binds it to
         self._qualified: dict[str, str] = {}  # local name -> what an import binds it to (`atexit.register`)
         # What may close something in a shutdown hook (redis_lint.semantics.lifetimes reads hooks
@@ -148,88 +166,118 @@ class _FlowReader(ast.NodeVisitor):
                 found = edges[source] = set()
             found.update(targets)
 
-    # -- bindings ------------------------------------------------------------
+    # -- statements ----------------------------------------------------------
 
-    def bind(self, target: ast.AST, sources: set[str]) -> None:
-        if not sources:
-            return
-        if isinstance(target, ast.Name):
+    def statements(self, body: list[ast.stmt]) -> None:
+        for statement in body:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        kind = type(node)
+        if kind is ast.Expr:
+            self.expr(node.value)  # type: ignore[attr-defined]
+        elif kind is ast.Assign:
+            sources = self.expr(node.value)  # type: ignore[attr-defined]
+            for target in node.targets:  # type: ignore[attr-defined]
+                self.target(target, sources, sends=True)  # `client[key] = value` sends SET
+        elif kind is ast.AnnAssign:
+            sources = self.expr(node.value) | self.annotation(node.annotation)  # type: ignore[attr-defined]
+            self.target(node.target, sources)  # type: ignore[attr-defined]
+        elif kind is ast.AugAssign:
+            self.target(node.target, self.expr(node.value))  # type: ignore[attr-defined]
+        elif kind is ast.Return:
+            self._returned(self.expr(node.value))  # type: ignore[attr-defined]
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+            self.function(node)  # type: ignore[arg-type]
+        elif kind is ast.ClassDef:
+            self.class_(node)  # type: ignore[arg-type]
+        elif kind in (ast.For, ast.AsyncFor):
+            self.target(node.target, self.expr(node.iter))  # type: ignore[attr-defined]
+            self.statements(node.body)  # type: ignore[attr-defined]
+            self.statements(node.orelse)  # type: ignore[attr-defined]
+        elif kind in (ast.With, ast.AsyncWith):
+            for item in node.items:  # type: ignore[attr-defined]
+                sources = self.expr(item.context_expr)
+                if not isinstance(item.context_expr, ast.Call):  # `with client:` closes it
+                    self.flow(sources, CALLS)
+                if item.optional_vars is not None:
+                    self.target(item.optional_vars, sources)
+            self.statements(node.body)  # type: ignore[attr-defined]
+        elif kind in _TRY:
+            self.statements(node.body)  # type: ignore[attr-defined]
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                sources = self.expr(handler.type)
+                if handler.name:
+                    self.flow(sources, handler.name)
+                self.statements(handler.body)
+            self.statements(node.orelse)  # type: ignore[attr-defined]
+            self.statements(node.finalbody)  # type: ignore[attr-defined]
+        elif kind is ast.Match:
+            self.match(node)  # type: ignore[arg-type]
+        elif kind in (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue):
+            pass  # imports were read before the walk
+        else:  # if, while, raise, assert, del, type aliases: their expressions and bodies
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    self.statement(child)
+                elif isinstance(child, ast.expr):
+                    self.expr(child)
+
+    def target(self, target: ast.AST, sources: set[str], *, sends: bool = False) -> None:
+        """Bind what `sources` may hold to an assignment's target (and read the target's own
+        expressions: `d[make_key()] = v` calls)."""
+        kind = type(target)
+        if kind is ast.Name:
             if self._class is not None:  # a class attribute: read as `Class.name` and `self.name` too
-                self.flow(sources, target.id, attribute(target.id))
+                self.flow(sources, target.id, attribute(target.id))  # type: ignore[attr-defined]
             else:
-                self.flow(sources, target.id)
-        elif isinstance(target, ast.Attribute):
-            self.flow(sources, attribute(target.attr))
-        elif isinstance(target, ast.Subscript):
-            container = _container(target.value)
+                self.flow(sources, target.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            self.expr(target.value)  # type: ignore[attr-defined]
+            self.flow(sources, attribute(target.attr))  # type: ignore[attr-defined]
+        elif kind is ast.Subscript:
+            held = self.expr(target.value)  # type: ignore[attr-defined]
+            self.expr(target.slice)  # type: ignore[attr-defined]
+            container = _container(target.value)  # type: ignore[attr-defined]
             if container is not None:
                 self.flow(sources, container)
-        elif isinstance(target, ast.Starred):
-            self.bind(target.value, sources)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self.bind(element, sources)
+            if sends:
+                self.flow(held, CALLS)
+        elif kind is ast.Starred:
+            self.target(target.value, sources)  # type: ignore[attr-defined]
+        elif kind in (ast.Tuple, ast.List):
+            for element in target.elts:  # type: ignore[attr-defined]
+                self.target(element, sources)
 
-    def visit_Assign(self, node: ast.Assign) -> None:
-        sources = _mentions(node.value)
-        for target in node.targets:
-            self.bind(target, sources)
-            if isinstance(target, ast.Subscript):  # `client[key] = value` sends SET
-                self.flow(_mentions(target.value), CALLS)
-        self.generic_visit(node)
-
-    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
-        self.bind(node.target, _mentions(node.value) | _annotation(node.annotation))
-        self.generic_visit(node)
-
-    def visit_AugAssign(self, node: ast.AugAssign) -> None:
-        self.bind(node.target, _mentions(node.value))
-        self.generic_visit(node)
-
-    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
-        self.bind(node.target, _mentions(node.value))
-        self.generic_visit(node)
-
-    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
-        self.bind(node.target, _mentions(node.iter))
-        self.generic_visit(node)
-
-    visit_AsyncFor = visit_For
-
-    def visit_comprehension(self, node: ast.comprehension) -> None:
-        self.bind(node.target, _mentions(node.iter))
-        self.generic_visit(node)
-
-    def visit_withitem(self, node: ast.withitem) -> None:
-        if node.optional_vars is not None:
-            self.bind(node.optional_vars, _mentions(node.context_expr))
-        self.generic_visit(node)
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if node.name and node.type is not None:
-            self.flow(_mentions(node.type), node.name)
-        self.generic_visit(node)
-
-    def visit_Match(self, node: ast.Match) -> None:
-        sources = _mentions(node.subject)
+    def match(self, node: ast.Match) -> None:
+        sources = self.expr(node.subject)
         for case in node.cases:
-            for part in ast.walk(case.pattern):
-                name = getattr(part, "name", None) or getattr(part, "rest", None)
-                if isinstance(name, str):
-                    self.flow(sources, name)
-        self.generic_visit(node)
+            self.pattern(case.pattern, sources)
+            self.expr(case.guard)
+            self.statements(case.body)
+
+    def pattern(self, pattern: ast.AST, sources: set[str]) -> None:
+        name = getattr(pattern, "name", None) or getattr(pattern, "rest", None)
+        if isinstance(name, str):
+            self.flow(sources, name)
+        for child in ast.iter_child_nodes(pattern):
+            if isinstance(child, ast.pattern):
+                self.pattern(child, sources)
+            elif isinstance(child, ast.expr):
+                self.expr(child)
+
+    def _returned(self, sources: set[str]) -> None:
+        if self._returns:
+            self._returns[-1] |= sources
 
     # -- definitions ---------------------------------------------------------
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         owner = self._class
-        out = _mentions_all(node.decorator_list) | _annotation(node.returns)
-        for part in ast.walk(node):
-            if isinstance(part, (ast.Return, ast.Yield, ast.YieldFrom)) and part.value is not None:
-                out |= _mentions(part.value)
-        self.flow(out, node.name, attribute(node.name))
+        out = self.each(node.decorator_list) | self.annotation(node.returns)
         for argument, default in _parameters(node.args):
-            self.flow({arguments_of(node.name)} | _annotation(argument.annotation) | _mentions(default), argument.arg)
+            sources = {arguments_of(node.name)} | self.annotation(argument.annotation) | self.expr(default)
+            self.flow(sources, argument.arg)
         positional = [*node.args.posonlyargs, *node.args.args]
         static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
         if owner is not None and positional and not static:
@@ -240,79 +288,131 @@ class _FlowReader(ast.NodeVisitor):
         outer, self._class, self._function = self._function, None, node.name
         self._enclosing.append(node.name)
         self._hooks += hook
-        self.generic_visit(node)
+        self._returns.append(set())
+        self.statements(node.body)
+        returned = self._returns.pop()
+        self._returned(returned)  # what a nested function returns counts for its function too
         self._hooks -= hook
         self._enclosing.pop()
         self._class, self._function = owner, outer
+        self.flow(out | returned, node.name, attribute(node.name))
 
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        # A lambda's parameter is looked for among its function's by name (the analysis reads a
-        # call of the function that passes it by keyword as passing it)
-        passed = {arguments_of(self._function)} if self._function is not None else set()
-        for argument, default in _parameters(node.args):
-            self.flow(passed | _mentions(default), argument.arg)
-        owner, self._class = self._class, None
-        self.generic_visit(node)
-        self._class = owner
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+    def class_(self, node: ast.ClassDef) -> None:
         name = node.name
-        sources = _mentions_all([*node.bases, *(k.value for k in node.keywords), *node.decorator_list])
+        sources = self.each([*node.bases, *(k.value for k in node.keywords), *node.decorator_list])
         self.flow(sources, name, attribute(name))
         self.flow({name}, "super")
-        passed = arguments_of(name)
         fields = {target.id for statement in node.body if isinstance(statement, (ast.Assign, ast.AnnAssign))
                   for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target])
                   if isinstance(target, ast.Name)}
-        self.flow({passed}, *(arguments_of(c) for c in _CONSTRUCTORS), *fields, *(attribute(f) for f in fields))
+        self.flow({arguments_of(name)}, *(arguments_of(c) for c in _CONSTRUCTORS), *fields,
+                  *(attribute(f) for f in fields))
         owner, self._class = self._class, name
-        self.generic_visit(node)
+        self.statements(node.body)
         self._class = owner
 
-    # -- calls ---------------------------------------------------------------
+    # -- expressions ---------------------------------------------------------
 
-    def visit_Call(self, node: ast.Call) -> None:
+    def each(self, exprs: Iterable[ast.AST | None]) -> set[str]:
+        found: set[str] = set()
+        for expr in exprs:
+            found |= self.expr(expr)
+        return found
+
+    def annotation(self, expr: ast.AST | None) -> set[str]:
+        """What an annotation mentions, the code of its strings included (`"redis.Redis"`)."""
+        found = self.expr(expr)
+        for node in ast.walk(expr) if expr is not None else ():
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                try:
+                    found |= self.annotation(ast.parse(node.value.strip(), mode="eval").body)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    continue
+        return found
+
+    def expr(self, node: ast.AST | None) -> set[str]:
+        """Read an expression; return what it mentions: the keys its value may come from."""
+        if node is None:
+            return set()
+        kind = type(node)
+        if kind is ast.Name:
+            return {node.id}  # type: ignore[attr-defined]
+        if kind is ast.Constant:
+            return set()
+        if kind is ast.Attribute:
+            found = self.expr(node.value)  # type: ignore[attr-defined]
+            if node.attr in CLOSERS:  # type: ignore[attr-defined]  # `atexit.register(client.close)`
+                self.flow(found, CALLS)
+            found.add(attribute(node.attr))  # type: ignore[attr-defined]
+            return found
+        if kind is ast.Call:
+            return self.call(node)  # type: ignore[arg-type]
+        if kind is ast.Lambda:
+            return self.lambda_(node)  # type: ignore[arg-type]
+        if kind is ast.NamedExpr:
+            found = self.expr(node.value)  # type: ignore[attr-defined]
+            self.target(node.target, found)  # type: ignore[attr-defined]
+            return found
+        if kind in _COMPREHENSIONS:
+            found = set()
+            for generator in node.generators:  # type: ignore[attr-defined]
+                iterated = self.expr(generator.iter)
+                self.target(generator.target, iterated)
+                found |= iterated | self.each(generator.ifs)
+            return found | self.each([getattr(node, "elt", None), getattr(node, "key", None),
+                                      getattr(node, "value", None)])
+        found = set()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                found |= self.expr(child)
+        if kind in (ast.Yield, ast.YieldFrom):
+            self._returned(found)
+        return found
+
+    def lambda_(self, node: ast.Lambda) -> set[str]:
+        # A lambda's parameter is looked for among its function's by name (the analysis reads a
+        # call of the function that passes it by keyword as passing it)
+        passed = {arguments_of(self._function)} if self._function is not None else set()
+        found: set[str] = set()
+        for argument, default in _parameters(node.args):
+            defaults = self.expr(default)
+            self.flow(passed | defaults, argument.arg)
+            found |= defaults
+        owner, self._class = self._class, None
+        found |= self.expr(node.body)
+        self._class = owner
+        return found
+
+    def call(self, node: ast.Call) -> set[str]:
         func = node.func
-        self.flow(_mentions(func), CALLS)
+        called = self.expr(func)
+        self.flow(called, CALLS)
+        positional = self.each(node.args)
+        handed = positional | self.each([k.value for k in node.keywords])
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-        if callee is not None and (node.args or node.keywords):
-            self.flow(_mentions_all([*node.args, *(k.value for k in node.keywords)]), arguments_of(callee))
-        if isinstance(func, ast.Attribute) and func.attr in _STORING and node.args:
+        if callee is not None and handed:
+            self.flow(handed, arguments_of(callee))
+        if isinstance(func, ast.Attribute) and func.attr in _STORING and positional:
             container = _container(func.value)  # `clients.append(client)`: the list holds it now
             if container is not None:
-                self.flow(_mentions_all(node.args), container)
+                self.flow(positional, container)
         if callee == "isinstance" and len(node.args) == 2 and isinstance(node.args[0], ast.Name):
-            self.flow(_mentions(node.args[1]), node.args[0].id)
-        if isinstance(func, ast.Attribute) and func.attr in _PINGS:
-            self.pings = True
-        if isinstance(func, ast.Attribute) and func.attr in CLOSERS:
-            if self._hooks:
-                self._hook_closes = True
-            self._closing.update(self._enclosing)
+            self.flow(self.expr(node.args[1]), node.args[0].id)
+        if isinstance(func, ast.Attribute):
+            if func.attr in _PINGS:
+                self.pings = True
+            elif func.attr in CLOSERS:
+                if self._hooks:
+                    self._hook_closes = True
+                self._closing.update(self._enclosing)
         registers = self._registers(node)
         if registers or callee in CLOSING_HELPERS:  # `stack.enter_context(client)`: closes what it is handed
-            self.flow(_mentions_all(node.args), CALLS)
-        handed = [*(node.args if registers else ()),
-                  *(k.value for k in node.keywords if k.arg in HOOK_KEYWORDS)]
-        for value in handed:
+            self.flow(positional, CALLS)
+        registered = [*(node.args if registers else ()), *(k.value for k in node.keywords if k.arg in HOOK_KEYWORDS)]
+        for value in registered:
             for element in value.elts if isinstance(value, (ast.List, ast.Tuple, ast.Set)) else [value]:
                 self._register(element)
-        self.generic_visit(node)
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr in CLOSERS:  # `atexit.register(client.close)`: a close, called or handed on
-            self.flow(_mentions(node.value), CALLS)
-        self.generic_visit(node)
-
-    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
-        for item in node.items:
-            if not isinstance(item.context_expr, ast.Call):  # `with client:` closes it
-                self.flow(_mentions(item.context_expr), CALLS)
-        self.generic_visit(node)
-
-    visit_AsyncWith = visit_With
+        return called | handed
 
     def read_import(self, node: ast.Import | ast.ImportFrom) -> None:
         for alias in node.names:
@@ -379,6 +479,21 @@ class _FlowReader(ast.NodeVisitor):
             name in HOOK_DECORATORS or name == "connect" and names_shutdown(self._last_name(decorator.value)))
 
 
+def _imports(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement in a list of statements and the statements they hold (an import is
+    a statement: no expression is walked for one)."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            yield statement
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(statement, field, None)
+            if isinstance(inner, list):
+                yield from _imports(inner)
+        for part in [*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())]:
+            yield from _imports(part.body)
+
+
 def _parameters(arguments: ast.arguments) -> Iterator[tuple[ast.arg, ast.expr | None]]:
     """Every parameter of a function or lambda, with its default."""
     positional = [*arguments.posonlyargs, *arguments.args]
@@ -401,36 +516,3 @@ def _container(expr: ast.AST) -> str | None:
     if isinstance(expr, ast.Call):
         return _container(expr.func)
     return None
-
-
-def _mentions(expr: ast.AST | None) -> set[str]:
-    """The keys an expression's value may come from: every name and attribute in it."""
-    if expr is None:
-        return set()
-    found = set()
-    for node in ast.walk(expr):
-        kind = type(node)
-        if kind is ast.Name:
-            found.add(node.id)  # type: ignore[attr-defined]
-        elif kind is ast.Attribute:
-            found.add(attribute(node.attr))  # type: ignore[attr-defined]
-    return found
-
-
-def _mentions_all(exprs: Iterable[ast.AST]) -> set[str]:
-    found: set[str] = set()
-    for expr in exprs:
-        found |= _mentions(expr)
-    return found
-
-
-def _annotation(expr: ast.AST | None) -> set[str]:
-    """What an annotation mentions, the code of its strings included (`"redis.Redis"`)."""
-    found = _mentions(expr)
-    for node in ast.walk(expr) if expr is not None else ():
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            try:
-                found |= _annotation(ast.parse(node.value.strip(), mode="eval").body)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                continue
-    return found

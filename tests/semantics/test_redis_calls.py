@@ -13,7 +13,7 @@ from redis_lint.config import load_config
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.engine.run import lint_paths
 from redis_lint.inference.redis_calls import may_call_redis
-from redis_lint.summaries.flows import ValueFlows
+from redis_lint.summaries.flows import CALLS, ValueFlows
 from tests.engine.test_run import write
 
 
@@ -246,3 +246,64 @@ def test_a_registered_hook_of_another_module_counts_where_it_closes_something(tm
     assert {root / "app/main.py", root / "app/other.py"} <= scan.relevant
     assert root / "app/main.py" in scan.analysed
     assert root / "app/other.py" not in scan.analysed
+
+
+def test_imports_anywhere_are_read_before_the_code_that_uses_them() -> None:
+    """A registration by an alias imported in a function, a handler, a match case, below its use."""
+    for wrapped in ("def wire():\n    {}", "try:\n    pass\nexcept OSError:\n    {}",
+                    "match x:\n    case 1:\n        {}", "if ok:\n    pass\nelse:\n    {}"):
+        source = ("def shutdown():\n    state.redis.close()\nlater(lambda: on_exit(shutdown))\n"
+                  + wrapped.format("from atexit import register as on_exit") + "\n")
+        assert calls_redis(source), wrapped
+
+
+GATED = {
+    "app/__init__.py": "",
+    "app/clients.py": "import redis\n\ndef get_client():\n    return redis.Redis()\n",
+    "app/views.py": (
+        "import json\nfrom app.clients import get_client\n\n"
+        "class View:\n    def __init__(self):\n        self.conn = get_client()\n        self.log = []\n\n"
+        "    def render(self, data):\n        self.log.append(json.dumps(data))\n        text = str(data).upper()\n"
+        "        self.conn.set('cache:view', text)\n        return text.lower().strip()\n"),
+}
+
+
+def test_receivers_no_value_can_reach_are_not_resolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a file whose values come only from its imports, the analysis asks what a receiver is
+    only where its flows let a value reach it; what it finds is the same."""
+    from redis_lint.semantics.values import ValueResolver
+
+    root = write(tmp_path, GATED)
+    config = load_config(start=root)
+    asked: list[str] = []
+    original = ValueResolver.resolve
+
+    def resolve(self: ValueResolver, expr: object) -> object:
+        asked.append(type(expr).__name__)
+        return original(self, expr)
+
+    monkeypatch.setattr(ValueResolver, "resolve", resolve)
+    gated = lint_paths([root], config).findings
+    gated_asked = len(asked)
+    asked.clear()
+    monkeypatch.setattr(Prefilter, "value_keys", lambda self, path, text: None)
+    assert lint_paths([root], config).findings == gated
+    assert gated and gated_asked < len(asked)
+
+
+def test_value_keys_are_read_from_the_text_analysed(tmp_path: Path) -> None:
+    """An editor's buffer may differ from the file on disk: what a value reaches is read from the
+    text handed over, not from what the scan read."""
+    root = write(tmp_path, GATED)
+    scan = Prefilter([root])
+    views = root / "app/views.py"
+    on_disk = scan.value_keys(views, GATED["app/views.py"])
+    assert on_disk is not None and {"get_client", ".conn"} <= on_disk and "json" not in on_disk
+    edited = GATED["app/views.py"] + "\nbackup = get_client()\nbackup.set('cache:b', 1)\n"
+    assert "backup" in (scan.value_keys(views, edited) or ())
+    assert scan.value_keys(root / "app/clients.py", GATED["app/clients.py"]) == frozenset(
+        {"redis", CALLS, "get_client", ".get_client"})
+    # a class other holders hand a value: a value may come in through its constructor
+    store = "import redis\nclass Store:\n    def __init__(self, conn):\n        self.conn = conn\n"
+    root = write(tmp_path / "fed", {"store.py": store, "wiring.py": "import redis\nimport store\nstore.Store(redis.Redis())\n"})
+    assert Prefilter([root]).value_keys(root / "store.py", store) is None
