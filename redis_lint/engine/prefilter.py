@@ -355,16 +355,15 @@ class Prefilter:
     def value_keys(self, path: Path, text: str) -> frozenset[str] | None:
         """What a Redis value can reach in a file's text (the keys of redis_lint.summaries.flows:
         its names and attributes), from what its imports bring; None when a value may come another
-        way (a constructor other modules call, a configured factory, an import of everything), or
-        the file is not one the scan found able to hold one.  The analysis need not ask what a
-        call's receiver is when the receiver mentions none of them."""
+        way (a constructor other modules call, a configured factory, an import of everything), the
+        file is not one the scan found able to hold one, or the text is not what the scan read
+        (an editor's buffer: reading it again would cost more than it spares).  The analysis need
+        not ask what a call's receiver is when the receiver mentions none of them."""
         key = _absolute(path)
-        if not self.complete or key not in self._fed_by_imports_only:
+        if not self.complete or key not in self._fed_by_imports_only or digest(text.encode()) != self.digest(key):
             return None
-        data = text.encode()
-        text_digest = digest(data)
-        flows = self.summaries.flows(lambda: data, text_digest)
-        carried = carried_imports(self.summaries.summary(data, self._facts[key].package, text_digest), self._carries)
+        flows = self.summaries.flows(lambda: self.text(key) or b"", self._facts[key].digest)
+        carried = carried_imports(self._summary_of(key), self._carries)
         if not flows.readable or "*" in carried:
             return None
         return flows.reached(carried)

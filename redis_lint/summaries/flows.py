@@ -26,8 +26,11 @@ every way a value moves in a module, as edges between keys:
 - every call's callee, and the container of every `x[k] = v`, flows into `CALLS`.
 
 The reading ignores scopes and order: a name is one key wherever it is bound.  That
-is more flow than Python has, never less, so a module in which no value of a client
-library can reach `CALLS` (redis_lint.inference.redis_calls) holds no Redis call.
+is more flow than the analysis follows (redis_lint.semantics.values), never less, so a
+module in which no value of a client library can reach `CALLS`
+(redis_lint.inference.redis_calls) holds no call the analysis would find to be Redis's.
+(Neither sees a value handed on by `setattr`, `globals()` or `exec`.)  When the analysis
+learns a new way for a value to travel, this reading must learn it too.
 """
 
 from __future__ import annotations
