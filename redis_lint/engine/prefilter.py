@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections import Counter
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,7 +313,7 @@ class Prefilter:
             imported[path] = targets
             for target in targets:
                 importers.setdefault(target, set()).add(path)
-        carrying, carries = self._holders(importers)
+        carrying = self._holders(importers)
         holders = set(carrying)
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
@@ -349,7 +349,7 @@ class Prefilter:
                                                           for c in self._facts[path].injectable_classes)}
         # the holders in which a value comes only from what their own imports bring
         self._fed_by_imports_only = {path for path in holders - fed if not self._factory_module(path)}
-        calling = fed | {path for path in holders - fed if self._may_call_redis(path, carries)}
+        calling = fed | {path for path in holders - fed if self._may_call_redis(path)}
         return holders | injected, calling | injected
 
     def value_keys(self, path: Path, text: str) -> frozenset[str] | None:
@@ -373,14 +373,14 @@ class Prefilter:
         module = self._facts[path].module
         return bool(module) and self._is_client_module(module)
 
-    def _may_call_redis(self, path: str, carries: Carries) -> bool:
+    def _may_call_redis(self, path: str) -> bool:
         facts = self._facts[path]
         if self._factory_module(path):
             return True
         flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
         summary = self._summary_of(path)
         imports_library = any(m.split(".", 1)[0].encode() in CLIENT_LIBRARIES for m, _, _ in summary.imports)
-        return may_call_redis(flows, carried_imports(summary, carries), imports_library=imports_library,
+        return may_call_redis(flows, carried_imports(summary, self._carries), imports_library=imports_library,
                               closes_elsewhere=lambda local: self._closes_something(summary, local))
 
     def _closes_something(self, summary: ModuleSummary, local: str) -> bool:
@@ -404,7 +404,7 @@ class Prefilter:
                 return self._summary_of(path), self._facts[path].package, ".".join(parts[cut:])
         return None
 
-    def _holders(self, importers: dict[str, set[str]]) -> tuple[dict[str, set[str] | None], Carries]:
+    def _holders(self, importers: dict[str, set[str]]) -> dict[str, set[str] | None]:
         """Files that can hold a Redis value, with their module-level names that can carry one (ALL:
         every name): those importing a client library, and, transitively, those importing from the
         project a name that can carry one (redis_lint.inference.carriers).  A file that imports
@@ -419,7 +419,7 @@ class Prefilter:
                 continue
             carrying[path] = names  # new, or more names: its importers are read again
             pending.extend(i for i in importers.get(path, ()) if self._imports_carrier(self._facts[i], carries))
-        return carrying, carries
+        return carrying
 
     def _carries(self, module: str, name: str | None) -> bool:
         """Whether `from module import name` (`import module` for None) brings in what can carry a

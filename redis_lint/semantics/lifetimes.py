@@ -262,9 +262,6 @@ def _last_name(expr: cst.BaseExpression) -> str:
     return (get_full_name_for_node(expr) or "").rpartition(".")[2]
 
 
-# What marks a function as running at shutdown.
-
-
 class _ShutdownHooks:
     """Functions of the module that run at shutdown, from the module's one walk (its definitions
     and calls, in the order of the code)."""

@@ -23,7 +23,15 @@ every way a value moves in a module, as edges between keys:
 - `isinstance(x, T)`: from T to x (a checked parameter is taken to be a T);
 - `x.append(v)`, `x.setdefault(k, v)` and the other ways a container is filled: from
   the arguments to the container;
-- every call's callee, and the container of every `x[k] = v`, flows into `CALLS`.
+- every call's callee, the container of every `x[k] = v`, what a close method is read
+  from (`client.close()`, `atexit.register(client.close)`), what `with` is handed
+  without a call (`with client:`), and the arguments of a closing helper or a shutdown
+  registration (`stack.enter_context(client)`) flow into `CALLS`: what the analysis
+  reports is found there.
+
+Beside the edges, what the analysis counts in a module that imports a client library
+whatever the receiver (redis_lint.semantics.lifetimes, redis_lint.rules.lifecycle): a
+`ping()`, a close in a shutdown hook, another module's function registered as one.
 
 The reading ignores scopes and order: a name is one key wherever it is bound.  That
 is more flow than the analysis follows (redis_lint.semantics.values), never less, so a
@@ -113,17 +121,7 @@ class ValueFlows(NamedTuple):
 
     def reaches_calls(self, sources: Iterable[str]) -> bool:
         """Whether a value held by any of the names `sources` can reach a call."""
-        seen = set(sources)
-        pending = list(seen)
-        edges = self.edges
-        while pending:
-            for target in edges.get(pending.pop(), ()):
-                if target == CALLS:
-                    return True
-                if target not in seen:
-                    seen.add(target)
-                    pending.append(target)
-        return False
+        return CALLS in self.reached(sources)
 
 
 def arguments_of(callee: str) -> str:

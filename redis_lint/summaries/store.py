@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from redis_lint.source.digests import digest
 from redis_lint.summaries.flows import ValueFlows
 from redis_lint.summaries.module import ModuleSummary
+
+T = TypeVar("T")
 
 
 class EntryStore(Protocol):
@@ -35,37 +37,32 @@ class SummaryStore:
         key = (package, text_digest)
         known = self._read.get(key)
         if known is None:
-            known = self._read[key] = self._kept(text, package, text_digest)
+            known = self._read[key] = self._kept(
+                (b"module-summary", package.encode(), text_digest.encode()),
+                lambda: ModuleSummary.read(text if isinstance(text, bytes) else text(), package),
+                ModuleSummary.to_entry, ModuleSummary.from_entry)
         return known
-
-    def _kept(self, text: bytes | Callable[[], bytes], package: str, text_digest: str) -> ModuleSummary:
-        entry_key = None
-        if self._entries is not None:
-            entry_key = self._entries.content_key(b"module-summary", package.encode(), text_digest.encode())
-            entry = self._entries.get(entry_key)
-            if entry is not None:
-                with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
-                    return ModuleSummary.from_entry(entry)
-        summary = ModuleSummary.read(text if isinstance(text, bytes) else text(), package)
-        if self._entries is not None and entry_key is not None:
-            self._entries.put(entry_key, summary.to_entry())
-        return summary
 
     def flows(self, text: Callable[[], bytes], text_digest: str) -> ValueFlows:
         """The flows of a module's text (redis_lint.summaries.flows), by the text's digest (`text()`
         is only read when they are not kept)."""
         known = self._flows.get(text_digest)
-        if known is not None:
-            return known
-        entry_key = None
-        if self._entries is not None:
-            entry_key = self._entries.content_key(b"value-flows", text_digest.encode())
-            entry = self._entries.get(entry_key)
-            if entry is not None:
-                with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
-                    known = self._flows[text_digest] = ValueFlows.from_entry(entry)
-                    return known
-        known = self._flows[text_digest] = ValueFlows.read(text())
-        if self._entries is not None and entry_key is not None:
-            self._entries.put(entry_key, known.to_entry())
+        if known is None:
+            known = self._flows[text_digest] = self._kept(
+                (b"value-flows", text_digest.encode()), lambda: ValueFlows.read(text()),
+                ValueFlows.to_entry, ValueFlows.from_entry)
         return known
+
+    def _kept(self, key: tuple[bytes, ...], read: Callable[[], T], to_entry: Callable[[T], dict],
+              from_entry: Callable[[dict], T]) -> T:
+        """What is kept between runs under `key`, else `read()` now (and kept)."""
+        if self._entries is None:
+            return read()
+        entry_key = self._entries.content_key(*key)
+        entry = self._entries.get(entry_key)
+        if entry is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
+                return from_entry(entry)
+        found = read()
+        self._entries.put(entry_key, to_entry(found))
+        return found

@@ -306,3 +306,15 @@ def test_value_keys_are_known_only_for_the_text_the_scan_read(tmp_path: Path) ->
     store = "import redis\nclass Store:\n    def __init__(self, conn):\n        self.conn = conn\n"
     root = write(tmp_path / "fed", {"store.py": store, "wiring.py": "import redis\nimport store\nstore.Store(redis.Redis())\n"})
     assert Prefilter([root]).value_keys(root / "store.py", store) is None
+
+
+def test_a_warm_run_reads_the_flows_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write(tmp_path / "project", GATED)
+    config = load_config(start=root)
+    cold = lint_paths([root], config, cache_folder=tmp_path / "cache")
+
+    def unread(text: bytes) -> ValueFlows:
+        raise AssertionError("flows read again")
+
+    monkeypatch.setattr(ValueFlows, "read", staticmethod(unread))
+    assert lint_paths([root], config, cache_folder=tmp_path / "cache").findings == cold.findings
