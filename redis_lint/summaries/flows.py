@@ -388,7 +388,8 @@ class _FlowReader:
         func = node.func
         called = self.expr(func)
         self.flow(called, CALLS)
-        positional = self.each(node.args)
+        arguments = [self.expr(argument) for argument in node.args]
+        positional: set[str] = set().union(*arguments)
         handed = positional | self.each([k.value for k in node.keywords])
         callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
         if callee is not None and handed:
@@ -398,7 +399,7 @@ class _FlowReader:
             if container is not None:
                 self.flow(positional, container)
         if callee == "isinstance" and len(node.args) == 2 and isinstance(node.args[0], ast.Name):
-            self.flow(self.expr(node.args[1]), node.args[0].id)
+            self.flow(arguments[1], node.args[0].id)
         if isinstance(func, ast.Attribute):
             if func.attr in _PINGS:
                 self.pings = True
