@@ -379,7 +379,7 @@ class Prefilter:
             return True
         flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
         summary = self._summary_of(path)
-        imports_library = any(m.split(".", 1)[0].encode() in CLIENT_LIBRARIES for m, _, _ in summary.imports)
+        imports_library = any(is_library_name(module) for module, _, _ in summary.imports)
         return may_call_redis(flows, carried_imports(summary, self._carries), imports_library=imports_library,
                               closes_elsewhere=lambda local: self._closes_something(summary, local))
 
