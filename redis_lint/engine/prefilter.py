@@ -148,6 +148,13 @@ class Prefilter:
         self._relevant_names = holders
         self.analysed = {Path(p) for p in analysed}  # those of them that can hold a Redis call
         self._analysed_names = analysed
+        # Everything the analysis is told of the whole project (redis_lint.semantics.project): an
+        # edit that changes none of it changes only what was read of the edited file.
+        self.decisions = digest(*(os.fsencode(p) for p in sorted(holders)), b"\0",
+                                *(os.fsencode(p) for p in sorted(analysed)), b"\0",
+                                *(os.fsencode(p) for p in sorted(self._fed_by_imports_only)), b"\0",
+                                *(os.fsencode(f"{p}:{'*' if names is ALL else ','.join(sorted(names))}")
+                                  for p, names in sorted(self._carrying.items())))
         self._callers = {}
         self._calls_by_name = None
         # None when the project was not scanned: no file can then be ruled out

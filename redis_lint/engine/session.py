@@ -118,10 +118,15 @@ def prepare(folder: Path) -> None:
 
 def files_changed(config: Config, paths: list[Path]) -> None:
     """Files of a configuration's project changed on disk (saved in the editor, created, deleted):
-    the index and the prefilter read them again; everything else they know is kept."""
+    the index and the prefilter read them again; everything else they know is kept, unless the
+    change moves what the prefilter decided for the whole project (a model built under other
+    decisions may have left out a question they now allow)."""
     scan = prefilter_for(config)
+    decided = scan.decisions
     scan.refresh(paths)
     project = project_for(config)
+    if scan.decisions != decided:  # which files can hold a value or a call, or what reaches them
+        project.forget_all()
     for path in paths:
         project.forget(path)
     scan.inform(project)

@@ -74,6 +74,7 @@ class ProjectIndex:
         self._sources: dict[Path, str | None] = {}  # the text each model was parsed from
         self._followed: set[Path] = set()  # modules another module's analysis followed into
         self._calls_by_name: dict[str, list[Path]] | None = None
+        self._callers_seen: dict[str, frozenset[Path]] = {}  # each name's callers, as the analysis was told
         # What each module's analysis read of the rest of the project, for the cache: the module
         # files it looked into, and the names whose callers it searched for.
         self.read_modules: dict[Path, set[Path]] = {}
@@ -126,7 +127,7 @@ class ProjectIndex:
         name, root = module_name(path)
         self.add_root(root)
         if path in self._models:
-            self.across_modules.clear()  # a module parsed again (an edit): what was derived from it goes
+            self._invalidate({path})  # a module parsed again (an edit): what was derived from it goes
         model = None
         if module is None:
             source, module = _parse(path)
@@ -158,15 +159,50 @@ class ProjectIndex:
             self.across_modules = {k: v for k, v in self.across_modules.items() if k[1] not in done}
 
     def forget(self, path: Path) -> None:
-        """A file changed on disk: what was read or derived from it goes (modules are found again,
-        since one may have appeared)."""
+        """A file changed on disk: what was read or derived from it goes, and nothing else.  A module
+        that appears or disappears changes what imports find: then everything is read again."""
         path = path.absolute()
-        self._models.pop(path, None)
-        self._sources.pop(path, None)
         self._summaries.pop(path, None)
+        self._calls_by_name = None  # read again when asked (the prefilter's callers were refreshed)
+        dotted = module_name(path)[0]
+        if not path.is_file() or (dotted in self._found and self._found[dotted] is None):
+            self.forget_all()
+        else:
+            self._invalidate({path}, self._callers_changed())
+
+    def forget_all(self) -> None:
+        """Let go of every model and fact derived from them (the summaries, kept by file status, stay)."""
+        self._models.clear()
+        self._sources.clear()
         self.across_modules.clear()
         self._found.clear()
-        self._calls_by_name = None
+        self._callers_seen.clear()
+
+    def _callers_changed(self) -> set[str]:
+        """The names whose callers, as the analysis was told them, are not the same files now."""
+        changed = set()
+        for name, seen in self._callers_seen.items():
+            now = frozenset(self._callers_of(name))
+            if now != seen:
+                changed.add(name)
+                self._callers_seen[name] = now
+        return changed
+
+    def _invalidate(self, changed: set[Path], callers: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        """Let go of the models whose analysis read a changed module (directly or through the modules
+        it read) or searched for the callers of a name in `callers`, and of the facts derived from
+        them; every other model and fact stays, ready for the next question (an editor re-lints
+        every open file after a save)."""
+        stale = set(changed)
+        for held in list(self._models):
+            modules, searched, _ = self.dependencies(held)
+            if modules & changed or searched & callers:
+                stale.add(held)
+        for path in stale:
+            self._models.pop(path, None)
+            self._sources.pop(path, None)
+        self.across_modules = {key: fact for key, fact in self.across_modules.items()
+                               if key[1] not in stale and not _paths_in(fact) & stale}
 
     def may_hold_values(self, path: Path) -> bool:
         """Whether a file can hold a Redis value (everything can, when the prefilter did not run)."""
@@ -317,11 +353,30 @@ class ProjectIndex:
         ones worth parsing when looking for the callers of a function or class."""
         if by.path is not None:
             self.read_callers.setdefault(by.path, set()).add(name)
+        found = self._callers_of(name)
+        self._callers_seen[name] = frozenset(found)
+        return found
+
+    def _callers_of(self, name: str) -> list[Path]:
         if self.scanned_callers is not None and self._within_scan():
             return self.scanned_callers(name)
         if self._calls_by_name is None:
             self._calls_by_name = calls_by_name(_readable(project_files(self._roots, _MAX_FILES) or []))
         return self._calls_by_name.get(name, [])
+
+
+
+def _paths_in(fact: object) -> set[Path]:
+    """The modules a fact across modules names: a class hierarchy's ancestors (a parsed class's
+    model, or a summary's path), a class known from a summary."""
+    items = fact if isinstance(fact, list) else [fact]
+    paths = set()
+    for item in items:
+        model = getattr(item, "model", None)
+        path = getattr(model, "path", None) if model is not None else getattr(item, "path", None)
+        if isinstance(path, Path):
+            paths.add(path)
+    return paths
 
 
 _MAX_FILES = 20_000

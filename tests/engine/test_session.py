@@ -1,0 +1,187 @@
+"""The one-file-at-a-time session of the editor: what a change lets go of, and what it keeps.
+
+The language server keeps one project index for every file it checks; a save (or a file changed
+outside the editor) and an edited buffer must let go of exactly what was read or derived from the
+changed file: the files that depend on it are told the new truth, the others are not analysed
+again.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from redis_lint.engine.session import EDITOR, check_text, config_for, files_changed, project_for
+from redis_lint.semantics.project import ProjectIndex
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def codes(path: Path) -> list[str]:
+    return sorted({f.code for f in check_text(path, path.read_text(), display=path.name, host=EDITOR)})
+
+
+def index(root: Path) -> ProjectIndex:
+    config = config_for(root)
+    assert not isinstance(config, Exception)
+    return project_for(config)
+
+
+def saved(root: Path, path: Path, text: str) -> None:
+    path.write_text(textwrap.dedent(text))
+    config = config_for(root)
+    assert not isinstance(config, Exception)
+    files_changed(config, [path])
+
+
+CLIENT = """\
+    import redis
+
+    client = redis.Redis(host="cache.internal")
+"""
+USES_CLIENT = """\
+    from connections import client
+
+
+    def remember(name):
+        client.set(f"user:{name}", 1)
+"""
+ON_ITS_OWN = """\
+    import redis
+
+
+    def forget(client: redis.Redis, name: str) -> None:
+        client.delete(f"user:{name}")
+        client.keys("user:*")
+"""
+
+
+def project(tmp_path: Path) -> tuple[Path, Path, Path]:
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    return (write(tmp_path, "connections.py", CLIENT), write(tmp_path, "views.py", USES_CLIENT),
+            write(tmp_path, "tasks.py", ON_ITS_OWN))
+
+
+def test_a_saved_module_changes_what_an_unchanged_file_importing_it_is_told(tmp_path: Path) -> None:
+    connections, views, _ = project(tmp_path)
+    assert "RDS101" in codes(views)
+    saved(tmp_path, connections, "client = {}\n")  # no longer a Redis client
+    assert codes(views) == []
+    saved(tmp_path, connections, CLIENT)
+    assert "RDS101" in codes(views)
+
+
+def test_a_save_keeps_what_does_not_depend_on_the_saved_file(tmp_path: Path) -> None:
+    connections, views, tasks = project(tmp_path)
+    codes(views)
+    before = codes(tasks)
+    project_index = index(tmp_path)
+    kept = project_index._models[tasks.absolute()]
+    saved(tmp_path, connections, textwrap.dedent(CLIENT) + "\nTIMEOUT = 5\n")
+    assert tasks.absolute() in project_index._models and project_index._models[tasks.absolute()] is kept
+    assert views.absolute() not in project_index._models  # it read the saved module: analysed again
+    assert connections.absolute() not in project_index._models
+    assert "RDS101" in codes(views) and codes(tasks) == before
+
+
+def test_an_edited_buffer_lets_go_of_the_files_that_read_it_only(tmp_path: Path) -> None:
+    connections, views, tasks = project(tmp_path)
+    codes(views), codes(tasks)
+    project_index = index(tmp_path)
+    kept = project_index._models[tasks.absolute()]
+    edited = textwrap.dedent(CLIENT) + "\n# typing...\n"
+    check_text(connections, edited, display="connections.py", host=EDITOR)  # the buffer, not the disk
+    assert project_index._models[tasks.absolute()] is kept
+    assert views.absolute() not in project_index._models
+
+
+def test_a_module_that_appears_is_found_by_the_files_that_missed_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    views = write(tmp_path, "views.py", USES_CLIENT)
+    assert codes(views) == []  # `connections` is not a module of the project yet
+    saved(tmp_path, tmp_path / "connections.py", CLIENT)
+    assert "RDS101" in codes(views)
+
+
+def test_a_new_caller_in_another_file_tells_a_class_what_it_is_handed(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    store = write(tmp_path, "store.py", """\
+        import redis
+
+
+        class Seen:
+            def __init__(self, backend):
+                self.backend = backend
+
+            def remember(self, name):
+                self.backend.hset(f"user:{name}", "seen", 1)
+    """)
+    jobs = write(tmp_path, "jobs.py", "def run():\n    return 1\n")
+    assert codes(store) == []  # nothing says what `backend` is
+    saved(tmp_path, jobs, """\
+        import redis
+
+        from store import Seen
+
+
+        def run():
+            Seen(redis.Redis(host="cache.internal")).remember("ada")
+    """)  # the project's only caller of Seen now hands it a client
+    assert "RDS101" in codes(store)
+
+
+def test_a_caller_that_appears_in_a_file_the_class_never_read_is_seen(tmp_path: Path) -> None:
+    """Nothing the prefilter decided moves (the same files hold values and calls); only the callers
+    of `Seen` do, which the analysis of store.py searched for."""
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    _, _, tasks = project(tmp_path)
+    store = write(tmp_path, "store.py", """\
+        import redis
+
+
+        class Seen:
+            def __init__(self, backend):
+                self.backend = backend
+
+            def remember(self, name):
+                self.backend.hset(f"user:{name}", "seen", 1)
+    """)
+    write(tmp_path, "jobs.py", """\
+        import redis
+
+        from store import Seen
+
+
+        def run():
+            Seen(redis.Redis(host="cache.internal")).remember("ada")
+    """)
+    other = write(tmp_path, "other.py", """\
+        import redis
+
+        from store import Seen
+
+
+        def run(client: redis.Redis):
+            client.ping()
+            return Seen
+    """)
+    assert "RDS101" in codes(store)
+    codes(tasks)
+    project_index = index(tmp_path)
+    kept = project_index._models[tasks.absolute()]
+    saved(tmp_path, other, """\
+        import redis
+
+        from store import Seen
+
+
+        def run(client: redis.Redis):
+            client.ping()
+            return Seen({})
+    """)  # a second caller, which hands it no client: `backend` is no longer known to be one
+    assert project_index._models.get(tasks.absolute()) is kept
+    assert "RDS101" not in codes(store)
