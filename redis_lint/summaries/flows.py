@@ -29,7 +29,10 @@ every way a value moves in a module, as edges between keys:
   registration (`stack.enter_context(client)`) flow into `CALLS`: what the analysis
   reports is found there.
 
-Beside the edges, what the analysis counts in a module that imports a client library
+Beside the edges, the methods called on each receiver (`uses`): what a reader tells a value
+by (`self.backend.hincrby(...)` in class `Stats`: `Stats|self.backend` -> `hincrby`), for the
+question "what is called on this receiver, in this class, in this module".  And what the analysis
+counts in a module that imports a client library
 whatever the receiver (redis_lint.semantics.lifetimes, redis_lint.rules.lifecycle): a
 `ping()`, a close in a shutdown hook, another module's function registered as one.
 
@@ -77,6 +80,21 @@ class ValueFlows(NamedTuple):
     # hook, which may close something (ModuleSummary.closing tells)
     registered_imports: frozenset[str] = frozenset()
     names_our_codes: bool = False  # a `# noqa` of it names a code of ours (RDS900 may report it)
+    # "scope|receiver" -> the methods called on it: the receiver as written (`client`, `conn.pool`),
+    # in the function or class body where the call is (a dotted path of names; "" for the module),
+    # or, for a method's first parameter, `self...` in the method's class (`Stats|self.backend`)
+    uses: dict[str, frozenset[str]] = {}
+
+    def methods_called_on(self, receiver: str, scope: str = "") -> frozenset[str]:
+        """The methods called on `receiver` where `scope` says (`methods_called_on("self.backend",
+        "Stats")`, `methods_called_on("client")` at module level)."""
+        return self.uses.get(f"{scope}|{receiver}", frozenset())
+
+    def receivers(self) -> Iterator[tuple[str, str, frozenset[str]]]:
+        """(scope, receiver, methods) for every receiver a method is called on."""
+        for key, methods in self.uses.items():
+            scope, _, receiver = key.partition("|")
+            yield scope, receiver, methods
 
     @classmethod
     def read(cls, text: bytes) -> ValueFlows:
@@ -94,18 +112,20 @@ class ValueFlows(NamedTuple):
         ours = "RDS" in source and any(code.startswith("RDS") for comment in suppressions(source).comments
                                        for code in comment.codes)
         return cls(True, {key: frozenset(targets) for key, targets in reader.edges.items()}, reader.pings,
-                   reader.closes_in_hooks(), frozenset(reader.registered_imports()), ours)
+                   reader.closes_in_hooks(), frozenset(reader.registered_imports()), ours,
+                   {key: frozenset(methods) for key, methods in reader.uses.items()})
 
     def to_entry(self) -> dict:
         return {"readable": self.readable, "pings": self.pings, "closes_in_hooks": self.closes_in_hooks,
                 "registered_imports": sorted(self.registered_imports), "names_our_codes": self.names_our_codes,
-                "edges": {key: sorted(targets) for key, targets in self.edges.items()}}
+                "edges": {key: sorted(targets) for key, targets in self.edges.items()},
+                "uses": {key: sorted(methods) for key, methods in self.uses.items()}}
 
     @classmethod
     def from_entry(cls, entry: dict) -> ValueFlows:
         return cls(entry["readable"], {key: frozenset(targets) for key, targets in entry["edges"].items()},
                    entry["pings"], entry["closes_in_hooks"], frozenset(entry["registered_imports"]),
-                   entry["names_our_codes"])
+                   entry["names_our_codes"], {key: frozenset(methods) for key, methods in entry["uses"].items()})
 
     def reached(self, sources: Iterable[str]) -> frozenset[str]:
         """Every key a value held by any of the names `sources` can reach."""
@@ -152,6 +172,9 @@ class _FlowReader:
         self._registered: set[str] = set()  # names of the module handed to a shutdown registration
         self._defined: set[str] = set()  # the names `def` binds
         self._hook_closes = False  # a close in a hook, or a close method registered
+        self.uses: dict[str, set[str]] = {}  # ValueFlows.uses
+        self._scope: list[str] = []  # the classes and functions the walk is in, outermost first
+        self._selves: list[tuple[str, str] | None] = []  # per function: (its class, its first parameter)
 
     def closes_in_hooks(self) -> bool:
         return self._hook_closes or bool(self._closing & self._registered & self._defined)
@@ -287,6 +310,11 @@ class _FlowReader:
         hook = (owner is not None and node.name in HOOK_METHODS
                 or any(self._registers_decorated(d) for d in node.decorator_list))
         outer, self._class, self._function = self._function, None, node.name
+        method = owner is not None and positional and not static
+        # a function nested in a method sees the method's `self`
+        self._selves.append((".".join(self._scope), positional[0].arg) if method
+                            else self._selves[-1] if self._selves else None)
+        self._scope.append(node.name)
         self._enclosing.append(node.name)
         self._hooks += hook
         self._returns.append(set())
@@ -295,6 +323,8 @@ class _FlowReader:
         self._returned(returned)  # what a nested function returns counts for its function too
         self._hooks -= hook
         self._enclosing.pop()
+        self._scope.pop()
+        self._selves.pop()
         self._class, self._function = owner, outer
         self.flow(out | returned, node.name, attribute(node.name))
 
@@ -309,7 +339,11 @@ class _FlowReader:
         self.flow({arguments_of(name)}, *(arguments_of(c) for c in _CONSTRUCTORS), *fields,
                   *(attribute(f) for f in fields))
         owner, self._class = self._class, name
+        self._scope.append(name)
+        self._selves.append(None)  # its body's own statements have no `self`
         self.statements(node.body)
+        self._selves.pop()
+        self._scope.pop()
         self._class = owner
 
     # -- expressions ---------------------------------------------------------
@@ -401,6 +435,7 @@ class _FlowReader:
         if callee == "isinstance" and len(node.args) == 2 and isinstance(node.args[0], ast.Name):
             self.flow(arguments[1], node.args[0].id)
         if isinstance(func, ast.Attribute):
+            self._used(func.value, func.attr)
             if func.attr in _PINGS:
                 self.pings = True
             elif func.attr in CLOSERS:
@@ -415,6 +450,26 @@ class _FlowReader:
             for element in value.elts if isinstance(value, (ast.List, ast.Tuple, ast.Set)) else [value]:
                 self._register(element)
         return called | handed
+
+    def _used(self, receiver: ast.AST, method: str) -> None:
+        """Record a method called on a receiver written as a dotted path of names."""
+        parts = []
+        while isinstance(receiver, ast.Attribute):
+            parts.append(receiver.attr)
+            receiver = receiver.value
+        if not isinstance(receiver, ast.Name):
+            return  # `get_client().set(...)`, `clients[0].set(...)`: no receiver a reader names
+        parts.append(receiver.id)
+        selves = self._selves[-1] if self._selves else None
+        if selves is not None and receiver.id == selves[1]:
+            scope, parts[-1] = selves[0], "self"
+        else:
+            scope = ".".join(self._scope)
+        key = f"{scope}|{'.'.join(reversed(parts))}"
+        found = self.uses.get(key)
+        if found is None:
+            found = self.uses[key] = set()
+        found.add(method)
 
     def read_import(self, node: ast.Import | ast.ImportFrom) -> None:
         for alias in node.names:

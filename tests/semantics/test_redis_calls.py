@@ -318,3 +318,60 @@ def test_a_warm_run_reads_the_flows_from_the_cache(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(ValueFlows, "read", staticmethod(unread))
     assert lint_paths([root], config, cache_folder=tmp_path / "cache").findings == cold.findings
+
+
+# -- what is called on each receiver (the question "is this a client, by how it is used") ------
+
+USES = """\
+    import redis
+
+    client = redis.Redis()
+    client.ping()
+
+
+    class Stats:
+        prefix = "stats"
+
+        def __init__(self, backend):
+            self.backend = backend
+
+        def bump(self, name):
+            self.backend.hincrby(f"stats:{name}", "hits", 1)
+            self.backend.expire(f"stats:{name}", 60)
+            pipe = self.backend.pipeline(transaction=False)
+            pipe.zadd("stats:top", {name: 1})
+
+            def later(key):
+                self.backend.delete(key)  # a function nested in a method sees its `self`
+
+        @classmethod
+        def build(cls, url):
+            return cls(redis.from_url(url).connection_pool.get_connection("PING"))
+
+        @staticmethod
+        def helper(self):
+            self.items()  # a static method's first parameter is no instance
+
+
+    def flush(conn, names):
+        for name in names:
+            conn.unlink(name)
+        get_client().set("k", 1)
+        clients[0].get("k")
+"""
+
+
+def test_the_methods_called_on_each_receiver_in_each_class_and_function() -> None:
+    flows = ValueFlows.read(textwrap.dedent(USES).encode())
+    assert flows.methods_called_on("client") == {"ping"}
+    assert flows.methods_called_on("self.backend", "Stats") == {"hincrby", "expire", "pipeline", "delete"}
+    assert flows.methods_called_on("pipe", "Stats.bump") == {"zadd"}
+    assert flows.methods_called_on("redis") == {"Redis"}
+    assert flows.methods_called_on("redis", "Stats.build") == {"from_url"}
+    assert flows.methods_called_on("self", "Stats.helper") == {"items"}
+    assert flows.methods_called_on("conn", "flush") == {"unlink"}
+    assert flows.methods_called_on("self.backend") == frozenset()  # asked in the wrong place
+    # a call's result or an item is no receiver a reader names
+    assert {receiver for _, receiver, _ in flows.receivers()} == {
+        "client", "redis", "self.backend", "pipe", "self", "conn"}
+    assert ValueFlows.from_entry(flows.to_entry()) == flows
