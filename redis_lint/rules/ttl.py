@@ -127,13 +127,15 @@ class MissingTtl(book.MissingTtl, Rule):
     @staticmethod
     def _writes_without_ttl(context: RuleContext) -> Iterator[Violation]:
         commands = context.model.commands
-        expired = expiries_in(context.model)
+        expired: dict[cst.CSTNode, set[str]] | None = None  # asked of the first write without a TTL argument
         for call in commands:
             spec = call.spec
             if spec is None or call.opaque_arguments or not (spec.creates or spec.key_mapping):
                 continue
             if has_expiry_argument(call):
                 continue
+            if expired is None:
+                expired = expiries_in(context.model)
             created = [call.key_for(param) for param in spec.creates] if spec.creates else list(call.keys)
             unexpired = [
                 key for key in created
