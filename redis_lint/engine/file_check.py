@@ -60,6 +60,11 @@ class FileCheck:
         known = self.known(file, data if text is None else None)
         if known is not None:
             return known.findings
+        if (self.prefilter and self.scan is not None and self.scan.only_silences(file.path)
+                and checked is not None and self.scan.text(file.path) == checked):
+            # no finding of its own (in the text the scan read), and one file at a time is never a
+            # run over the project
+            return self.undecodable(file, data) if data is not None else []
         result = analyse(file, self.config, project, data=data, text=text, apply_noqa=apply_noqa)
         self.keep(file, result)
         return result.findings

@@ -42,7 +42,7 @@ from redis_lint.engine.cache import Cache, digest
 from redis_lint.engine.snapshot import Snapshot, status_of
 from redis_lint.source.reading import SourceError, decode_source, read_source
 from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier_names
-from redis_lint.inference.redis_calls import may_call_redis
+from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.inference.reexports import canonical
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
 from redis_lint.summaries import ModuleSummary, SummaryStore
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 CLIENT_LIBRARIES = (b"redis", b"valkey")  # redis_lint.semantics.libraries.CLIENT_LIBRARIES, as bytes
 _MAX_PROJECT_FILES = 50_000  # beyond this, the project is not scanned and every file is analysed
+_CALLS = frozenset({"calls"})  # a holder that can hold a Redis call (Prefilter._holds)
 
 # An import statement: `import a.b as c, d` or `from .pkg import (x, y)`; the names of a
 # from-import may span lines inside parentheses.  Statements after `;` are rare: a second, slower
@@ -124,6 +125,7 @@ class Prefilter:
         self._calls_by_name: dict[str, list[str]] | None = None
         self._carrying: dict[str, set[str] | None] = {}  # holder -> its names that carry a value (ALL: all)
         self._fed_by_imports_only: set[str] = set()
+        self._only_silencing: dict[str, frozenset[str]] = {}  # Prefilter.only_silences
         snapshot = (Snapshot(summaries, summaries.content_key(
             b"scan", *(os.fsencode(r) for r in self._root_prefixes), *(f.encode() for f in client_factories),
             *(os.fsencode(p) for p in files))) if summaries is not None and files is not None else None)
@@ -261,6 +263,14 @@ class Prefilter:
         the project was not scanned: entries are then not kept)."""
         return self.expiring_helpers.defined(name) if self.expiring_helpers is not None else []
 
+    def only_silences(self, path: Path) -> frozenset[str]:
+        """What a file the analysis is given holds, when it holds nothing but what the project-level
+        rules count whatever the receiver (redis_lint.inference.redis_calls.PINGS: a `ping()`, CLOSES:
+        a close in a shutdown hook, in a module importing a client library), which only ever silences
+        them: it has no finding of its own, and a run over the project analyses it only when a rule
+        it may silence would report (redis_lint.engine.run).  Empty for every other file."""
+        return self._only_silencing.get(_absolute(path), frozenset()) if self.complete else frozenset()
+
     def may_find(self, path: Path) -> bool:
         """False only for a file of the scanned project that cannot hold a Redis call.  A file
         whose modules live outside the project root is always analysed: its imports were not read."""
@@ -356,7 +366,10 @@ class Prefilter:
                                                           for c in self._facts[path].injectable_classes)}
         # the holders in which a value comes only from what their own imports bring
         self._fed_by_imports_only = {path for path in holders - fed if not self._factory_module(path)}
-        calling = fed | {path for path in holders - fed if self._may_call_redis(path)}
+        holding = {path: self._holds(path) for path in holders - fed}
+        calling = fed | {path for path, holds in holding.items() if holds is not None}
+        self._only_silencing = {path: holds for path, holds in holding.items()
+                                if holds is not None and holds is not _CALLS and path not in injected}
         return holders | injected, calling | injected
 
     def value_keys(self, path: Path, text: str) -> frozenset[str] | None:
@@ -380,15 +393,20 @@ class Prefilter:
         module = self._facts[path].module
         return bool(module) and self._is_client_module(module)
 
-    def _may_call_redis(self, path: str) -> bool:
+    def _holds(self, path: str) -> frozenset[str] | None:
+        """What a holder can hold: _CALLS (a Redis call), or only what the project-level rules count
+        whatever the receiver (redis_lint.inference.redis_calls.PINGS, CLOSES), or None: nothing."""
         facts = self._facts[path]
         if self._factory_module(path):
-            return True
+            return _CALLS
         flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
         summary = self._summary_of(path)
+        if holds_redis_call(flows, carried_imports(summary, self._carries)):
+            return _CALLS
         imports_library = any(is_library_name(module) for module, _, _ in summary.imports)
-        return may_call_redis(flows, carried_imports(summary, self._carries), imports_library=imports_library,
-                              closes_elsewhere=lambda local: self._closes_something(summary, local))
+        counted = counted_whatever_the_receiver(flows, imports_library=imports_library,
+                                                closes_elsewhere=lambda local: self._closes_something(summary, local))
+        return counted or None
 
     def _closes_something(self, summary: ModuleSummary, local: str) -> bool:
         """Whether a name a module's from-imports bind is a function of the project (where it is

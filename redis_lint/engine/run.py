@@ -133,21 +133,35 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
         else:
             to_analyse.append((file, data))
 
+    # Files that hold only what the project-level rules count to stay silent have no finding of
+    # their own: they are analysed last, and only if a project-level rule would report without them.
+    silencing = [(f, d) for f, d in to_analyse if prefilter and scan.only_silences(f.path)]
+    to_analyse = [(f, d) for f, d in to_analyse if not (prefilter and scan.only_silences(f.path))]
     done = 0
+    total = len(to_analyse)
 
-    def finished(index: int, result: FileResult) -> None:
-        nonlocal done
-        file, _ = to_analyse[index]
-        kept[file.display] = Kept(result.findings, result.facts, result.noqa)
-        checks.keep(file, result)  # now: a run stopped midway keeps what it finished
-        if progress is not None:
-            done += 1
-            progress(done, len(to_analyse))
+    def analyse_all(batch: list[tuple[SourceFile, bytes | None]]) -> None:
+        def finished(index: int, result: FileResult) -> None:
+            nonlocal done
+            file, _ = batch[index]
+            kept[file.display] = Kept(result.findings, result.facts, result.noqa)
+            checks.keep(file, result)  # now: a run stopped midway keeps what it finished
+            if progress is not None:
+                done += 1
+                progress(done, total)
+
+        _analyse(batch, config, roots, scan, jobs, facts=whole_project, finished=finished)
+        run.analysed += len(batch)
 
     if progress is not None:
-        progress(0, len(to_analyse))
-    _analyse(to_analyse, config, roots, scan, jobs, facts=whole_project, finished=finished)
-    run.analysed += len(to_analyse)
+        progress(0, total)
+    analyse_all(to_analyse)
+    wanted = _silencing_wanted(kept, config) if silencing and whole_project else frozenset()
+    needed = [(f, d) for f, d in silencing if scan.only_silences(f.path) & wanted]
+    kept.update((file.display, Kept([])) for file, _ in silencing if not scan.only_silences(file.path) & wanted)
+    if needed:
+        total += len(needed)
+        analyse_all(needed)
 
     for result in kept.values():
         run.findings.extend(result.findings)
@@ -254,6 +268,18 @@ def _analyse_in_worker(job: tuple[SourceFile, bytes | None, bool]) -> FileResult
 
 
 # -- project-level rules ------------------------------------------------------
+
+
+def _silencing_wanted(kept: dict[str, Kept], config: Config) -> frozenset[str]:
+    """What may still silence the project-level rules that would report with the facts found so far
+    (redis_lint.inference.redis_calls.PINGS, CLOSES): the files holding nothing else are analysed
+    only for them."""
+    reported = {finding.code for finding in _project_findings(kept, config, None)}
+    if not reported:
+        return frozenset()
+    from redis_lint.rules import PROJECT_RULES
+
+    return frozenset().union(*(rule.silenced_by for rule in PROJECT_RULES if rule.code in reported))
 
 
 def _project_findings(kept: dict[str, Kept], config: Config, cache: caching.Cache | None) -> list[Finding]:

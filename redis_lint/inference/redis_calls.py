@@ -16,18 +16,39 @@ from collections.abc import Callable, Collection
 from redis_lint.summaries.flows import ValueFlows
 
 
+# What the analysis counts whatever the receiver, in a module that imports a client library
+# (counted_whatever_the_receiver); the project-level rules that these silence say so
+# (redis_lint.rules.base.ProjectRule.silenced_by).
+PINGS = "pings"
+CLOSES = "closes"
+
+
 def may_call_redis(flows: ValueFlows, carried: Collection[str], *, imports_library: bool,
                    closes_elsewhere: Callable[[str], bool] = lambda name: True) -> bool:
     """Whether a module can hold a Redis call, given the local names its imports bind to what can
     carry a Redis value (`carried`, "*" for a star import) and whether it imports a client library;
-    `closes_elsewhere(name)`: whether the function a from-import binds to `name` may close something.
+    `closes_elsewhere(name)`: whether the function a from-import binds to `name` may close something."""
+    return holds_redis_call(flows, carried) or bool(counted_whatever_the_receiver(
+        flows, imports_library=imports_library, closes_elsewhere=closes_elsewhere))
 
-    In a module that imports a client library, `x.ping()` is a health check and a close in a
-    shutdown hook closes a client, whatever `x` is (the analysis cannot always type an injected
-    client, and counts them): such modules are kept too."""
+
+def holds_redis_call(flows: ValueFlows, carried: Collection[str]) -> bool:
+    """Whether a value the module's imports bring can reach a call (or the module cannot be read,
+    star-imports a carrier, or names our codes in a `# noqa`, which RDS900 reports if it silences
+    nothing)."""
     if not flows.readable or "*" in carried or flows.names_our_codes:
-        return True  # unread; or a `# noqa` of ours, which RDS900 reports if it silences nothing
-    if imports_library and (flows.pings or flows.closes_in_hooks
-                            or any(closes_elsewhere(name) for name in sorted(flows.registered_imports))):
         return True
     return flows.reaches_calls(carried)
+
+
+def counted_whatever_the_receiver(flows: ValueFlows, *, imports_library: bool,
+                                  closes_elsewhere: Callable[[str], bool] = lambda name: True) -> frozenset[str]:
+    """What the module holds that the analysis counts whatever the receiver, in a module that
+    imports a client library: `x.ping()` (PINGS: a health check) and a close in a shutdown hook
+    (CLOSES: of a client), since the analysis cannot always type an injected client.  Only the
+    project-level rules count them (redis_lint.rules.lifecycle), and only to stay silent: a module
+    that holds nothing else is analysed only when a rule they silence would report."""
+    if not imports_library:
+        return frozenset()
+    closes = flows.closes_in_hooks or any(closes_elsewhere(name) for name in sorted(flows.registered_imports))
+    return frozenset(kind for kind, held in ((PINGS, flows.pings), (CLOSES, closes)) if held)

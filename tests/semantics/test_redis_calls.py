@@ -12,7 +12,8 @@ import pytest
 from redis_lint.config import load_config
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.engine.run import lint_paths
-from redis_lint.inference.redis_calls import may_call_redis
+from redis_lint.inference.redis_calls import (CLOSES, PINGS, counted_whatever_the_receiver, holds_redis_call,
+                                             may_call_redis)
 from redis_lint.summaries.flows import CALLS, ValueFlows
 from tests.engine.test_run import write
 
@@ -375,3 +376,74 @@ def test_the_methods_called_on_each_receiver_in_each_class_and_function() -> Non
     assert {receiver for _, receiver, _ in flows.receivers()} == {
         "client", "redis", "self.backend", "pipe", "self", "conn"}
     assert ValueFlows.from_entry(flows.to_entry()) == flows
+
+
+# -- files that can only silence a project-level rule ---------------------------------------
+
+SILENCING = {
+    "app/__init__.py": "",
+    # a module-level client, never closed nor pinged by any code the analysis can trace
+    "app/clients.py": "import redis\n\nclient = redis.Redis(host='cache.internal')\n",
+    "app/views.py": "from app.clients import client\n\ndef view():\n    client.set('cache:views:a', 1, ex=60)\n",
+    # they import the client library for its exceptions, and ping or close what they are handed
+    "app/health.py": ("import redis\n\ndef healthy(backend):\n    try:\n        return backend.ping()\n"
+                      "    except redis.ConnectionError:\n        return False\n"),
+    "app/shutdown.py": ("import atexit\nimport redis\n\nRESOURCES = []\n\n@atexit.register\ndef close_all():\n"
+                        "    for resource in RESOURCES:\n        resource.close()\n"),
+}
+
+
+def test_what_is_counted_whatever_the_receiver_is_told_apart() -> None:
+    health = ValueFlows.read(SILENCING["app/health.py"].encode())
+    shutdown = ValueFlows.read(SILENCING["app/shutdown.py"].encode())
+    assert not holds_redis_call(health, {"redis"}) and not holds_redis_call(shutdown, {"redis", "atexit"})
+    assert counted_whatever_the_receiver(health, imports_library=True) == {PINGS}
+    assert counted_whatever_the_receiver(shutdown, imports_library=True) == {CLOSES}
+    assert counted_whatever_the_receiver(health, imports_library=False) == frozenset()
+
+
+def silencing_run(root: Path, *, prefilter: bool = True) -> tuple[list[str], int]:
+    run = lint_paths([root], load_config(start=root), prefilter=prefilter)
+    return sorted(f"{Path(f.path).name}:{f.code}" for f in run.findings), run.analysed
+
+
+def test_files_that_can_only_silence_a_rule_are_analysed_when_it_would_report(tmp_path: Path) -> None:
+    root = write(tmp_path, SILENCING)
+    scan = Prefilter([root])
+    assert scan.only_silences(root / "app/health.py") == {PINGS}
+    assert scan.only_silences(root / "app/shutdown.py") == {CLOSES}
+    assert scan.only_silences(root / "app/views.py") == frozenset()
+    findings, analysed = silencing_run(root)
+    assert analysed == 4  # RDS403 and RDS404 would report without them: both are read
+    assert not any(code in finding for finding in findings for code in ("RDS403", "RDS404"))
+    assert findings == silencing_run(root, prefilter=False)[0]
+
+
+def test_files_that_can_only_silence_a_rule_are_skipped_when_it_is_silent(tmp_path: Path) -> None:
+    root = write(tmp_path, {**SILENCING, "app/clients.py": SILENCING["app/clients.py"]
+                            + "\n\ndef ready():\n    return client.ping()\n"})  # RDS404 is silent already
+    findings, analysed = silencing_run(root)
+    assert analysed == 3  # shutdown.py may silence RDS403, which would report; health.py is not needed
+    assert findings == silencing_run(root, prefilter=False)[0]
+    assert not any("RDS404" in finding or "RDS403" in finding for finding in findings)
+
+    root = write(tmp_path / "without", {**SILENCING, "app/clients.py": "import redis\n\n"
+                                        "def get():\n    with redis.Redis() as r:\n        return r.get('cache:a:b')\n"})
+    findings, analysed = silencing_run(root)
+    assert analysed == 2  # no client that lives on, none to ping: neither is needed
+    assert findings == silencing_run(root, prefilter=False)[0]
+
+
+def test_one_file_at_a_time_a_file_that_can_only_silence_is_not_analysed(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from redis_lint.engine import file_check
+    from redis_lint.engine.session import FLAKE8, check_text
+
+    root = write(tmp_path, {**SILENCING, "pyproject.toml": "[tool.redis-lint]\n"})
+    analysed: list[Path] = []
+    real = file_check.analyse
+    monkeypatch.setattr(file_check, "analyse", lambda file, *a, **k: analysed.append(file.path) or real(file, *a, **k))
+    found = {name: [f.code for f in check_text(root / name, (root / name).read_text(), display=name, host=FLAKE8)]
+             for name in ("app/health.py", "app/shutdown.py", "app/clients.py")}
+    assert found == {"app/health.py": [], "app/shutdown.py": [], "app/clients.py": ["RDS401", "RDS702"]}
+    assert [p.name for p in analysed] == ["clients.py"]  # flake8 never runs the project-level rules
