@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 
+# What the analysis counts whatever the receiver in a module that imports a client library (a
+# `ping()`, a close in a shutdown hook: redis_lint.inference.redis_calls), and which can only
+# silence a project-level rule (`RuleMeta.silenced_by`).
+PINGS = "pings"
+CLOSES = "closes"
+
+
 class RuleMeta:
     """A rule's facts, as class attributes of the rule (Fixit and ruff keep them there too).
 
@@ -23,6 +30,10 @@ class RuleMeta:
     # rule may well have a method of that name)
     fixable: ClassVar[Literal["", "safe", "unsafe"]] = ""
     secret: ClassVar[bool] = False  # the finding's span is a secret: no report ever shows its source
+    # For a project-level rule: what the analysis counts whatever the receiver that can only silence
+    # it (PINGS, CLOSES); a run analyses the files holding nothing else only when the rule would
+    # report without them (redis_lint.engine.run).
+    silenced_by: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def page(cls) -> str:
@@ -58,7 +69,9 @@ class RuleInfo:
     default: bool = True
     fixable: str = ""
     secret: bool = False
+    silenced_by: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, rule: type[RuleMeta]) -> RuleInfo:
-        return cls(rule.code, rule.name, rule.summary, rule.default, rule.fixable, rule.secret)
+        return cls(rule.code, rule.name, rule.summary, rule.default, rule.fixable, rule.secret,
+                   tuple(sorted(rule.silenced_by)))

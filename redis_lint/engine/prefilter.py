@@ -141,11 +141,15 @@ class Prefilter:
                 snapshot.keep(path, status, facts.to_entry())
         if snapshot is not None:
             snapshot.save()
+        self._cache = summaries
+        self._decisions_key = b"decisions", *(os.fsencode(r) for r in self._root_prefixes), \
+            *(f.encode() for f in client_factories)
         self._decide()
 
     def _decide(self) -> None:
-        """What follows from the files read: which can hold a Redis value, and the indexes built on demand."""
-        holders, analysed = self._relevant() if self.complete else (set(), set())
+        """What follows from the files read: which can hold a Redis value, and the indexes built on demand.
+        Decided once for the files' contents: a run on an unchanged project reads what the last one decided."""
+        holders, analysed = self._decided() if self.complete else (set(), set())
         self.relevant = {Path(p) for p in holders}  # the files that can hold a Redis value
         self._relevant_names = holders
         self.analysed = {Path(p) for p in analysed}  # those of them that can hold a Redis call
@@ -162,6 +166,28 @@ class Prefilter:
         # None when the project was not scanned: no file can then be ruled out
         self.expiring_helpers = ExpiringHelpers([p for p, f in self._facts.items() if f.expiry_call],
                                                 self._summary_of) if self.complete else None
+
+    def _decided(self) -> tuple[set[str], set[str]]:
+        """`_relevant()`, or what it said last for the same roots, client factories and files' contents."""
+        if self._cache is None:
+            return self._relevant()
+        key = self._cache.content_key(*self._decisions_key, *(
+            part for path, facts in self._facts.items() for part in (os.fsencode(path), facts.digest.encode())))
+        entry = self._cache.get(key)
+        if entry is not None:
+            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry: decided again
+                holders, analysed = set(entry["holders"]), set(entry["analysed"])
+                self._fed_by_imports_only = set(entry["fed_by_imports_only"])
+                self._carrying = {path: ALL if names is None else set(names) for path, names in entry["carrying"].items()}
+                self._only_silencing = {path: frozenset(kinds) for path, kinds in entry["only_silencing"].items()}
+                return holders, analysed
+        holders, analysed = self._relevant()
+        self._cache.put(key, {"holders": sorted(holders), "analysed": sorted(analysed),
+                             "fed_by_imports_only": sorted(self._fed_by_imports_only),
+                             "carrying": {path: None if names is ALL else sorted(names)
+                                          for path, names in self._carrying.items()},
+                             "only_silencing": {path: sorted(kinds) for path, kinds in self._only_silencing.items()}})
+        return holders, analysed
 
     def refresh(self, paths: Iterable[Path]) -> None:
         """Files changed, appeared or disappeared (an editor saved them): read them again and decide

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from redis_lint.catalogue import BY_CODE
 from redis_lint.config import Config
 from redis_lint.config.resolve import Configurations
 from redis_lint.engine import cache as caching
@@ -156,7 +157,7 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
     if progress is not None:
         progress(0, total)
     analyse_all(to_analyse)
-    wanted = _silencing_wanted(kept, config) if silencing and whole_project else frozenset()
+    wanted = _silencing_wanted(kept, config, cache) if silencing and whole_project else frozenset()
     needed = [(f, d) for f, d in silencing if scan.only_silences(f.path) & wanted]
     kept.update((file.display, Kept([])) for file, _ in silencing if not scan.only_silences(file.path) & wanted)
     if needed:
@@ -270,16 +271,13 @@ def _analyse_in_worker(job: tuple[SourceFile, bytes | None, bool]) -> FileResult
 # -- project-level rules ------------------------------------------------------
 
 
-def _silencing_wanted(kept: dict[str, Kept], config: Config) -> frozenset[str]:
+def _silencing_wanted(kept: dict[str, Kept], config: Config, cache: caching.Cache | None) -> frozenset[str]:
     """What may still silence the project-level rules that would report with the facts found so far
     (redis_lint.inference.redis_calls.PINGS, CLOSES): the files holding nothing else are analysed
-    only for them."""
-    reported = {finding.code for finding in _project_findings(kept, config, None)}
-    if not reported:
-        return frozenset()
-    from redis_lint.rules import PROJECT_RULES
-
-    return frozenset().union(*(rule.silenced_by for rule in PROJECT_RULES if rule.code in reported))
+    only for them.  From the catalogue, and the decision from the cache on a warm run: no rule is
+    imported."""
+    reported = {finding.code for finding in _project_findings(kept, config, cache)}
+    return frozenset(kind for code in reported if code in BY_CODE for kind in BY_CODE[code].silenced_by)
 
 
 def _project_findings(kept: dict[str, Kept], config: Config, cache: caching.Cache | None) -> list[Finding]:

@@ -13,14 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+from redis_lint.rulemeta import CLOSES, PINGS
 from redis_lint.summaries.flows import ValueFlows
 
 
-# What the analysis counts whatever the receiver, in a module that imports a client library
-# (counted_whatever_the_receiver); the project-level rules that these silence say so
-# (redis_lint.rules.base.ProjectRule.silenced_by).
-PINGS = "pings"
-CLOSES = "closes"
 
 
 def may_call_redis(flows: ValueFlows, carried: Collection[str], *, imports_library: bool,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redis_lint.rulemeta import RuleMeta
+from redis_lint.rulemeta import CLOSES, PINGS, RuleMeta
 
 
 class ClientPerCall(RuleMeta):
@@ -17,9 +17,11 @@ class ClientNeverClosed(RuleMeta):
     name = "client-never-closed"
     summary = ("A long-lived client (module-level, or returned by an injection point's factory) that nothing in the "
                "project closes (project-level).")
+    silenced_by = frozenset({CLOSES})  # a close the analysis cannot trace: any client may be the one
 
 
 class MissingHealthCheck(RuleMeta):
     code = "RDS404"
     name = "missing-health-check"
     summary = "The project creates clients but never calls `ping()`; reported once (project-level)."
+    silenced_by = frozenset({PINGS})  # a ping on an injected client is a health check

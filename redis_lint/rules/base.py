@@ -110,11 +110,6 @@ class ProjectRule(RuleMeta):
     given on the command line), never for a single file in the editor or a list of files from
     flake8 or pre-commit, and applies noqa and per-file-ignores at the reported fact's line."""
 
-    # What the analysis counts whatever the receiver (redis_lint.inference.redis_calls.PINGS, CLOSES)
-    # that can only silence this rule: a run analyses the files holding nothing else only when the
-    # rule would report without them.
-    silenced_by: frozenset[str] = frozenset()
-
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         raise NotImplementedError
 

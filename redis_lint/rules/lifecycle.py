@@ -12,7 +12,6 @@ from libcst.helpers import get_full_name_for_node
 
 from redis_lint.config import Policy
 from redis_lint.config.globs import matches_any
-from redis_lint.inference.redis_calls import CLOSES, PINGS
 from redis_lint.rulebook import lifecycle as book
 from redis_lint.rules.base import Fact, LocatedFact, ProjectRule, Rule, RuleContext, Violation
 from redis_lint.semantics.index import BindingKind
@@ -107,8 +106,6 @@ def _long_lived(model: ModuleModel, construction: Construction, policy: Policy, 
 
 
 class ClientNeverClosed(book.ClientNeverClosed, ProjectRule):
-    silenced_by = frozenset({CLOSES})  # a close the analysis cannot trace: any client may be the one
-
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         model = context.model
         for construction in model.constructions:
@@ -132,8 +129,6 @@ class ClientNeverClosed(book.ClientNeverClosed, ProjectRule):
 
 
 class MissingHealthCheck(book.MissingHealthCheck, ProjectRule):
-    silenced_by = frozenset({PINGS})  # a ping on an injected client is a health check
-
     def facts(self, context: RuleContext) -> Iterator[Fact]:
         model = context.model
         if not matches_any(context.relative_path, _TEST_FILES):  # a test suite's clients are no service's

@@ -228,3 +228,26 @@ def test_a_file_that_changes_during_a_run_is_read_as_it_is_now(tmp_path: Path) -
     edited = "import redis\n\nclient = redis.Redis()\n"
     views.write_text(edited)
     assert scan.text(views) == edited.encode() and scan.digest(views) == digest(edited.encode())
+
+
+def test_what_the_prefilter_decided_is_read_again_while_the_contents_are_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which files can hold a value or a call is decided once for the files' contents: a second
+    scan of the same project reads the decision; a changed text decides again."""
+    from redis_lint.engine.cache import Cache
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)
+    first = Prefilter([project], summaries=Cache(cache, salt="summaries"))
+    decided: list[int] = []
+    original = Prefilter._relevant
+    monkeypatch.setattr(Prefilter, "_relevant", lambda self: decided.append(1) or original(self))
+    again = Prefilter([project], summaries=Cache(cache, salt="summaries"))
+    assert decided == []
+    assert (again.relevant, again.analysed, again.decisions) == (first.relevant, first.analysed, first.decisions)
+    keys = first.value_keys(project / "app/views.py", APP["app/views.py"])
+    assert keys is not None and "client" in keys  # what the kept carriers say reaches in views.py
+    assert again.value_keys(project / "app/views.py", APP["app/views.py"]) == keys
+    (project / "app" / "views.py").write_text(APP["app/views.py"] + "\n# edited\n")
+    Prefilter([project], summaries=Cache(cache, salt="summaries"))
+    assert decided == [1]

@@ -12,8 +12,8 @@ import pytest
 from redis_lint.config import load_config
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.engine.run import lint_paths
-from redis_lint.inference.redis_calls import (CLOSES, PINGS, counted_whatever_the_receiver, holds_redis_call,
-                                             may_call_redis)
+from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call, may_call_redis
+from redis_lint.rulemeta import CLOSES, PINGS
 from redis_lint.summaries.flows import CALLS, ValueFlows
 from tests.engine.test_run import write
 
@@ -447,3 +447,23 @@ def test_one_file_at_a_time_a_file_that_can_only_silence_is_not_analysed(tmp_pat
              for name in ("app/health.py", "app/shutdown.py", "app/clients.py")}
     assert found == {"app/health.py": [], "app/shutdown.py": [], "app/clients.py": ["RDS401", "RDS702"]}
     assert [p.name for p in analysed] == ["clients.py"]  # flake8 never runs the project-level rules
+
+
+def test_a_warm_run_decides_on_files_that_can_only_silence_without_importing_a_rule(tmp_path: Path) -> None:
+    """RDS404 reports (nothing pings), and the file that can only close something stays unparsed:
+    on the warm run, which reads every result and decision from the cache, no rule is imported."""
+    import subprocess
+    import sys
+
+    files = {name: text for name, text in SILENCING.items() if name != "app/health.py"}
+    files["app/clients.py"] = ("import atexit\n\nimport redis\n\nclient = redis.Redis(host='cache.internal')\n"
+                               "atexit.register(client.close)\n")
+    root = write(tmp_path, files)
+    probe = ("import sys, runpy\nsys.argv = ['redis-lint', 'check', '--format', 'json-lines', '.']\n"
+             "try:\n    runpy.run_module('redis_lint', run_name='__main__')\n"
+             "except SystemExit:\n    pass\nprint('libcst' in sys.modules, file=sys.stderr)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and '"RDS404"' in runs[0].stdout and '"RDS403"' not in runs[0].stdout
+    assert runs[0].stderr.strip().endswith("True") and runs[1].stderr.strip().endswith("False")
+    assert silencing_run(root)[1] == 2  # views.py and clients.py: shutdown.py cannot silence RDS404
