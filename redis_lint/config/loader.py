@@ -8,6 +8,7 @@ same line.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sys
 from dataclasses import replace
@@ -48,14 +49,16 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def config_in_folder(folder: Path) -> Path | None:
+def config_in_folder(folder: Path | str) -> Path | None:
     """The folder's configuration file: redis-lint.toml (always ours, as ruff.toml is ruff's), else
-    a pyproject.toml that has a [tool.redis-lint] table."""
-    dedicated = folder / DEDICATED_FILE
-    if dedicated.is_file():
-        return dedicated
-    pyproject = folder / "pyproject.toml"
-    if pyproject.is_file():
+    a pyproject.toml that has a [tool.redis-lint] table.  Asked of every folder a run walks: on
+    strings, a Path only for what is found."""
+    dedicated = os.path.join(folder, DEDICATED_FILE)
+    if os.path.isfile(dedicated):
+        return Path(dedicated)
+    candidate = os.path.join(folder, "pyproject.toml")
+    if os.path.isfile(candidate):
+        pyproject = Path(candidate)
         try:
             data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

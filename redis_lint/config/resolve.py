@@ -41,7 +41,7 @@ class Configurations:
         key = os.path.abspath(folder)  # abspath, not absolute(): "../x" must lose its ".."
         config = self._by_folder.get(key)
         if config is None:
-            found = config_in_folder(Path(key))
+            found = config_in_folder(key)
             parent = os.path.dirname(key)
             if found is not None:
                 config = self._load(found)
