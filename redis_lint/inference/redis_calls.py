@@ -17,8 +17,6 @@ from redis_lint.rulemeta import CLOSES, PINGS
 from redis_lint.summaries.flows import ValueFlows
 
 
-
-
 def may_call_redis(flows: ValueFlows, carried: Collection[str], *, imports_library: bool,
                    closes_elsewhere: Callable[[str], bool] = lambda name: True) -> bool:
     """Whether a module can hold a Redis call, given the local names its imports bind to what can

@@ -188,7 +188,7 @@ class ProjectIndex:
                 self._callers_seen[name] = now
         return changed
 
-    def _invalidate(self, changed: set[Path], callers: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def _invalidate(self, changed: set[Path], callers: frozenset[str] | set[str] = frozenset()) -> None:
         """Let go of the models whose analysis read a changed module (directly or through the modules
         it read) or searched for the callers of a name in `callers`, and of the facts derived from
         them; every other model and fact stays, ready for the next question (an editor re-lints
@@ -363,7 +363,6 @@ class ProjectIndex:
         if self._calls_by_name is None:
             self._calls_by_name = calls_by_name(_readable(project_files(self._roots, _MAX_FILES) or []))
         return self._calls_by_name.get(name, [])
-
 
 
 def _paths_in(fact: object) -> set[Path]:

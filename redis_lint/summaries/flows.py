@@ -310,7 +310,7 @@ class _FlowReader:
         hook = (owner is not None and node.name in HOOK_METHODS
                 or any(self._registers_decorated(d) for d in node.decorator_list))
         outer, self._class, self._function = self._function, None, node.name
-        method = owner is not None and positional and not static
+        method = owner is not None and bool(positional) and not static
         # a function nested in a method sees the method's `self`
         self._selves.append((".".join(self._scope), positional[0].arg) if method
                             else self._selves[-1] if self._selves else None)
