@@ -46,6 +46,7 @@ from redis_lint.inference.redis_calls import counted_whatever_the_receiver, hold
 from redis_lint.inference.reexports import canonical
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
 from redis_lint.summaries import ModuleSummary, SummaryStore
+from redis_lint.summaries.flows import ValueFlows
 from redis_lint.summaries.module import LOCAL
 from redis_lint.summaries.imports import absolute_module
 from redis_lint.semantics.libraries import is_exception, is_library_name
@@ -126,6 +127,7 @@ class Prefilter:
         self._carrying: dict[str, set[str] | None] = {}  # holder -> its names that carry a value (ALL: all)
         self._fed_by_imports_only: set[str] = set()
         self._only_silencing: dict[str, frozenset[str]] = {}  # Prefilter.only_silences
+        self._handed: set[bytes] | None = set()  # the names holders call with what may be a value
         snapshot = (Snapshot(summaries, summaries.content_key(
             b"scan", *(os.fsencode(r) for r in self._root_prefixes), *(f.encode() for f in client_factories),
             *(os.fsencode(p) for p in files))) if summaries is not None and files is not None else None)
@@ -180,13 +182,16 @@ class Prefilter:
                 self._fed_by_imports_only = set(entry["fed_by_imports_only"])
                 self._carrying = {path: ALL if names is None else set(names) for path, names in entry["carrying"].items()}
                 self._only_silencing = {path: frozenset(kinds) for path, kinds in entry["only_silencing"].items()}
+                handed = entry["handed"]
+                self._handed = None if handed is None else {name.encode("latin-1") for name in handed}
                 return holders, analysed
         holders, analysed = self._relevant()
         self._cache.put(key, {"holders": sorted(holders), "analysed": sorted(analysed),
                              "fed_by_imports_only": sorted(self._fed_by_imports_only),
                              "carrying": {path: None if names is ALL else sorted(names)
                                           for path, names in self._carrying.items()},
-                             "only_silencing": {path: sorted(kinds) for path, kinds in self._only_silencing.items()}})
+                             "only_silencing": {path: sorted(kinds) for path, kinds in self._only_silencing.items()},
+                             "handed": None if self._handed is None else sorted(n.decode("latin-1") for n in self._handed)})
         return holders, analysed
 
     def refresh(self, paths: Iterable[Path]) -> None:
@@ -297,6 +302,35 @@ class Prefilter:
         it may silence would report (redis_lint.engine.run).  Empty for every other file."""
         return self._only_silencing.get(_absolute(path), frozenset()) if self.complete else frozenset()
 
+    def may_find_in(self, path: Path, data: bytes) -> bool:
+        """`may_find` for a file's text that may not be what the scan read (an editor's buffer), and
+        False too for a file that holds only what silences a project-level rule (one file at a time
+        never runs them).  The scan's answer for the bytes it read; for other bytes, whether they
+        can hold a Redis value at all: the file could (or its new text imports a client library, or
+        a name of the project that can carry a value, or is a configured factory's module), or it
+        defines a class that others may hand a value to.  More than a scan of that text would keep,
+        never less: an edited file that cannot hold a Redis value has no finding."""
+        if not self.complete:
+            return True
+        key = _absolute(path)
+        known = self._facts.get(key)
+        if known is None or not known.in_roots:
+            return True  # not a file the scan read, or one whose imports it could not follow
+        if digest(data) == known.digest:
+            return self.may_find(path) and not self.only_silences(path)
+        facts = self._read(key, data)
+        handed = self._handed
+        if facts.injectable_classes and (handed is None or facts.injectable_classes & handed):
+            return True  # a holder may hand one of its classes a value
+        if facts.module and self._is_client_module(facts.module):
+            return True  # a configured factory's module
+        if not (key in self._relevant_names or facts.imports_library or self._imports_carrier(facts, self._carries)):
+            return False  # no value can reach it
+        if handed is None:
+            return True  # a holder the scan could not read: every holder may be handed a value
+        flows = ValueFlows.read(data)  # a value can reach it: can it reach a call?
+        return holds_redis_call(flows, carried_imports(ModuleSummary.read(data, facts.package), self._carries))
+
     def may_find(self, path: Path) -> bool:
         """False only for a file of the scanned project that cannot hold a Redis call.  A file
         whose modules live outside the project root is always analysed: its imports were not read."""
@@ -319,10 +353,16 @@ class Prefilter:
             text = read_source(path)  # not a FIFO: it would block
         except OSError:
             return None  # the linter reports it when it reads the file itself
+        facts = self._read(path, text)
+        if facts.module:
+            self._module_files.setdefault(facts.module, path)
+        self._facts[path] = facts
+        return facts
+
+    def _read(self, path: str, text: bytes) -> FileFacts:
+        """What the scan reads of a file's bytes."""
         name, root = module_of(path)
         package = name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
-        if name:
-            self._module_files.setdefault(name, path)
         facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes),
                           module=name, digest=digest(text), called=called_names(text),
                           expiry_call=mentions_expiry_call(text), decodes=_decodes(text))
@@ -342,7 +382,6 @@ class Prefilter:
         facts.package = package
         facts.imports_library = (any(self._is_client_module(m) for m in facts.imports)
                                  or any(self._carries_from_library(m, n) for m, n in facts.from_imports))
-        self._facts[path] = facts
         return facts
 
     # -- deciding ------------------------------------------------------------
@@ -388,6 +427,7 @@ class Prefilter:
         # A holder's own calls are known from its flows; but a client may also reach it through a
         # constructor of its classes that another holder calls (by name, through any import).
         handers = Counter(name for names in handed.values() for name in names)  # name -> how many holders
+        self._handed = None if unread else set(handers)  # Prefilter.may_find_in (None: any name may be)
         fed = {path for path in holders if unread or any(handers[c] > (c in handed.get(path, ()))
                                                           for c in self._facts[path].injectable_classes)}
         # the holders in which a value comes only from what their own imports bring

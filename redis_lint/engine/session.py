@@ -39,7 +39,8 @@ class Host:
     applies_noqa: bool  # False: the host applies `# noqa` itself (flake8, whose --disable-noqa must work)
     # True: the text is the file on disk (flake8): excluded files are skipped, the prefilter and the
     # cache apply, and bytes Python cannot decode are reported.  False: an editor's buffer, which
-    # may differ from the disk: it is always analysed, whatever the exclusions.
+    # may differ from the disk: it is analysed whatever the exclusions, unless its text can hold
+    # no Redis call (Prefilter.may_find_in).
     reads_disk: bool
 
 
@@ -54,6 +55,8 @@ def check_text(path: Path, text: str, *, display: str, host: Host) -> list[Findi
         return [config_problem(display, config)]
     file = SourceFile(path, display, config.relative(path), module_of(str(path.absolute()))[0])
     if not host.reads_disk:
+        if not prefilter_for(config).may_find_in(path, text.encode("utf-8", "surrogatepass")):
+            return []  # this text can hold no Redis call: what the CLI would say of it, at no cost
         return FileCheck(config).check(file, project_for(config), text=text, apply_noqa=host.applies_noqa)
     if config.is_excluded(file.relative):
         return []

@@ -245,6 +245,7 @@ def test_what_the_prefilter_decided_is_read_again_while_the_contents_are_the_sam
     again = Prefilter([project], summaries=Cache(cache, salt="summaries"))
     assert decided == []
     assert (again.relevant, again.analysed, again.decisions) == (first.relevant, first.analysed, first.decisions)
+    assert (again._handed, again._only_silencing) == (first._handed, first._only_silencing)
     keys = first.value_keys(project / "app/views.py", APP["app/views.py"])
     assert keys is not None and "client" in keys  # what the kept carriers say reaches in views.py
     assert again.value_keys(project / "app/views.py", APP["app/views.py"]) == keys

@@ -11,6 +11,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from redis_lint.engine.session import EDITOR, check_text, config_for, files_changed, project_for
 from redis_lint.semantics.project import ProjectIndex
 
@@ -185,3 +187,53 @@ def test_a_caller_that_appears_in_a_file_the_class_never_read_is_seen(tmp_path: 
     """)  # a second caller, which hands it no client: `backend` is no longer known to be one
     assert project_index._models.get(tasks.absolute()) is kept
     assert "RDS101" not in codes(store)
+
+
+def test_a_buffer_that_can_hold_no_redis_call_is_not_analysed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most files of a project have nothing to do with Redis: the editor answers for them, as the
+    CLI does, without parsing them, keystroke after keystroke, until their text can hold a call."""
+    from redis_lint.engine import file_check
+
+    _, views, tasks = project(tmp_path)
+    plain = write(tmp_path, "forms.py", "def clean(data):\n    return data.strip()\n")
+    analysed: list[str] = []
+    real = file_check.analyse
+    monkeypatch.setattr(file_check, "analyse", lambda file, *a, **k: analysed.append(file.path.name) or real(file, *a, **k))
+
+    def lint(path: Path, text: str) -> list[str]:
+        return sorted({f.code for f in check_text(path, textwrap.dedent(text), display=path.name, host=EDITOR)})
+
+    assert lint(plain, plain.read_text()) == [] and analysed == []
+    assert lint(plain, "def clean(data):\n    return data.strip().lower()\n") == [] and analysed == []
+    assert lint(plain, "def clean(data:\n") == [] and analysed == []  # the CLI reports no syntax error there either
+    assert "RDS302" in lint(plain, "import redis\n\n\ndef reset(r: redis.Redis):\n    r.flushall()\n")
+    assert "RDS101" in lint(plain, "from connections import client\n\n\ndef keep(name):\n    client.set(f'user:{name}', 1)\n")
+    assert analysed == ["forms.py", "forms.py"]
+    assert "RDS101" in lint(views, views.read_text()) and "RDS302" not in lint(tasks, tasks.read_text())
+    assert analysed == ["forms.py", "forms.py", "views.py", "tasks.py"]  # files that can hold calls are
+
+
+def test_an_edited_buffer_is_analysed_as_the_scan_would_decide_for_its_text(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from redis_lint.engine import file_check
+
+    project(tmp_path)
+    errors = write(tmp_path, "errors.py", "import redis\n\n\ndef transient(error):\n"
+                                          "    return isinstance(error, redis.ConnectionError)\n")
+    store = write(tmp_path, "store.py", "class Seen:\n    def __init__(self, backend):\n        self.backend = backend\n\n"
+                                        "    def remember(self, name):\n        self.backend.hset(f'user:{name}', 'seen', 1)\n")
+    write(tmp_path, "jobs.py", "import redis\n\nfrom store import Seen\n\nSeen(redis.Redis(host='cache.internal'))\n")
+    analysed: list[str] = []
+    real = file_check.analyse
+    monkeypatch.setattr(file_check, "analyse", lambda file, *a, **k: analysed.append(file.path.name) or real(file, *a, **k))
+
+    def lint(path: Path, text: str) -> list[str]:
+        return sorted({f.code for f in check_text(path, text, display=path.name, host=EDITOR)})
+
+    # it imports the client library, and no value of it reaches a call: no finding, no analysis
+    assert lint(errors, errors.read_text() + "\n# typing...\n") == [] and analysed == []
+    assert "RDS302" in lint(errors, errors.read_text() + "\n\ndef reset(r: redis.Redis):\n    r.flushall()\n")
+    assert analysed == ["errors.py"]
+    # a holder hands its class a client: an edit of it is analysed whatever it imports
+    assert "RDS101" in lint(store, store.read_text() + "\n# typing...\n")
+    assert analysed == ["errors.py", "store.py"]
