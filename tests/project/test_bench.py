@@ -42,7 +42,7 @@ def test_the_language_server_client_gets_the_first_diagnostics(tmp_path: Path) -
 
 
 def test_rows_have_names_for_only() -> None:
-    assert len({row.key for row in ROWS}) == len(ROWS) == 14
+    assert len({row.key for row in ROWS}) == len(ROWS) == 15
     result = subprocess.run([sys.executable, str(REPO / "bench" / "speed.py"), "--only", "nothing"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "unknown rows: nothing" in result.stderr
