@@ -237,3 +237,21 @@ def test_an_edited_buffer_is_analysed_as_the_scan_would_decide_for_its_text(tmp_
     # a holder hands its class a client: an edit of it is analysed whatever it imports
     assert "RDS101" in lint(store, store.read_text() + "\n# typing...\n")
     assert analysed == ["errors.py", "store.py"]
+
+
+def test_every_fixture_file_with_a_finding_is_analysed_when_edited() -> None:
+    """`may_find_in` never leaves out an edited file the CLI would find something in: every file of
+    the fixtures that has a finding of its own, edited by a line, is still analysed."""
+    from redis_lint.config import load_config
+    from redis_lint.engine.prefilter import Prefilter
+    from redis_lint.engine.run import lint_paths
+    from tests.conftest import REPO
+
+    for name in ("violating_service", "violating_lifecycle", "reference_app"):
+        root = REPO / "fixtures" / name
+        scan = Prefilter([root])
+        reported = {Path(f.path).absolute() for f in lint_paths([root], load_config(start=root)).findings
+                    if f.code not in ("RDS403", "RDS404") and f.path.endswith(".py")}
+        assert reported or name == "reference_app"
+        for path in reported:
+            assert scan.may_find_in(path, path.read_bytes() + b"\n# edited\n"), path
