@@ -177,7 +177,7 @@ class Prefilter:
             part for path, facts in self._facts.items() for part in (os.fsencode(path), facts.digest.encode())))
         entry = self._cache.get(key)
         if entry is not None:
-            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry: decided again
+            with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):  # a broken entry: decided again
                 holders, analysed = set(entry["holders"]), set(entry["analysed"])
                 self._fed_by_imports_only = set(entry["fed_by_imports_only"])
                 self._carrying = {path: ALL if names is None else set(names) for path, names in entry["carrying"].items()}

@@ -252,3 +252,20 @@ def test_what_the_prefilter_decided_is_read_again_while_the_contents_are_the_sam
     (project / "app" / "views.py").write_text(APP["app/views.py"] + "\n# edited\n")
     Prefilter([project], summaries=Cache(cache, salt="summaries"))
     assert decided == [1]
+
+
+def test_a_broken_decisions_entry_is_decided_again(tmp_path: Path) -> None:
+    import json
+
+    from redis_lint.engine.cache import Cache
+
+    project, cache = tmp_path / "project", tmp_path / "cache"
+    _project(project, APP)
+    first = Prefilter([project], summaries=Cache(cache, salt="summaries"))
+    entries = [p for p in cache.rglob("*") if p.is_file() and b'"holders"' in p.read_bytes()]
+    assert len(entries) == 1
+    entry = json.loads(entries[0].read_bytes())
+    for broken in ({**entry, "carrying": []}, {**entry, "handed": 3}, {"holders": "x"}):
+        entries[0].write_text(json.dumps(broken))
+        again = Prefilter([project], summaries=Cache(cache, salt="summaries"))
+        assert (again.relevant, again.analysed) == (first.relevant, first.analysed)
