@@ -61,7 +61,7 @@ class SummaryStore:
         entry_key = self._entries.content_key(*key)
         entry = self._entries.get(entry_key)
         if entry is not None:
-            with contextlib.suppress(KeyError, TypeError, ValueError):  # a broken entry is a miss
+            with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):  # a broken entry is a miss
                 return from_entry(entry)
         found = read()
         self._entries.put(entry_key, to_entry(found))

@@ -265,3 +265,24 @@ def test_a_run_that_keeps_one_parsed_module_finds_what_one_that_keeps_them_all_f
     monkeypatch.setattr(project_module, "MODELS_KEPT_BY_A_RUN", 1)
     one = lint_paths([root], Config(root=root))
     assert one.findings == everything.findings and len(everything.findings) > 0
+
+
+def test_a_broken_entry_is_read_again(tmp_path: Path) -> None:
+    """What the cache keeps of a summary or of flows is read anew when it is broken, whatever is
+    broken in it."""
+    import json
+
+    from redis_lint.engine.cache import Cache
+
+    text = b"import redis\n\nclient = redis.Redis()\nclient.set('k', 1)\n"
+    folder = tmp_path / "cache"
+    store = SummaryStore(Cache(folder, salt="summaries"))
+    summary, flows = store.summary(text, "pkg", "digest"), store.flows(lambda: text, "digest")
+    entries = [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".TAG" and p.name != ".gitignore"]
+    assert len(entries) == 2
+    for path in entries:
+        entry = json.loads(path.read_bytes())
+        path.write_text(json.dumps({key: [] if isinstance(value, dict) else value for key, value in entry.items()}))
+    again = SummaryStore(Cache(folder, salt="summaries"))
+    assert again.flows(lambda: text, "digest") == flows
+    assert again.summary(text, "pkg", "digest").imports == summary.imports
