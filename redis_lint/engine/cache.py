@@ -14,8 +14,9 @@ Entries are files under the cache folder, written to a temporary name and
 renamed into place, so that two runs racing on one tree never read half an
 entry, nor does a run that follows one stopped midway (a stopped run removes
 its temporary file; one killed outright leaves it to be pruned); a run that
-finds an entry it cannot read treats it as missing.  Entries
-not used for `_MAX_AGE` are pruned, at most once a day.
+finds an entry it cannot read treats it as missing.  Each entry starts with the digest of what
+follows it: an entry changed by anything but redis-lint (a disk, an editor, a script) is missing
+too, whatever it has become.  Entries not used for `_MAX_AGE` are pruned, at most once a day.
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ class Cache:
         entry_path = self._entry_file(key)  # a string: a warm run reads an entry per file
         try:
             with open(entry_path, "rb") as file:
-                entry = json.loads(file.read())
+                check, _, payload = file.read().partition(b"\n")
+            if check.decode("ascii") != digest(payload):
+                return None  # changed since it was written
+            entry = json.loads(payload)
             os.utime(entry_path)  # used: not pruned
         except (OSError, ValueError):
             return None
@@ -75,8 +79,9 @@ class Cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._mark_folder()
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            payload = json.dumps(entry, separators=(",", ":")).encode()
             with os.fdopen(handle, "wb") as file:
-                file.write(json.dumps(entry, separators=(",", ":")).encode())
+                file.write(digest(payload).encode() + b"\n" + payload)
             os.replace(temporary, target)
             temporary = None
         except OSError:

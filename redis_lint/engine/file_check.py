@@ -11,6 +11,7 @@ imports libcst until a file is analysed.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,7 +86,8 @@ class FileCheck:
         entry = self.cache.get(self.cache.key(file.path, file.digest))
         if entry is not None and caching.still_valid(entry, self.scan.digest, self.scan.files_calling,
                                                      self.scan.helpers_named):
-            return Kept(*caching.from_entry(entry))
+            with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):  # broken: analysed again
+                return Kept(*caching.from_entry(entry))
         return None
 
     def keep(self, file: SourceFile, result: FileResult) -> None:

@@ -135,7 +135,7 @@ class Prefilter:
             status = status_of(path) if snapshot is not None else None
             known = snapshot.facts(path, status) if snapshot is not None else None
             if known is not None:
-                with contextlib.suppress(TypeError, ValueError):  # a broken entry: the file is read
+                with contextlib.suppress(AttributeError, TypeError, ValueError):  # a broken entry: the file is read
                     self._restore(path, FileFacts.from_entry(known))
                     continue
             facts = self._add(path)

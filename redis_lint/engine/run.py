@@ -12,6 +12,7 @@ itself redis_lint.engine.linter's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -289,9 +290,11 @@ def _project_findings(kept: dict[str, Kept], config: Config, cache: caching.Cach
         return []
     key = caching.digest(json.dumps([list(vars(f).values()) for f in facts]).encode(), repr(config).encode())
     entry = cache.get(key) if cache is not None else None
+    reported: list[Finding] | None = None
     if entry is not None and "findings" in entry:
-        reported = caching.from_entry(entry)[0]
-    else:
+        with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):  # broken: decided again
+            reported = caching.from_entry(entry)[0]
+    if reported is None:
         from redis_lint.rules import PROJECT_RULES
 
         reported = []

@@ -283,3 +283,26 @@ def test_findings_on_the_corpus_are_the_recorded_ones(corpus: list[Path]) -> Non
     for name in sorted(found):
         assert found[name] == recorded.get(name), f"{name}: findings differ from tests/engine/corpus_findings.json"
     assert sum(map(len, found.values())) > 250
+
+
+def test_cache_entries_of_the_wrong_shape_are_misses(tmp_path: Path) -> None:
+    """Whatever is in the cache folder, a run reports what a run without it does: an entry changed
+    by anything but redis-lint (here: parts of the wrong shape, a list for a mapping, a number for
+    a list, or a mapping for a list, which would read as no findings) is read as a miss."""
+    import json
+
+    root = write(tmp_path / "project", {k: v for k, v in PROJECT.items() if "broken" not in k})
+    config, cache = load_config(start=root), tmp_path / "cache"
+    cold = lint_paths([root], config, cache_folder=cache)
+    assert lint_paths([root], config, cache_folder=cache).analysed == 0
+    entries = [p for p in cache.rglob("*.json")]
+    assert len(entries) > 5
+    for shape in (lambda value: [] if isinstance(value, dict) else 7, lambda value: {} if isinstance(value, list) else value):
+        for path in entries:
+            check, _, payload = path.read_bytes().partition(b"\n")
+            entry = json.loads(payload)
+            if isinstance(entry, dict):  # the digest line kept: what follows it changed
+                path.write_bytes(check + b"\n" + json.dumps({key: shape(value) for key, value in entry.items()}).encode())
+        again = lint_paths([root], config, cache_folder=cache)
+        assert again.findings == cold.findings
+        assert lint_paths([root], config, cache_folder=cache).analysed == 0  # written anew

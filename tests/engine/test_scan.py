@@ -258,14 +258,16 @@ def test_a_broken_decisions_entry_is_decided_again(tmp_path: Path) -> None:
     import json
 
     from redis_lint.engine.cache import Cache
+    from redis_lint.source.digests import digest
 
     project, cache = tmp_path / "project", tmp_path / "cache"
     _project(project, APP)
     first = Prefilter([project], summaries=Cache(cache, salt="summaries"))
     entries = [p for p in cache.rglob("*") if p.is_file() and b'"holders"' in p.read_bytes()]
     assert len(entries) == 1
-    entry = json.loads(entries[0].read_bytes())
+    entry = json.loads(entries[0].read_bytes().partition(b"\n")[2])
     for broken in ({**entry, "carrying": []}, {**entry, "handed": 3}, {"holders": "x"}):
-        entries[0].write_text(json.dumps(broken))
+        payload = json.dumps(broken).encode()  # written as redis-lint writes an entry: its digest holds
+        entries[0].write_bytes(digest(payload).encode() + b"\n" + payload)
         again = Prefilter([project], summaries=Cache(cache, salt="summaries"))
         assert (again.relevant, again.analysed) == (first.relevant, first.analysed)
