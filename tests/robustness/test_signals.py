@@ -23,6 +23,7 @@ import pytest
 
 from redis_lint.engine.cache import _MAX_AGE, Cache
 from redis_lint.engine.interrupt import Stopped
+from redis_lint.source.digests import digest
 from tests.conftest import REPO
 
 # slow: signals to redis-lint processes; Linux only
@@ -207,7 +208,9 @@ def test_a_stopped_run_leaves_a_whole_cache_and_keeps_what_it_finished(tmp_path:
 
     kept = entries(cache)
     assert 2 <= len(kept) < 8
-    assert [json.loads(entry.read_bytes()) for entry in kept]  # each entry whole
+    for entry in kept:  # each entry whole: its digest holds, and what follows it is JSON
+        check, _, payload = entry.read_bytes().partition(b"\n")
+        assert check.decode() == digest(payload) and isinstance(json.loads(payload), dict)
     assert list(cache.rglob(".tmp-*")) == []
     # the next run takes what the stopped one finished and reports as a run without a cache does
     resumed = subprocess.run([sys.executable, "-m", "redis_lint", "check", "-j", "2", "--cache-dir", str(cache),
