@@ -137,8 +137,9 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
 
     # Files that hold only what the project-level rules count to stay silent have no finding of
     # their own: they are analysed last, and only if a project-level rule would report without them.
-    silencing = [(f, d) for f, d in to_analyse if prefilter and scan.only_silences(f.path)]
-    to_analyse = [(f, d) for f, d in to_analyse if not (prefilter and scan.only_silences(f.path))]
+    silences = {f.display: scan.only_silences(f.path) if prefilter else frozenset() for f, _ in to_analyse}
+    silencing = [(f, d) for f, d in to_analyse if silences[f.display]]
+    to_analyse = [(f, d) for f, d in to_analyse if not silences[f.display]]
     done = 0
     total = len(to_analyse)
 
@@ -159,8 +160,8 @@ def _lint_project(run: LintRun, paths: list[Path], files: list[SourceFile], serv
         progress(0, total)
     analyse_all(to_analyse)
     wanted = _silencing_wanted(kept, config, cache) if silencing and whole_project else frozenset()
-    needed = [(f, d) for f, d in silencing if scan.only_silences(f.path) & wanted]
-    kept.update((file.display, Kept([])) for file, _ in silencing if not scan.only_silences(file.path) & wanted)
+    needed = [(f, d) for f, d in silencing if silences[f.display] & wanted]
+    kept.update((file.display, Kept([])) for file, _ in silencing if not silences[file.display] & wanted)
     if needed:
         total += len(needed)
         analyse_all(needed)

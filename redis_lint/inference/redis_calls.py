@@ -17,15 +17,6 @@ from redis_lint.rulemeta import CLOSES, PINGS
 from redis_lint.summaries.flows import ValueFlows
 
 
-def may_call_redis(flows: ValueFlows, carried: Collection[str], *, imports_library: bool,
-                   closes_elsewhere: Callable[[str], bool] = lambda name: True) -> bool:
-    """Whether a module can hold a Redis call, given the local names its imports bind to what can
-    carry a Redis value (`carried`, "*" for a star import) and whether it imports a client library;
-    `closes_elsewhere(name)`: whether the function a from-import binds to `name` may close something."""
-    return holds_redis_call(flows, carried) or bool(counted_whatever_the_receiver(
-        flows, imports_library=imports_library, closes_elsewhere=closes_elsewhere))
-
-
 def holds_redis_call(flows: ValueFlows, carried: Collection[str]) -> bool:
     """Whether a value the module's imports bring can reach a call (or the module cannot be read,
     star-imports a carrier, or names our codes in a `# noqa`, which RDS900 reports if it silences

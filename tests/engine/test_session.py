@@ -61,6 +61,28 @@ ON_ITS_OWN = """\
         client.keys("user:*")
 """
 
+# a class whose constructor's callers tell what `backend` is, and a caller that hands it a client
+SEEN = """\
+    import redis
+
+
+    class Seen:
+        def __init__(self, backend):
+            self.backend = backend
+
+        def remember(self, name):
+            self.backend.hset(f"user:{name}", "seen", 1)
+"""
+HANDS_A_CLIENT = """\
+    import redis
+
+    from store import Seen
+
+
+    def run():
+        Seen(redis.Redis(host="cache.internal")).remember("ada")
+"""
+
 
 def project(tmp_path: Path) -> tuple[Path, Path, Path]:
     (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
@@ -111,28 +133,10 @@ def test_a_module_that_appears_is_found_by_the_files_that_missed_it(tmp_path: Pa
 
 def test_a_new_caller_in_another_file_tells_a_class_what_it_is_handed(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
-    store = write(tmp_path, "store.py", """\
-        import redis
-
-
-        class Seen:
-            def __init__(self, backend):
-                self.backend = backend
-
-            def remember(self, name):
-                self.backend.hset(f"user:{name}", "seen", 1)
-    """)
+    store = write(tmp_path, "store.py", SEEN)
     jobs = write(tmp_path, "jobs.py", "def run():\n    return 1\n")
     assert codes(store) == []  # nothing says what `backend` is
-    saved(tmp_path, jobs, """\
-        import redis
-
-        from store import Seen
-
-
-        def run():
-            Seen(redis.Redis(host="cache.internal")).remember("ada")
-    """)  # the project's only caller of Seen now hands it a client
+    saved(tmp_path, jobs, HANDS_A_CLIENT)  # the project's only caller of Seen now hands it a client
     assert "RDS101" in codes(store)
 
 
@@ -141,26 +145,8 @@ def test_a_caller_that_appears_in_a_file_the_class_never_read_is_seen(tmp_path: 
     of `Seen` do, which the analysis of store.py searched for."""
     (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
     _, _, tasks = project(tmp_path)
-    store = write(tmp_path, "store.py", """\
-        import redis
-
-
-        class Seen:
-            def __init__(self, backend):
-                self.backend = backend
-
-            def remember(self, name):
-                self.backend.hset(f"user:{name}", "seen", 1)
-    """)
-    write(tmp_path, "jobs.py", """\
-        import redis
-
-        from store import Seen
-
-
-        def run():
-            Seen(redis.Redis(host="cache.internal")).remember("ada")
-    """)
+    store = write(tmp_path, "store.py", SEEN)
+    write(tmp_path, "jobs.py", HANDS_A_CLIENT)
     other = write(tmp_path, "other.py", """\
         import redis
 

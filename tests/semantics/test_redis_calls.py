@@ -12,10 +12,16 @@ import pytest
 from redis_lint.config import load_config
 from redis_lint.engine.prefilter import Prefilter
 from redis_lint.engine.run import lint_paths
-from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call, may_call_redis
+from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.rulemeta import CLOSES, PINGS
 from redis_lint.summaries.flows import CALLS, ValueFlows
 from tests.engine.test_run import write
+
+
+def may_call_redis(flows: ValueFlows, carried: set[str], *, imports_library: bool) -> bool:
+    """Whether the prefilter analyses a holder: it holds a Redis call, or what the project-level
+    rules count whatever the receiver (Prefilter._holds)."""
+    return holds_redis_call(flows, carried) or bool(counted_whatever_the_receiver(flows, imports_library=imports_library))
 
 
 def calls_redis(source: str, carried: set[str] | None = None) -> bool:
