@@ -10,6 +10,7 @@ Followed from module to module through their summaries alone: a package
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from redis_lint.summaries.imports import absolute_names, qualified_names_for
 from redis_lint.summaries.module import ModuleSummary
@@ -40,4 +41,37 @@ def canonical(qualified: str, lookup: SummaryLookup, hops: int = 0) -> str:
         names |= qualified_names_for(module, aliases, head)
     for name in absolute_names(names, package):
         return canonical(".".join(filter(None, [name, rest])), lookup, hops + 1)
+    return qualified
+
+
+# `pkg.mod.NAME.attr` -> (path of pkg.mod, its summary, its package, "NAME.attr") for the longest prefix
+# that is a project module, or None.
+ModuleLookup = Callable[[str], "tuple[Path, ModuleSummary, str, str] | None"]
+
+
+def bound_at(qualified: str, lookup: ModuleLookup, enter: Callable[[Path], bool], hops: int = 0) -> str | None:
+    """Where the binding of a name that modules re-export is: `pkg.NAME`, where `pkg/__init__.py`
+    binds NAME by `from .client import NAME` and nothing else, is `pkg.client.NAME`; the name
+    itself when its module binds it otherwise.  A module whose only binding of a name is one
+    import binds it to what the imported module binds, so the modules on the way need not be read
+    (`enter`: whether a question may enter a module; None when one on the way may not)."""
+    while hops < MAX_HOPS:
+        found = lookup(qualified)
+        if found is None:
+            return qualified  # no module of the project: a library's name
+        path, summary, package, attribute = found
+        if not enter(path):
+            return None
+        head, _, rest = attribute.partition(".")
+        binding = summary.imported_only.get(head)
+        if binding is None:
+            return qualified
+        names = absolute_names(qualified_names_for(binding[0], binding[1], head), package)
+        if len(names) != 1:
+            return qualified
+        following = ".".join(filter(None, [names.pop(), rest]))
+        if following == qualified:
+            return qualified  # `from . import sub` in the package: the submodule itself
+        qualified = following
+        hops += 1
     return qualified

@@ -21,7 +21,7 @@ from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.project import NOT_BOUND, Reach
 from redis_lint.semantics.walk import FastVisitor
 from redis_lint.inference.hierarchy import UNSURE, SummaryClass, Unsure, base_classes, class_named
-from redis_lint.inference.reexports import canonical
+from redis_lint.inference.reexports import bound_at, canonical
 from redis_lint.summaries.imports import absolute_names
 
 if TYPE_CHECKING:
@@ -117,7 +117,11 @@ class References:
         project = self.model.project
         if project is None:
             return None
-        for qualified in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
+        enter = (lambda path: True) if reach is Reach.ANY else project.may_hold_values
+        for imported in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
+            qualified = bound_at(imported, self._module_lookup, enter)  # past the re-exports on the way
+            if qualified is None:
+                continue  # through a module the question may not enter
             target = project.lookup(qualified, by=self.model, reach=reach)
             if target is NOT_BOUND:
                 return None  # the module is found, and has nothing by that name

@@ -64,7 +64,10 @@ class ModuleSummary:
       class of another module: redis_lint.engine.prefilter);
     - `closing`: its module-level functions whose code calls a close method (`close`, `aclose`,
       `disconnect`) on anything: a shutdown hook that another module registers may close a client
-      (redis_lint.semantics.lifetimes)."""
+      (redis_lint.semantics.lifetimes);
+    - `imported_only`: the names that one import statement binds at module level and nothing else
+      does (no other statement, `except ... as`, or function declaring it `global`): a re-export,
+      which is what the imported module binds (redis_lint.inference.reexports)."""
 
     def __init__(self, imports: list[tuple[str, str | None, str]], statements: list[Statement],
                  global_imports: dict[str, list[ImportOf]] | None = None,
@@ -72,7 +75,8 @@ class ModuleSummary:
                  readable: bool = True, hands_out: dict[int, HandsOut] | None = None,
                  classes: dict[str, ClassSummary | None] | None = None,
                  call_arguments: dict[str, frozenset[str]] | None = None,
-                 closing: frozenset[str] = frozenset()) -> None:
+                 closing: frozenset[str] = frozenset(),
+                 imported_only: dict[str, ImportOf] | None = None) -> None:
         self.imports = imports
         self.statements = statements
         self.global_imports = global_imports or {}
@@ -83,6 +87,7 @@ class ModuleSummary:
         self.classes = classes or {}
         self.call_arguments = call_arguments or {}
         self.closing = closing
+        self.imported_only = imported_only or {}
 
     def may_bind(self, name: str) -> bool:
         """Whether the module can bind `name` at module level (True when it cannot be read)."""
@@ -100,6 +105,7 @@ class ModuleSummary:
         global_imports: dict[str, list[ImportOf]] = {}
         functions: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[ast.AST]]] = {}
         class_statements: list[tuple[ast.ClassDef, list[ast.AST]]] = []
+        handler_names: set[str] = set()  # `except E as e` at module level
         for statement in _module_level(tree.body, tries=True):
             mentioned_parts, targets = _own_parts(statement)
             defines = isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -107,6 +113,7 @@ class ModuleSummary:
             mentioned = reader.read(mentioned_parts, walked)
             reader.read(targets)
             if isinstance(statement, _TRY):
+                handler_names.update(h.name for h in statement.handlers if h.name)
                 continue  # `except E as e`: a binding, not a statement of its own
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 functions[len(statements)] = (statement, walked or [])
@@ -127,8 +134,12 @@ class ModuleSummary:
         nested = [nodes for _, nodes in functions.values()] + [nodes for _, nodes in class_statements]
         call_arguments = _call_arguments(reader.calls, set(bindings), _bound_within(nested), reader.bound)
         closing = frozenset(function.name for function, nodes in functions.values() if _calls_a_closer(nodes))
+        imported_only = {name: found[0] for name, found in global_imports.items()
+                         if len(found) == 1 and bindings.get(name) == 1
+                         and name not in handler_names and name not in reader.declared_global}
         return cls(reader.imports, statements, global_imports, frozenset(reader.expiring), frozenset(reader.bound),
-                   hands_out=hands_out, classes=classes, call_arguments=call_arguments, closing=closing)
+                   hands_out=hands_out, classes=classes, call_arguments=call_arguments, closing=closing,
+                   imported_only=imported_only)
 
     def to_entry(self) -> dict:
         return {"readable": self.readable, "imports": self.imports,
@@ -140,7 +151,7 @@ class ModuleSummary:
                 "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass, sorted(c.binds)]
                             if c is not None else None for name, c in self.classes.items()},
                 "call_arguments": {name: sorted(names) for name, names in self.call_arguments.items()},
-                "closing": sorted(self.closing)}
+                "closing": sorted(self.closing), "imported_only": self.imported_only}
 
     @classmethod
     def from_entry(cls, entry: dict) -> ModuleSummary:
@@ -153,7 +164,9 @@ class ModuleSummary:
                    {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3], frozenset(c[4]))
                     if c is not None else None for name, c in entry["classes"].items()},
                    {name: frozenset(names) for name, names in entry["call_arguments"].items()},
-                   frozenset(entry["closing"]))
+                   frozenset(entry["closing"]),
+                   {name: (module, tuple((real, alias) for real, alias in aliases))
+                    for name, (module, aliases) in entry["imported_only"].items()})
 
 
 class _Reader:

@@ -109,6 +109,58 @@ def test_reexports_are_followed_through_summaries() -> None:
     assert canonical("redis.Redis", lookup) == "redis.Redis"
 
 
+def test_a_name_bound_only_by_an_import_is_a_re_export() -> None:
+    summary = ModuleSummary.read(
+        b"from .clients import client\nfrom .a import b as B\nimport x.y\n"
+        b"try:\n    from .fast import codec\nexcept ImportError:\n    codec = None\n"
+        b"from .one import first\nfrom .two import first\n"
+        b"from .e import failed\ntry:\n    pass\nexcept OSError as failed:\n    pass\n"
+        b"from .g import moved\ndef move():\n    global moved\n    moved = 1\n", "app")
+    assert summary.imported_only == {"client": (".clients", (("client", None),)),
+                                     "B": (".a", (("b", "B"),)), "x": ("", (("x.y", None),))}
+
+
+def test_a_re_exported_name_is_looked_up_where_it_is_bound() -> None:
+    from redis_lint.inference.reexports import bound_at
+
+    texts = {
+        "app": b"from .clients import client, Redis\nfrom . import clients\nfrom .gone import nothing\n",
+        "app.clients": b"from redis import Redis\nclient = Redis()\n",
+        "app.gone": b"",
+    }
+    modules = {name: ModuleSummary.read(text, "app") for name, text in texts.items()}
+
+    def lookup(qualified: str) -> tuple[Path, ModuleSummary, str, str] | None:
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if module in modules:
+                return Path(module), modules[module], "app", ".".join(parts[cut:])
+        return None
+
+    anywhere = lambda path: True  # noqa: E731
+    assert bound_at("app.client", lookup, anywhere) == "app.clients.client"
+    assert bound_at("app.client.pipeline", lookup, anywhere) == "app.clients.client.pipeline"
+    assert bound_at("app.Redis", lookup, anywhere) == "redis.Redis"  # a library's: no module of the project
+    assert bound_at("app.clients", lookup, anywhere) == "app.clients"  # the submodule itself
+    assert bound_at("app.nothing", lookup, anywhere) == "app.gone.nothing"  # bound nowhere: lookup says so
+    assert bound_at("app.client", lookup, lambda path: path != Path("app.clients")) is None
+
+
+def test_a_package_that_re_exports_a_client_is_not_parsed(tmp_path: Path, parsed: list[str]) -> None:
+    write(tmp_path, {
+        "app/__init__.py": "from .connections import client\nfrom .connections import make as build\n",
+        "app/connections.py": "import redis\n\nclient = redis.Redis()\n\ndef make():\n    return redis.Redis()\n",
+        "app/views.py": (
+            "from app import client, build\n\n"
+            "def save(name):\n    client.set(f'user:{name}', 1)\n    build().set(f'user:{name}:seen', 1)\n"
+        ),
+    })
+    run = lint_paths([tmp_path / "app" / "views.py"], Config(root=tmp_path))
+    assert [f.line for f in run.findings if f.code == "RDS101"] == [4, 5]
+    assert "connections.py" in parsed and "__init__.py" not in parsed
+
+
 def write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name
