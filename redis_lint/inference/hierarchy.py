@@ -106,10 +106,10 @@ def library_bases(cls: SummaryClass) -> list[str]:
     client library's classes (a base defined in the project is in the hierarchy itself)."""
     names: list[str] = []
     for dotted in cls.summary.typed_bases:
-        imports = cls.module.global_imports.get(dotted.split(".", 1)[0])
-        if imports and len(imports) == 1:
-            module, aliases = imports[0]
-            names.extend(sorted(absolute_names(qualified_names_for(module, aliases, dotted), cls.package)))
+        found: set[str] = set()
+        for module, aliases in cls.module.global_imports.get(dotted.split(".", 1)[0], ()):
+            found |= absolute_names(qualified_names_for(module, aliases, dotted), cls.package)  # any may run
+        names.extend(sorted(found))
     return names
 
 

@@ -217,7 +217,23 @@ class References:
             known = memo[key] = self._hierarchy(ref)
         return known  # type: ignore[return-value]
 
-    def _hierarchy(self, ref: ClassRef) -> list[Ancestor]:
+    def summary_hierarchy(self, cls: SummaryClass) -> list[Ancestor]:
+        """`hierarchy`, for a class known from its module's summary (parsed only where a summary on
+        the way cannot tell what a base is)."""
+        project = self.model.project
+        assert project is not None  # a summary class is found through the project
+        key = ("hierarchy", cls.path, cls.name)
+        known = project.across_modules.get(key)
+        if known is None:
+            known = project.across_modules[key] = self._hierarchy(cls)
+        return known  # type: ignore[return-value]
+
+    def summary_class(self, qualified: str) -> SummaryClass | Unsure | None:
+        """The project class an absolute name refers to, from the summaries: None when it names no
+        class of the project, UNSURE when only its module's code can tell (or that code is at hand)."""
+        return self._summary_class_named({qualified}) if self.model.project is not None else UNSURE
+
+    def _hierarchy(self, ref: Ancestor) -> list[Ancestor]:
         order: list[Ancestor] = []
         seen: set[object] = set()
         pending: list[Ancestor] = [ref]

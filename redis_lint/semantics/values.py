@@ -23,9 +23,10 @@ from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
 from redis_lint.semantics.project import Reach
-from redis_lint.semantics.references import ClassRef, FunctionRef, Located, returned_values, yielded_values
+from redis_lint.semantics.references import (Ancestor, ClassRef, FunctionRef, Located, References,
+                                              returned_values, yielded_values)
 from redis_lint.semantics.walk import FastVisitor
-from redis_lint.inference.hierarchy import SummaryClass, library_bases
+from redis_lint.inference.hierarchy import UNSURE, SummaryClass, Unsure, library_bases
 
 if TYPE_CHECKING:
     from redis_lint.semantics.module_model import ModuleModel
@@ -160,7 +161,7 @@ class ValueResolver:
             return _merge({target.model.values.class_held(r, depth + 1) for r in returns}) if returns else None
         if not isinstance(expr, cst.Name | cst.Attribute):
             return None
-        value = self._type_value(expr, expr)
+        value = self._type_value(expr, expr, owners=False)
         if value is not None:
             return value
         located = self.refs.bindings(expr, reach=Reach.CLASSES) if isinstance(expr, cst.Name) else \
@@ -335,17 +336,7 @@ class ValueResolver:
         own bases are in the hierarchy, each looked at in turn); a base known from its module's
         summary is not parsed for it."""
         refs = ref.model.refs
-        for cls in refs.hierarchy(ref):
-            if isinstance(cls, SummaryClass):
-                names = [[refs.canonical(name)] for name in library_bases(cls)]
-            else:
-                names = [sorted(cls.model.refs.qualified_names(_unsubscripted(base.value))) for base in cls.node.bases]
-            for base_names in names:
-                for name in base_names:
-                    kind = class_kind(name)
-                    if kind is not None:
-                        return RedisValue(kind, is_async_name(name))
-        return RedisValue(Kind.OBJECT, owner=ref)
+        return _library_class_value(refs, refs.hierarchy(ref)) or RedisValue(Kind.OBJECT, owner=ref)
 
     def _binding_value(self, binding: Binding) -> RedisValue | None:
         if binding.annotation is not None:
@@ -476,8 +467,11 @@ class ValueResolver:
     def annotation_value(self, annotation: cst.Annotation) -> RedisValue | None:
         return self._type_value(annotation.annotation, annotation)
 
-    def _type_value(self, expr: cst.BaseExpression, anchor: cst.CSTNode) -> RedisValue | None:
-        """The Redis value a type expression describes; `anchor` is where its names are looked up."""
+    def _type_value(self, expr: cst.BaseExpression, anchor: cst.CSTNode, *, owners: bool = True) -> RedisValue | None:
+        """The Redis value a type expression describes; `anchor` is where its names are looked up.
+        Without `owners`, a project class that is no Redis class is an OBJECT of no class in
+        particular (`class_held` asks only whether its instances are Redis objects, which the
+        summaries tell without parsing its module)."""
         if isinstance(expr, cst.SimpleString):
             try:
                 source = expr.evaluated_value
@@ -502,6 +496,12 @@ class ValueResolver:
             project = self.model.project
             if project is not None:
                 for name in sorted(names):
+                    if not owners:
+                        summarised = self._summary_class_value(name)
+                        if summarised is not UNSURE:
+                            if summarised is None:
+                                continue
+                            return summarised  # type: ignore[return-value]
                     target = project.lookup(name, by=self.model, reach=Reach.VALUES)
                     found = target[0].refs.global_bindings(target[1], reach=Reach.CLASSES) if isinstance(target, tuple) else None
                     if found and len(found) == 1 and isinstance(found[0][1].node, cst.ClassDef):
@@ -512,12 +512,42 @@ class ValueResolver:
                     return self.class_value(cls)  # a project class: an OBJECT, unless it subclasses a client
         return None
 
+    def _summary_class_value(self, qualified: str) -> RedisValue | Unsure | None:
+        """What instances of the project class an absolute name refers to are, from the summaries
+        (an OBJECT of no class in particular when no base is a Redis class): None when the name is
+        no project class, or its module can hold no Redis value (as `lookup` finds none there);
+        UNSURE when only its code can tell."""
+        project = self.model.project
+        assert project is not None
+        found = self.refs.summary_class(qualified)
+        if not isinstance(found, SummaryClass):
+            return found
+        if not project.may_hold_values(found.path):
+            return None
+        return _library_class_value(self.refs, self.refs.summary_hierarchy(found)) or RedisValue(Kind.OBJECT)
+
     def _union_value(self, members: list[cst.BaseExpression], anchor: cst.CSTNode) -> RedisValue | None:
         return _merge({
             self._type_value(m, anchor)
             for m in members
             if not (isinstance(m, cst.Name) and m.value == "None")
         })
+
+
+def _library_class_value(refs: References, hierarchy: list[Ancestor]) -> RedisValue | None:
+    """What instances of a class with this hierarchy are when one of its bases is a client
+    library's class: the first such base decides."""
+    for cls in hierarchy:
+        if isinstance(cls, SummaryClass):
+            names = [[refs.canonical(name)] for name in library_bases(cls)]
+        else:
+            names = [sorted(cls.model.refs.qualified_names(_unsubscripted(base.value))) for base in cls.node.bases]
+        for base_names in names:
+            for name in base_names:
+                kind = class_kind(name)
+                if kind is not None:
+                    return RedisValue(kind, is_async_name(name))
+    return None
 
 
 def _unsubscripted(expr: cst.BaseExpression) -> cst.BaseExpression:

@@ -257,6 +257,36 @@ def test_the_class_an_expression_holds_is_not_looked_for_where_no_redis_value_ca
     assert "plain.py" not in parsed
 
 
+def test_whether_a_project_class_builds_redis_objects_is_read_from_summaries(tmp_path: Path, parsed: list[str]) -> None:
+    """A call of a project class constructs a client when the class subclasses one: its hierarchy's
+    summaries tell, and an exception class or a plain class is told apart the same way."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/clients.py": "import redis\n\nclass Tracked(redis.Redis):\n    pass\n",
+        "app/errors.py": "import redis\n\nclass Busy(redis.RedisError):\n    pass\n",
+        "app/views.py": (
+            "import redis\nfrom app.clients import Tracked\nfrom app.errors import Busy\n\n"
+            "def build():\n    return Tracked(host='cache')\n\n"
+            "def fail(client: redis.Redis):\n    if client.get('cache:busy'):\n        raise Busy('later')\n"
+        ),
+    })
+    run = lint_paths([tmp_path / "app" / "views.py"], Config(root=tmp_path))
+    assert [(f.code, f.line) for f in run.findings if f.code == "RDS401"] == [("RDS401", 6)]
+    assert "clients.py" not in parsed and "errors.py" not in parsed
+
+
+def test_a_base_imported_in_two_ways_is_either_library_class() -> None:
+    from redis_lint.inference.hierarchy import SummaryClass, library_bases
+
+    module = ModuleSummary.read(
+        b"try:\n    from redis.asyncio import Redis\nexcept ImportError:\n    from aioredis import Redis\n"
+        b"import json\n\nclass Cache(Redis, json.JSONDecoder, Local):\n    pass\n", "app")
+    described = module.classes["Cache"]
+    assert described is not None
+    cls = SummaryClass(Path("app/cache.py"), "Cache", described, module, "app")
+    assert library_bases(cls) == ["aioredis.Redis", "redis.asyncio.Redis", "json.JSONDecoder"]
+
+
 def test_a_class_summary_tells_what_a_class_binds_from_what_it_mentions() -> None:
     summary = ModuleSummary.read(
         b"class A(B):\n    x = 1\n    a, b = 1, 2\n    y: int = 2\n"
