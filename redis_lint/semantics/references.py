@@ -9,7 +9,7 @@ another module must be resolved with that module's scopes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ from redis_lint.summaries.imports import absolute_names
 if TYPE_CHECKING:
     from redis_lint.semantics.module_model import ModuleModel
     from redis_lint.summaries import ModuleSummary
+    from redis_lint.summaries.module import ClassSummary
 
 _MAX_HOPS = 8  # re-exports and base classes followed at most this deep
 _PROPERTY_DECORATORS = ("property", "cached_property")
@@ -147,6 +148,8 @@ class References:
         names = {self.canonical(n) for n in self.absolute(self.index.qualified_names(expr, scope_of=anchor))}
         if names or not isinstance(expr, cst.Attribute) or self.index.scope(expr) is None:
             return names  # (a node parsed from a string annotation has no scope of its own)
+        if isinstance(expr.value, cst.Attribute) and self._plain_attribute(expr.value):
+            return set()
         if isinstance(expr.value, cst.Attribute | cst.Name):
             for model, binding in self.attribute_bindings(expr.value) if isinstance(expr.value, cst.Attribute) else []:
                 if binding.kind is not BindingKind.VALUE:
@@ -157,6 +160,22 @@ class References:
                 if fetched is not None:
                     return {f"{q}.{fetched[1]}.{expr.attr.value}" for q in model.refs.qualified_names(fetched[0])}
         return set()
+
+    def _plain_attribute(self, attribute: cst.Attribute) -> bool:
+        """Whether `self.x` is known, from the summary of the first class of its hierarchy that binds
+        it, to be bound to nothing that names an imported module or class (so that its class's
+        module need not be parsed to learn that `self.x.y` names nothing imported)."""
+        owner = self.class_ref(attribute.value)
+        if owner is None:
+            return False
+        name = attribute.attr.value
+        for entry in self.hierarchy(owner):
+            if isinstance(entry, ClassRef):
+                if entry.model.index.class_info(entry.node).attributes.get(name):
+                    return False  # its code is at hand: read as before
+            elif name in entry.summary.attributes:
+                return name in entry.summary.plain
+        return False
 
     def canonical(self, qualified: str) -> str:
         """A name the project re-exports (`app.redis.Redis`), as the library's own name
@@ -344,16 +363,24 @@ class References:
             return ClassRef(found[0][0], found[0][1].node)  # type: ignore[arg-type]
         return None
 
-    def _defining(self, ref: ClassRef, name: str, reach: Reach = Reach.ANY) -> Iterator[ClassRef]:
-        """The classes of a hierarchy, in order, that may bind `name`: a summary class is parsed
-        only when its summary says it may.  A question about a class held ends at the first that
-        binds it and cannot hold a Redis value: what it binds is no Redis class (one that only
-        reads it, a mixin's `self.client_class(...)`, leaves it to the classes after it)."""
+    def _up(self, ref: ClassRef, name: str, reach: Reach) -> Iterator[Ancestor]:
+        """The classes of a hierarchy, in order, as far as a question about `name` may go: one about a
+        class held ends at the first that binds it and cannot hold a Redis value: what it binds is no
+        Redis class (one that only reads it, a mixin's `self.client_class(...)`, leaves it to the
+        classes after it)."""
         for entry in self.hierarchy(ref):
             if reach is Reach.CLASSES and not self._may_hold_values(entry) and self._binds(entry, name):
                 return
+            yield entry
+
+    def _defining(self, ref: ClassRef, name: str, reach: Reach = Reach.ANY, *,
+                  where: Callable[[ClassSummary], bool] | None = None) -> Iterator[ClassRef]:
+        """The classes of a hierarchy, in order, that may bind `name`: a summary class is parsed only
+        when its summary says it may (`where`: what its summary must say, for a question about its
+        methods or attributes alone; by default, that it mentions the name at all)."""
+        for entry in self._up(ref, name, reach):
             if isinstance(entry, SummaryClass):
-                if not entry.may_define(name):
+                if not (where(entry.summary) if where is not None else entry.may_define(name)):
                     continue
                 parsed = self._parsed(entry)
                 if parsed is None:
@@ -364,7 +391,7 @@ class References:
     def class_attribute(self, ref: ClassRef, name: str, hops: int = 0, *, reach: Reach = Reach.ANY) -> list[Located]:
         """An attribute of a class, up its hierarchy, then up its metaclass's: a metaclass that
         declares `_meta: BaseMeta` gives every class built with it a `_meta` (redis-om)."""
-        for cls in self._defining(ref, name, reach):
+        for cls in self._defining(ref, name, reach, where=lambda summary: name in summary.attributes):
             bindings = cls.model.index.class_info(cls.node).attributes.get(name)
             if bindings:
                 return [(cls.model, b) for b in bindings]
@@ -385,7 +412,7 @@ class References:
         return []
 
     def method(self, ref: ClassRef, name: str, reach: Reach = Reach.ANY) -> FunctionRef | None:
-        for cls in self._defining(ref, name, reach):
+        for cls in self._defining(ref, name, reach, where=lambda summary: name in summary.methods):
             function = cls.model.index.class_info(cls.node).methods.get(name)
             if function is not None:
                 static = any(_decorator(d) == "staticmethod" for d in function.decorators)
@@ -422,7 +449,16 @@ class References:
         if owner is None:
             return None
         name = attribute.attr.value
-        for cls in self._defining(owner, name, reach):
+        for entry in self._up(owner, name, reach):
+            if isinstance(entry, SummaryClass):
+                members = entry.summary
+                if name not in members.methods and name not in members.attributes:
+                    continue
+                if name not in members.properties:
+                    return None  # a method that is no property, or an attribute: as below, from the summary
+            cls = self._parsed(entry)
+            if cls is None:
+                continue
             info = cls.model.index.class_info(cls.node)
             function = info.methods.get(name)
             if function is not None:

@@ -37,6 +37,15 @@ class ClassSummary(NamedTuple):
     # the names it binds (not only mentions): its methods, its class-level assignments to a name,
     # `x.name = ...` in its methods (redis_lint.semantics.index.ClassInfo's methods and attributes)
     binds: frozenset[str] = frozenset()
+    # Its methods and attributes exactly as redis_lint.semantics.index.ClassInfo reads them (the
+    # functions of its body but a property's setter or deleter; its body's assignments to a name and
+    # its methods' to an attribute of their first parameter, outside the functions nested in them):
+    methods: frozenset[str] = frozenset()
+    properties: frozenset[str] = frozenset()  # the methods that may be properties (a decorator naming one)
+    attributes: frozenset[str] = frozenset()
+    # the attributes bound to nothing that can name an import: to no name but a parameter of the
+    # method, no attribute, no `getattr(...)` (`self.backend = backend`)
+    plain: frozenset[str] = frozenset()
 ImportOf = tuple[str, tuple[Alias, ...]]  # (the module as written, with its dots; the aliases)
 
 
@@ -148,7 +157,8 @@ class ModuleSummary:
                 "bound": sorted(self.bound),
                 "hands_out": [[index, sorted(names), sorted(through)]
                               for index, (names, through) in self.hands_out.items()],
-                "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass, sorted(c.binds)]
+                "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass, sorted(c.binds),
+                                   sorted(c.methods), sorted(c.properties), sorted(c.attributes), sorted(c.plain)]
                             if c is not None else None for name, c in self.classes.items()},
                 "call_arguments": {name: sorted(names) for name, names in self.call_arguments.items()},
                 "closing": sorted(self.closing), "imported_only": self.imported_only}
@@ -161,7 +171,7 @@ class ModuleSummary:
                     for name, found in entry["global_imports"].items()},
                    frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"],
                    {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]},
-                   {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3], frozenset(c[4]))
+                   {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3], *map(frozenset, c[4:9]))
                     if c is not None else None for name, c in entry["classes"].items()},
                    {name: frozenset(names) for name, names in entry["call_arguments"].items()},
                    frozenset(entry["closing"]),
@@ -426,7 +436,8 @@ def _class_summary(node: ast.ClassDef, nodes: list[ast.AST]) -> ClassSummary:
             defines.add(part.attr)  # `self.x = ...`, `self.x[k] = v`, `self.x.append(v)`: every attribute named
     return ClassSummary(tuple(filter(None, (_dotted(b) for b in node.bases))),
                         tuple(filter(None, (_dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
-                        frozenset(defines), any(k.arg == "metaclass" for k in node.keywords), _binds(node, nodes))
+                        frozenset(defines), any(k.arg == "metaclass" for k in node.keywords), _binds(node, nodes),
+                        *_members(node))
 
 
 def _binds(node: ast.ClassDef, nodes: list[ast.AST]) -> frozenset[str]:
@@ -456,6 +467,68 @@ def _binds(node: ast.ClassDef, nodes: list[ast.AST]) -> frozenset[str]:
                         and target.value.id in owners):  # type: ignore[attr-defined]
                     binds.add(target.attr)  # type: ignore[attr-defined]
     return frozenset(binds)
+
+
+def _members(node: ast.ClassDef) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """A class's methods, those that may be properties, its attributes, and those of them bound to
+    nothing that can name an import (ClassSummary), as redis_lint.semantics.index.ClassInfo reads
+    them (redis_lint.semantics.references: `self.redis.StrictRedis` after `self.redis = redis`)."""
+    methods: dict[str, bool] = {}  # method -> whether a decorator may make it a property (the last one wins)
+    values: dict[str, list[bool]] = {}  # attribute -> whether each of its values is plain
+    for statement in node.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    values.setdefault(target.id, []).append(_plain_value(statement.value, frozenset()))
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decorators = [_dotted(d.func if isinstance(d, ast.Call) else d) or "" for d in statement.decorator_list]
+            if f"{statement.name}.setter" not in decorators and f"{statement.name}.deleter" not in decorators:
+                methods[statement.name] = any("property" in d or not d for d in decorators)
+            if not statement.args.args or "staticmethod" in decorators:
+                continue
+            owner = statement.args.args[0].arg
+            parameters = _own_parameters(statement)
+            for part in _own_nodes(statement):
+                if isinstance(part, (ast.Assign, ast.AnnAssign)):
+                    for target in part.targets if isinstance(part, ast.Assign) else [part.target]:
+                        if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                                and target.value.id == owner):
+                            values.setdefault(target.attr, []).append(_plain_value(part.value, parameters))
+    return (frozenset(methods), frozenset(name for name, maybe in methods.items() if maybe), frozenset(values),
+            frozenset(name for name, plain in values.items() if all(plain)))
+
+
+def _plain_value(value: ast.expr | None, parameters: frozenset[str]) -> bool:
+    if isinstance(value, ast.Name):
+        return value.id in parameters
+    if isinstance(value, ast.Call):
+        return not (isinstance(value.func, ast.Name) and value.func.id == "getattr")
+    return not isinstance(value, ast.Attribute)
+
+
+def _own_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """A function's parameters that nothing in it imports or declares global or nonlocal: its own
+    names, which name no import."""
+    arguments = function.args
+    names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+    names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    for part in ast.walk(function):
+        if isinstance(part, (ast.Global, ast.Nonlocal)):
+            names.difference_update(part.names)
+        elif isinstance(part, (ast.Import, ast.ImportFrom)):
+            names.difference_update((a.asname or a.name).split(".", 1)[0] for a in part.names)
+    return frozenset(names)
+
+
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's body outside the functions and classes nested in it."""
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        part = pending.pop()
+        yield part
+        if not isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            pending.extend(ast.iter_child_nodes(part))
 
 
 def _dotted(expr: ast.expr) -> str | None:

@@ -224,6 +224,25 @@ def test_a_class_hierarchy_is_followed_through_summaries(tmp_path: Path, parsed:
     assert "base.py" not in parsed and "__init__.py" not in parsed
 
 
+def test_a_base_class_that_only_reads_an_attribute_is_not_parsed_for_it(tmp_path: Path, parsed: list[str]) -> None:
+    """A class whose summary shows it binds no attribute by the name asked (a mixin that only reads
+    `self.client`) has none to give: the search goes on to its bases without parsing it."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/mixin.py": "class Mixin:\n    def alive(self):\n        return self.client.ping()\n",
+        "app/root.py": "import redis\n\nclass Root:\n    client = redis.Redis()\n",
+        "app/service.py": (
+            "from app.mixin import Mixin\nfrom app.root import Root\n\n"
+            "class Service(Mixin, Root):\n"
+            "    def save(self, name):\n"
+            "        self.client.set(f'cache:user:{name}', 1)\n"
+        ),
+    })
+    run = lint_paths([tmp_path / "app" / "service.py"], Config(root=tmp_path))
+    assert [(f.code, f.line) for f in run.findings if f.code == "RDS101"] == [("RDS101", 6)]
+    assert "root.py" in parsed and "mixin.py" not in parsed
+
+
 def test_the_class_an_expression_holds_is_not_looked_for_where_no_redis_value_can_be(
         tmp_path: Path, parsed: list[str]) -> None:
     """A module that imports no client library and no name that can carry a Redis value has no
@@ -370,3 +389,122 @@ def test_a_broken_entry_is_read_again(tmp_path: Path) -> None:
     again = SummaryStore(Cache(folder, salt="summaries"))
     assert again.flows(lambda: text, "digest") == flows
     assert again.summary(text, "pkg", "digest").imports == summary.imports
+
+
+MEMBERS = b"""\
+import redis
+from redis import Redis as R
+
+class Store(Base):
+    redis = redis
+    client = R()
+    prefix: str
+    name = label = "store"
+    a, b = 1, 2
+    fetched = getattr(redis, "sentinel", None)
+
+    def __init__(self, backend, pool, *rest, conn=None, **options):
+        self.backend = backend
+        self.pool = pool
+        self.conn = conn
+        self.options = options
+        self.kind = redis.Redis
+        self.made = R(connection_pool=pool)
+        self.first, self.second = 1, 2
+        for self.item in rest:
+            pass
+        if conn:
+            self.later: R = conn
+
+        def nested():
+            self.hidden = redis
+
+    def shadowed(self, redis):
+        import redis
+        self.alias = redis
+
+    def declared(self, conn):
+        global conn2
+        self.glob = conn2
+
+    @property
+    def size(self):
+        return 1
+
+    @size.setter
+    def size(self, value):
+        self.stored = value
+
+    @functools.cached_property
+    def cached(self):
+        return 2
+
+    @staticmethod
+    def static(obj):
+        obj.ignored = 1
+
+    def positional_only(self, /):
+        self.unseen = 1  # `self` is no parameter the analysis reads as the instance
+
+    @decorators[0]
+    def odd(this):
+        this.renamed = this
+"""
+
+
+def test_a_class_summary_reads_methods_and_attributes_as_the_analysis_does() -> None:
+    """Its methods and attributes are ClassInfo's, and a `plain` attribute is one whose bindings the
+    analysis would find to name no import (redis_lint.semantics.references._qualified_names)."""
+    import libcst as cst
+
+    from redis_lint.semantics.index import BindingKind
+    from redis_lint.semantics.module_model import ModuleModel
+
+    described = ModuleSummary.read(MEMBERS, "app").classes["Store"]
+    assert described is not None
+    model = ModuleModel(cst.parse_module(MEMBERS.decode()), name="app.store")
+    node = next(n for n in model.module.body if isinstance(n, cst.ClassDef))
+    info = model.index.class_info(node)
+    assert described.methods == set(info.methods) and described.attributes == set(info.attributes)
+    assert described.properties == {"size", "cached", "odd"}  # `odd`'s decorator may make it one
+    assert described.plain == {"prefix", "name", "label", "client", "backend", "pool", "conn", "options", "made",
+                               "later", "renamed", "stored"}
+    assert not {"first", "item", "hidden", "ignored", "unseen"} & described.attributes
+    for name in described.plain:
+        for binding in info.attributes[name]:
+            if binding.kind is BindingKind.VALUE:
+                assert not isinstance(binding.node, cst.Attribute | cst.Call) or not (
+                    isinstance(binding.node, cst.Call) and isinstance(binding.node.func, cst.Name)
+                    and binding.node.func.value == "getattr"), name
+                if isinstance(binding.node, cst.Name):
+                    assert model.refs.qualified_names(binding.node) == set(), name
+    for name in ("redis", "kind", "fetched", "alias", "glob"):  # each can name an import
+        assert name in described.attributes and name not in described.plain
+
+
+def test_an_attribute_of_a_base_class_that_names_no_import_is_told_from_its_summary(
+        tmp_path: Path, parsed: list[str]) -> None:
+    """`self.codec.dumps` names nothing imported when the base class binds `codec` to a parameter
+    (asked of every call, as a shutdown hook's registration may be one): the base's code is not
+    read for it.  A base that binds it to an imported module is read, and names it."""
+    import libcst as cst
+
+    from redis_lint.semantics.project import ProjectIndex
+
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/base.py": ("class Manager:\n    def __init__(self, channel, codec=None):\n"
+                        "        self.channel = channel\n        if codec is not None:\n            self.codec = codec\n"),
+        "app/aliased.py": "import json\n\nclass Holder:\n    codec = json\n",
+        "app/managers.py": (
+            "from app.base import Manager\nfrom app.aliased import Holder\n\n"
+            "class RedisManager(Manager):\n    def publish(self, data):\n        return self.codec.dumps(data)\n\n"
+            "class JsonManager(Holder):\n    def publish(self, data):\n        return self.codec.dumps(data)\n"
+        ),
+    })
+    index = ProjectIndex((tmp_path,))
+    model = index.model_for(tmp_path / "app" / "managers.py")
+    assert model is not None
+    calls = [call for call, _ in model.calls if isinstance(call.func, cst.Attribute)]
+    assert [model.refs.qualified_names(call.func) for call in calls] == [set(), {"json.dumps"}]
+    assert "base.py" not in parsed and "aliased.py" in parsed
