@@ -49,29 +49,31 @@ def canonical(qualified: str, lookup: SummaryLookup, hops: int = 0) -> str:
 ModuleLookup = Callable[[str], "tuple[Path, ModuleSummary, str, str] | None"]
 
 
-def bound_at(qualified: str, lookup: ModuleLookup, enter: Callable[[Path], bool], hops: int = 0) -> str | None:
-    """Where the binding of a name that modules re-export is: `pkg.NAME`, where `pkg/__init__.py`
-    binds NAME by `from .client import NAME` and nothing else, is `pkg.client.NAME`; the name
-    itself when its module binds it otherwise.  A module whose only binding of a name is one
-    import binds it to what the imported module binds, so the modules on the way need not be read
-    (`enter`: whether a question may enter a module; None when one on the way may not)."""
+def bound_at(qualified: str, lookup: ModuleLookup, enter: Callable[[Path], bool],
+             hops: int = 0) -> tuple[str, bool] | None:
+    """Where the binding of a name that modules re-export is, and whether it is a submodule:
+    `pkg.NAME`, where `pkg/__init__.py` binds NAME by `from .client import NAME` and nothing else,
+    is `pkg.client.NAME`; `pkg.sub`, where it binds `sub` only by `from . import sub`, is that
+    submodule; a name its module binds otherwise is itself.  A module whose only binding of a name
+    is one import binds it to what the imported module binds, so the modules on the way need not
+    be read (`enter`: whether a question may enter a module; None when one on the way may not)."""
     while hops < MAX_HOPS:
         found = lookup(qualified)
         if found is None:
-            return qualified  # no module of the project: a library's name
+            return qualified, False  # no module of the project: a library's name
         path, summary, package, attribute = found
         if not enter(path):
             return None
         head, _, rest = attribute.partition(".")
         binding = summary.imported_only.get(head)
         if binding is None:
-            return qualified
+            return qualified, False
         names = absolute_names(qualified_names_for(binding[0], binding[1], head), package)
         if len(names) != 1:
-            return qualified
+            return qualified, False
         following = ".".join(filter(None, [names.pop(), rest]))
         if following == qualified:
-            return qualified  # `from . import sub` in the package: the submodule itself
+            return qualified, True  # `from . import sub` in the package: the submodule itself
         qualified = following
         hops += 1
-    return qualified
+    return qualified, False

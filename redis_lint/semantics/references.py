@@ -120,9 +120,12 @@ class References:
             return None
         enter = (lambda path: True) if reach is Reach.ANY else project.may_hold_values
         for imported in self.absolute(self.index.qualified_names_of_import(local_name, binding.node)):
-            qualified = bound_at(imported, self._module_lookup, enter)  # past the re-exports on the way
-            if qualified is None:
+            bound = bound_at(imported, self._module_lookup, enter)  # past the re-exports on the way
+            if bound is None:
                 continue  # through a module the question may not enter
+            qualified, submodule = bound
+            if submodule:
+                return None  # a whole module: not a value
             target = project.lookup(qualified, by=self.model, reach=reach)
             if target is NOT_BOUND:
                 return None  # the module is found, and has nothing by that name

@@ -139,25 +139,28 @@ def test_a_re_exported_name_is_looked_up_where_it_is_bound() -> None:
         return None
 
     anywhere = lambda path: True  # noqa: E731
-    assert bound_at("app.client", lookup, anywhere) == "app.clients.client"
-    assert bound_at("app.client.pipeline", lookup, anywhere) == "app.clients.client.pipeline"
-    assert bound_at("app.Redis", lookup, anywhere) == "redis.Redis"  # a library's: no module of the project
-    assert bound_at("app.clients", lookup, anywhere) == "app.clients"  # the submodule itself
-    assert bound_at("app.nothing", lookup, anywhere) == "app.gone.nothing"  # bound nowhere: lookup says so
+    assert bound_at("app.client", lookup, anywhere) == ("app.clients.client", False)
+    assert bound_at("app.client.pipeline", lookup, anywhere) == ("app.clients.client.pipeline", False)
+    assert bound_at("app.Redis", lookup, anywhere) == ("redis.Redis", False)  # a library's: no module of the project
+    assert bound_at("app.clients", lookup, anywhere) == ("app.clients", True)  # the submodule itself
+    assert bound_at("app.clients.client", lookup, anywhere) == ("app.clients.client", False)  # bound there
+    assert bound_at("app.nothing", lookup, anywhere) == ("app.gone.nothing", False)  # bound nowhere: lookup says so
     assert bound_at("app.client", lookup, lambda path: path != Path("app.clients")) is None
 
 
 def test_a_package_that_re_exports_a_client_is_not_parsed(tmp_path: Path, parsed: list[str]) -> None:
     write(tmp_path, {
-        "app/__init__.py": "from .connections import client\nfrom .connections import make as build\n",
+        "app/__init__.py": ("from .connections import client\nfrom .connections import make as build\n"
+                            "from . import connections\n"),
         "app/connections.py": "import redis\n\nclient = redis.Redis()\n\ndef make():\n    return redis.Redis()\n",
         "app/views.py": (
-            "from app import client, build\n\n"
+            "from app import client, build, connections\n\n"
             "def save(name):\n    client.set(f'user:{name}', 1)\n    build().set(f'user:{name}:seen', 1)\n"
+            "    connections.client.set(f'user:{name}:last', 1)\n"  # the submodule the package imports
         ),
     })
     run = lint_paths([tmp_path / "app" / "views.py"], Config(root=tmp_path))
-    assert [f.line for f in run.findings if f.code == "RDS101"] == [4, 5]
+    assert [f.line for f in run.findings if f.code == "RDS101"] == [4, 5, 6]
     assert "connections.py" in parsed and "__init__.py" not in parsed
 
 
