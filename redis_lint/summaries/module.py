@@ -488,13 +488,16 @@ def _members(node: ast.ClassDef) -> tuple[frozenset[str], frozenset[str], frozen
             if not statement.args.args or "staticmethod" in decorators:
                 continue
             owner = statement.args.args[0].arg
-            parameters = _own_parameters(statement)
-            for part in _own_nodes(statement):
+            parameters: frozenset[str] | None = None  # read when a value is a name
+            for part in _statements(statement.body, nested=False):
                 if isinstance(part, (ast.Assign, ast.AnnAssign)):
                     for target in part.targets if isinstance(part, ast.Assign) else [part.target]:
                         if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                                 and target.value.id == owner):
-                            values.setdefault(target.attr, []).append(_plain_value(part.value, parameters))
+                            if parameters is None and isinstance(part.value, ast.Name):
+                                parameters = _own_parameters(statement)
+                            values.setdefault(target.attr, []).append(
+                                _plain_value(part.value, parameters or frozenset()))
     return (frozenset(methods), frozenset(name for name, maybe in methods.items() if maybe), frozenset(values),
             frozenset(name for name, plain in values.items() if all(plain)))
 
@@ -513,7 +516,7 @@ def _own_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozens
     arguments = function.args
     names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
     names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
-    for part in ast.walk(function):
+    for part in _statements(function.body, nested=True):
         if isinstance(part, (ast.Global, ast.Nonlocal)):
             names.difference_update(part.names)
         elif isinstance(part, (ast.Import, ast.ImportFrom)):
@@ -521,14 +524,24 @@ def _own_parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozens
     return frozenset(names)
 
 
-def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """The nodes of a function's body outside the functions and classes nested in it."""
-    pending: list[ast.AST] = list(function.body)
+def _statements(body: list[ast.stmt], *, nested: bool) -> Iterator[ast.stmt]:
+    """Every statement of a block and of the blocks of its compound statements (assignments,
+    imports and declarations are statements: no expression need be walked); the bodies of the
+    functions and classes defined in it only when `nested`."""
+    pending = list(reversed(body))
     while pending:
-        part = pending.pop()
-        yield part
-        if not isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            pending.extend(ast.iter_child_nodes(part))
+        statement = pending.pop()
+        yield statement
+        if not nested and isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        blocks: list[list[ast.stmt]] = [getattr(statement, field, None) or [] for field in _BLOCKS]
+        blocks.extend(part.body for part in getattr(statement, "handlers", None) or [])
+        blocks.extend(case.body for case in getattr(statement, "cases", None) or [])
+        for block in reversed(blocks):
+            pending.extend(reversed(block))
+
+
+_BLOCKS = ("body", "orelse", "finalbody")
 
 
 def _dotted(expr: ast.expr) -> str | None:
