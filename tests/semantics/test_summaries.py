@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from libcst.helpers import get_full_name_for_node
 
 from redis_lint.config import Config
 from redis_lint.engine.run import lint_paths
@@ -455,34 +456,63 @@ class Store(Base):
 """
 
 
-def test_a_class_summary_reads_methods_and_attributes_as_the_analysis_does() -> None:
-    """Its methods and attributes are ClassInfo's, and a `plain` attribute is one whose bindings the
-    analysis would find to name no import (redis_lint.semantics.references._qualified_names)."""
+def check_class_members(text: str) -> int:
+    """Assert that the summary of every class of a module reads its methods and attributes as
+    ClassInfo does, that every property is among those a decorator may make one, and that no
+    binding of a `plain` attribute names an import as redis_lint.semantics.references reads it;
+    return how many classes were compared."""
     import libcst as cst
 
     from redis_lint.semantics.index import BindingKind
     from redis_lint.semantics.module_model import ModuleModel
 
+    summary = ModuleSummary.read(text.encode(), "app")
+    if not summary.readable:
+        return 0  # a fixture that does not parse
+    model = ModuleModel(cst.parse_module(text), name="app.module")
+    compared = 0
+    for node in model.module.body:
+        if not isinstance(node, cst.ClassDef) or summary.classes.get(node.name.value) is None:
+            continue
+        described = summary.classes[node.name.value]
+        info = model.index.class_info(node)
+        where = node.name.value
+        assert described.methods == set(info.methods) and described.attributes == set(info.attributes), where
+        properties = {name for name, function in info.methods.items()
+                      if any((get_full_name_for_node(d.decorator) or "").endswith("property") for d in function.decorators)}
+        assert properties <= described.properties, where
+        for name in described.plain:
+            for binding in info.attributes[name]:
+                if binding.kind is BindingKind.VALUE:
+                    value = binding.node
+                    assert not isinstance(value, cst.Attribute), (where, name)
+                    assert not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)
+                                and value.func.value == "getattr"), (where, name)
+                    if isinstance(value, cst.Name):
+                        assert model.refs.qualified_names(value) == set(), (where, name)
+        compared += 1
+    return compared
+
+
+def test_a_class_summary_reads_methods_and_attributes_as_the_analysis_does() -> None:
+    """Its methods and attributes are ClassInfo's, and a `plain` attribute is one whose bindings the
+    analysis would find to name no import (redis_lint.semantics.references._qualified_names)."""
+    assert check_class_members(MEMBERS.decode()) == 1
     described = ModuleSummary.read(MEMBERS, "app").classes["Store"]
     assert described is not None
-    model = ModuleModel(cst.parse_module(MEMBERS.decode()), name="app.store")
-    node = next(n for n in model.module.body if isinstance(n, cst.ClassDef))
-    info = model.index.class_info(node)
-    assert described.methods == set(info.methods) and described.attributes == set(info.attributes)
     assert described.properties == {"size", "cached", "odd"}  # `odd`'s decorator may make it one
     assert described.plain == {"prefix", "name", "label", "client", "backend", "pool", "conn", "options", "made",
                                "later", "renamed", "stored"}
     assert not {"first", "item", "hidden", "ignored", "unseen"} & described.attributes
-    for name in described.plain:
-        for binding in info.attributes[name]:
-            if binding.kind is BindingKind.VALUE:
-                assert not isinstance(binding.node, cst.Attribute | cst.Call) or not (
-                    isinstance(binding.node, cst.Call) and isinstance(binding.node.func, cst.Name)
-                    and binding.node.func.value == "getattr"), name
-                if isinstance(binding.node, cst.Name):
-                    assert model.refs.qualified_names(binding.node) == set(), name
     for name in ("redis", "kind", "fetched", "alias", "glob"):  # each can name an import
         assert name in described.attributes and name not in described.plain
+
+
+@pytest.mark.slow
+def test_class_summaries_read_the_members_of_every_class_of_this_repository_as_the_analysis_does() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [p for folder in ("redis_lint", "fixtures", "tests", "bench") for p in sorted((root / folder).rglob("*.py"))]
+    assert sum(check_class_members(p.read_text(encoding="utf-8")) for p in files) > 200
 
 
 def test_an_attribute_of_a_base_class_that_names_no_import_is_told_from_its_summary(
