@@ -39,7 +39,7 @@ def canonical(qualified: str, lookup: SummaryLookup, hops: int = 0) -> str:
     names: set[str] = set()
     for module, aliases in imports:  # every import of the name at module level, as Python may run any
         names |= qualified_names_for(module, aliases, head)
-    for name in absolute_names(names, package):
+    for name in sorted(absolute_names(names, package)):  # the same choice in every run
         return canonical(".".join(filter(None, [name, rest])), lookup, hops + 1)
     return qualified
 

@@ -93,6 +93,8 @@ def test_reexports_are_followed_through_summaries() -> None:
         "app": ModuleSummary.read(b"from .clients import Redis\nfrom . import clients\n", "app"),
         "app.clients": ModuleSummary.read(b"from redis.asyncio import Redis as Redis\n", "app"),
         "app.other": ModuleSummary.read(b"Redis = object\n", "app"),
+        "app.codecs": ModuleSummary.read(b"try:\n    from .slow import Codec\nexcept ImportError:\n"
+                                         b"    from .fast import Codec\n", "app"),
     }
 
     def lookup(qualified: str) -> tuple[ModuleSummary, str, str] | None:
@@ -108,6 +110,7 @@ def test_reexports_are_followed_through_summaries() -> None:
     assert canonical("app.Redis.from_url", lookup) == "redis.asyncio.Redis.from_url"
     assert canonical("app.other.Redis", lookup) == "app.other.Redis"  # defined there: its own name
     assert canonical("redis.Redis", lookup) == "redis.Redis"
+    assert canonical("app.codecs.Codec", lookup) == "app.fast.Codec"  # of two imports, the same one in every run
 
 
 def test_a_name_bound_only_by_an_import_is_a_re_export() -> None:
