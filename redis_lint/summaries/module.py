@@ -34,9 +34,6 @@ class ClassSummary(NamedTuple):
     typed_bases: tuple[str, ...]  # every base's dotted name, a subscripted one's too (`Redis[bytes]`)
     defines: frozenset[str]  # every name it may define: methods, class attributes, `self.x`, stores
     metaclass: bool  # it names a metaclass (whose attributes its instances have)
-    # the names it binds (not only mentions): its methods, its class-level assignments to a name,
-    # `x.name = ...` in its methods (redis_lint.semantics.index.ClassInfo's methods and attributes)
-    binds: frozenset[str] = frozenset()
     # Its methods and attributes exactly as redis_lint.semantics.index.ClassInfo reads them (the
     # functions of its body but a property's setter or deleter; its body's assignments to a name and
     # its methods' to an attribute of their first parameter, outside the functions nested in them):
@@ -46,6 +43,11 @@ class ClassSummary(NamedTuple):
     # the attributes bound to nothing that can name an import: to no name but a parameter of the
     # method, no attribute, no `getattr(...)` (`self.backend = backend`)
     plain: frozenset[str] = frozenset()
+
+    @property
+    def binds(self) -> frozenset[str]:
+        """The names it binds (not only mentions): its methods and attributes."""
+        return self.methods | self.attributes
 ImportOf = tuple[str, tuple[Alias, ...]]  # (the module as written, with its dots; the aliases)
 
 
@@ -157,7 +159,7 @@ class ModuleSummary:
                 "bound": sorted(self.bound),
                 "hands_out": [[index, sorted(names), sorted(through)]
                               for index, (names, through) in self.hands_out.items()],
-                "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass, sorted(c.binds),
+                "classes": {name: [list(c.bases), list(c.typed_bases), sorted(c.defines), c.metaclass,
                                    sorted(c.methods), sorted(c.properties), sorted(c.attributes), sorted(c.plain)]
                             if c is not None else None for name, c in self.classes.items()},
                 "call_arguments": {name: sorted(names) for name, names in self.call_arguments.items()},
@@ -171,7 +173,7 @@ class ModuleSummary:
                     for name, found in entry["global_imports"].items()},
                    frozenset(entry["expiring"]), frozenset(entry["bound"]), entry["readable"],
                    {index: (frozenset(names), frozenset(through)) for index, names, through in entry["hands_out"]},
-                   {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3], *map(frozenset, c[4:9]))
+                   {name: ClassSummary(tuple(c[0]), tuple(c[1]), frozenset(c[2]), c[3], *map(frozenset, c[4:8]))
                     if c is not None else None for name, c in entry["classes"].items()},
                    {name: frozenset(names) for name, names in entry["call_arguments"].items()},
                    frozenset(entry["closing"]),
@@ -436,37 +438,7 @@ def _class_summary(node: ast.ClassDef, nodes: list[ast.AST]) -> ClassSummary:
             defines.add(part.attr)  # `self.x = ...`, `self.x[k] = v`, `self.x.append(v)`: every attribute named
     return ClassSummary(tuple(filter(None, (_dotted(b) for b in node.bases))),
                         tuple(filter(None, (_dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases))),
-                        frozenset(defines), any(k.arg == "metaclass" for k in node.keywords), _binds(node, nodes),
-                        *_members(node))
-
-
-def _binds(node: ast.ClassDef, nodes: list[ast.AST]) -> frozenset[str]:
-    """The names a class binds as redis_lint.semantics.index.ClassInfo reads its methods and
-    attributes: the functions of its body (not a property's setter or deleter), its body's
-    assignments to a name, and its methods' assignments to an attribute of their first parameter
-    (`nodes`: every node of the class, as the module's walk met them; an assignment in a function
-    nested in a method counts too, which ClassInfo leaves out: a name more, never one fewer)."""
-    binds: set[str] = set()
-    owners: set[str] = set()  # the methods' first parameters: `self`, `cls`
-    for statement in node.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if not any(isinstance(d, ast.Attribute) and d.attr in ("setter", "deleter")
-                       and isinstance(d.value, ast.Name) and d.value.id == statement.name
-                       for d in statement.decorator_list):
-                binds.add(statement.name)
-            static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in statement.decorator_list)
-            if statement.args.args and not static:
-                owners.add(statement.args.args[0].arg)
-        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            binds.update(target.id for target in targets if isinstance(target, ast.Name))
-    for part in nodes:
-        if type(part) is ast.Assign or type(part) is ast.AnnAssign:
-            for target in part.targets if type(part) is ast.Assign else [part.target]:  # type: ignore[attr-defined]
-                if (type(target) is ast.Attribute and type(target.value) is ast.Name  # type: ignore[attr-defined]
-                        and target.value.id in owners):  # type: ignore[attr-defined]
-                    binds.add(target.attr)  # type: ignore[attr-defined]
-    return frozenset(binds)
+                        frozenset(defines), any(k.arg == "metaclass" for k in node.keywords), *_members(node))
 
 
 def _members(node: ast.ClassDef) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
