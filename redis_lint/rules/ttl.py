@@ -16,6 +16,9 @@ from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
 
 _NO_VALUE = ("None", "False")
 
+# Reads that give the key (or the fields read) an expiry when asked to: GETEX, HGETEX.
+_EXPIRING_READS = frozenset({"getex", "hgetex"})
+
 
 def has_expiry_argument(call: CommandCall) -> bool:
     """The call itself gives the key an expiry (ex=, px=, keepttl=True, setex's time, ...)."""
@@ -32,7 +35,7 @@ def expiries_in(model: ModuleModel) -> dict[cst.CSTNode, set[str]]:
     a helper of the project that expires the key it is given (`self._touch(key)`)."""
     expired: dict[cst.CSTNode, set[str]] = defaultdict(set)
     for call in model.commands:
-        if call.spec is not None and (call.spec.sets_expiry_on or call.method == "getex") and has_expiry_argument(call):
+        if call.spec is not None and (call.spec.sets_expiry_on or call.method in _EXPIRING_READS) and has_expiry_argument(call):
             key = call.key_for(call.spec.sets_expiry_on or "name")
             if key is not None:
                 expired[call.function].add(key.identity)

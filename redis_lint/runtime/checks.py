@@ -27,7 +27,8 @@ from redis_lint.runtime.recorder import Recorder
 from redis_lint.semantics.command_specs import COMMANDS, TtlUnit
 from redis_lint.semantics.key_templates import KeyTemplate
 from redis_lint.semantics.lua import lua_commands
-from redis_lint.semantics.wire import EXPIRE_COMMANDS, WIRE, command_name, expiries, text
+from redis_lint.semantics.wire import (ABSOLUTE_MS, EXPIRE_COMMANDS, MEMBER_EXPIRY_COMMANDS, MEMBER_EXPIRY_OPTIONS, WIRE,
+                                       command_name, expiries, text)
 
 _BLOCKING = frozenset(method.upper() for method in BLOCKING_METHODS)
 _SCRIPT_COMMANDS = {"EVAL": 1, "EVAL_RO": 1, "SCRIPT LOAD": -1}
@@ -112,12 +113,15 @@ class CommandChecker:
             verdict = self._judged(args[1], verdicts)
             limit = verdict.limit
             for unit, value in given:
-                absolute_ms = unit is TtlUnit.ABSOLUTE and (name == "PEXPIREAT" or _has_word(args, "PXAT"))
+                absolute_ms = unit is TtlUnit.ABSOLUTE and (name in ABSOLUTE_MS or _has_word(args, "PXAT"))
                 ttl = _seconds(unit, value, absolute_ms=absolute_ms)
                 if limit is not None and ttl is not None and ttl > limit[1]:
                     message = over_policy_message(ttl, f'"{verdict.template}"', limit)
                     self.recorder.add(site, TtlOverPolicy.code, message, verdict.template)
-        if given or name in EXPIRE_COMMANDS:
+        if len(args) > 1 and (name in MEMBER_EXPIRY_COMMANDS or given and name in MEMBER_EXPIRY_OPTIONS):
+            key = args[1]
+            self.recorder.members_expire(server_id, key if isinstance(key, bytes) else text(key).encode())
+        if given or name in EXPIRE_COMMANDS or name in MEMBER_EXPIRY_COMMANDS:
             return
         for key in created:
             verdict = self._judged(key, verdicts)

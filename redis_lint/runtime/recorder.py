@@ -39,6 +39,7 @@ class Recorder:
         self._unexpired: dict[Site, _Unexpired] = {}
         self.servers: dict[int, Server] = {}  # how to reach each server for the PTTL check
         self._server_ids: dict[tuple[str, ...], int] = {}
+        self._members_expire: set[tuple[int, bytes]] = set()  # keys whose fields or members were given a TTL
         self._warned = False
 
     def add(self, site: Site, code: str, message: str, example_key: str | None = None) -> None:
@@ -56,6 +57,13 @@ class Recorder:
             entry = self._unexpired.setdefault(site, _Unexpired(command, cap))
             if len(entry.keys) < KEYS_KEPT_PER_SITE:
                 entry.keys.setdefault((server_id, key), redacted)
+
+    def members_expire(self, server_id: int, key: bytes) -> None:
+        """A key whose hash fields or set members were given an expiry (HEXPIRE, HSETEX EX ...): it
+        goes when they do, though its own TTL stays -1."""
+        with self._lock:
+            if len(self._members_expire) < KEYS_KEPT_PER_SITE * 64:
+                self._members_expire.add((server_id, key))
 
     def server_id(self, server: Server) -> int:
         """One id per server, however many clients and pools the application builds for it (one
@@ -78,7 +86,8 @@ class Recorder:
         """Everything recorded so far, with RDS101 decided by asking the servers now."""
         with self._lock:
             found = list(self._findings.values())
-            pending = {site: (entry, dict(entry.keys)) for site, entry in self._unexpired.items()}
+            pending = {site: (entry, {k: v for k, v in entry.keys.items() if k not in self._members_expire})
+                       for site, entry in self._unexpired.items()}
         if check_ttls and pending:
             found.extend(self._still_without_ttl(pending))
         return merge(found)
@@ -112,3 +121,4 @@ class Recorder:
         with self._lock:
             self._findings.clear()
             self._unexpired.clear()
+            self._members_expire.clear()

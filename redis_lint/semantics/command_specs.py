@@ -91,6 +91,20 @@ _SPECS: list[CommandSpec] = [
     _spec("pexpire", "name time nx xx gt lt", keys="name", ttl=(TtlParam("time", _MS),), sets_expiry_on="name"),
     _spec("expireat", "name when nx xx gt lt", keys="name", ttl=(TtlParam("when", _ABS),), sets_expiry_on="name"),
     _spec("pexpireat", "name when nx xx gt lt", keys="name", ttl=(TtlParam("when", _ABS),), sets_expiry_on="name"),
+    # members' expiry (hash fields: Redis 7.4+; set members: redis-py 8.2+): the key goes when they do
+    *[_spec(f"{prefix}{verb}", f"name {param} *{members} nx xx gt lt", keys="name", ttl=(TtlParam(param, unit),),
+            sets_expiry_on="name")
+      for prefix, members in (("h", "fields"), ("s", "members"))
+      for verb, param, unit in (("expire", "seconds", _S), ("pexpire", "milliseconds", _MS),
+                                ("expireat", "unix_time_seconds", _ABS), ("pexpireat", "unix_time_milliseconds", _ABS))],
+    _spec("hsetex", "name key value mapping items ex px exat pxat data_persist_option keepttl", keys="name",
+          creates="name", ttl=_SET_TTL),
+    _spec("hgetex", "name *keys ex px exat pxat persist", keys="name", ttl=_GETEX_TTL),
+    _spec("saddex", "name *members ex px exat pxat data_persist_option keepttl", keys="name", creates="name",
+          ttl=_SET_TTL),
+    _spec("increx", "name byfloat byint lbound ubound saturate ex px exat pxat persist enx", keys="name",
+          creates="name", ttl=_GETEX_TTL),
+    _spec("msetex", "mapping data_persist_option ex px exat pxat keepttl", key_mapping="mapping", ttl=_SET_TTL),
     # hashes
     _spec("hset", "name key value mapping items", keys="name", creates="name"),
     _spec("hsetnx", "name key value", keys="name", creates="name"),

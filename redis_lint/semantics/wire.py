@@ -82,13 +82,22 @@ EXPIRY_POSITIONS: dict[str, tuple[int, TtlUnit]] = {
     "SETEX": (2, TtlUnit.SECONDS), "PSETEX": (2, TtlUnit.MILLISECONDS),
     "EXPIRE": (2, TtlUnit.SECONDS), "PEXPIRE": (2, TtlUnit.MILLISECONDS),
     "EXPIREAT": (2, TtlUnit.ABSOLUTE), "PEXPIREAT": (2, TtlUnit.ABSOLUTE),
+    **{f"{prefix}{verb}": (2, unit) for prefix in ("H", "S") for verb, unit in (
+        ("EXPIRE", TtlUnit.SECONDS), ("PEXPIRE", TtlUnit.MILLISECONDS),
+        ("EXPIREAT", TtlUnit.ABSOLUTE), ("PEXPIREAT", TtlUnit.ABSOLUTE))},
 }
 EXPIRY_OPTIONS: dict[str, TtlUnit] = {
     "EX": TtlUnit.SECONDS, "PX": TtlUnit.MILLISECONDS, "EXAT": TtlUnit.ABSOLUTE, "PXAT": TtlUnit.ABSOLUTE,
     "KEEPTTL": TtlUnit.KEEP,
 }
-OPTION_COMMANDS = frozenset({"SET", "GETEX"})
+OPTION_COMMANDS = frozenset({"SET", "GETEX", "HSETEX", "HGETEX", "SADDEX", "INCREX"})
 EXPIRE_COMMANDS = frozenset({"EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT"})
+# Commands that expire a key's members (hash fields, set members), not the key: the key goes when
+# they do, but its own TTL stays -1, so the end-of-run check must be told.
+MEMBER_EXPIRY_COMMANDS = frozenset({f"{prefix}{verb}" for prefix in ("H", "S")
+                                    for verb in ("EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT")})
+MEMBER_EXPIRY_OPTIONS = frozenset({"HSETEX", "HGETEX", "SADDEX"})  # with an expiry option
+ABSOLUTE_MS = frozenset({"PEXPIREAT", "HPEXPIREAT", "SPEXPIREAT"})  # their absolute time is in milliseconds
 
 
 def text(arg: object) -> str:

@@ -197,3 +197,56 @@ def test_pipeline_yielded_by_a_context_manager_of_the_class() -> None:
 )
 def test_a_plain_set_after_a_ttl_drops_it(lines: str, expected: list[int]) -> None:
     assert [f.line for f in lint(body(lines)) if "drops the TTL" in f.message] == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # hash fields and set members given an expiry: the key goes when they do
+        ('r.hset("cache:user:1:p", "f", v)\nr.hexpire("cache:user:1:p", 60, "f")', []),
+        ('r.hset("cache:user:1:p", "f", v)\nr.hpexpire("cache:user:1:p", 60000, "f")', []),
+        ('r.hset("cache:user:1:p", "f", v)\nr.hexpireat("cache:user:1:p", 1700000000, "f")', []),
+        ('r.hset("cache:user:1:p", "f", v)\nr.hpexpireat("cache:user:1:p", 1700000000000, "f")', []),
+        ('r.hset("cache:user:1:p", "f", v)\nr.hexpire("cache:user:1:q", 60, "f")', ["RDS101"]),
+        ('r.hsetex("cache:user:1:p", "f", v, ex=60)', []),
+        ('r.hsetex("cache:user:1:p", mapping={"f": v}, px=60000)', []),
+        ('r.hsetex("cache:user:1:p", "f", v)', ["RDS101"]),
+        ('r.hset("cache:user:1:p", "f", v)\nr.hgetex("cache:user:1:p", "f", ex=60)', []),
+        ('r.saddex("cache:user:1:tags", "a", ex=60)', []),
+        ('r.sadd("cache:user:1:tags", "a")\nr.sexpire("cache:user:1:tags", 60, "a")', []),
+        ('r.increx("rate:auth:1:n", byint=1, ex=60)', []),
+        ('r.msetex({"cache:user:1:a": 1}, ex=60)', []),
+        ('r.hexpire("cache:user:1:p", 7200, "f")', ["RDS102"]),  # over the policy's hour for cache:user
+        ('r.hsetex("rate:auth:1:n", "f", v, ex=61)', ["RDS102"]),
+        ('r.hpexpireat("cache:user:1:p", 1700000000000, "f")', []),  # a point in time: not compared
+    ],
+)
+def test_todays_expiry_forms(lines: str, expected: list[str]) -> None:
+    assert codes(body(lines)) == expected
+
+
+def test_every_expiry_form_of_the_installed_redis_py_counts() -> None:
+    """Each redis-py method that takes an expiry (or expires a key or its members) is in the
+    catalogue with it: a new redis-py release that adds one fails here."""
+    import inspect
+
+    import redis
+
+    from redis_lint.semantics.command_specs import COMMANDS
+
+    expiry_params = {"ex", "px", "exat", "pxat", "keepttl", "time", "time_ms", "when", "seconds", "milliseconds",
+                     "unix_time_seconds", "unix_time_milliseconds"}
+    # RESTORE's ttl means no expiry when 0 and a point in time with absttl; XCLAIM's `time` is an
+    # idle time: neither is read as an expiry (rules/RDS101.md says so for RESTORE)
+    not_expiries = {"restore", "xclaim"}
+    found = set()
+    for name in dir(redis.Redis):
+        method = getattr(redis.Redis, name)
+        if name.startswith("_") or name in not_expiries or not callable(method) or name.endswith("expiretime"):
+            continue
+        params = set(inspect.signature(method).parameters)
+        if params & expiry_params or "expire" in name:
+            found.add(name)
+            spec = COMMANDS.get(name)
+            assert spec is not None and {t.name for t in spec.ttl} == params & expiry_params, name
+    assert {"hexpire", "hpexpire", "hexpireat", "hpexpireat", "hsetex", "hgetex"} <= found

@@ -221,3 +221,19 @@ def test_round_trips_from_one_site_in_one_call(r: redis.Redis) -> None:
         pipe.execute()
     loops = [f for f in stop(r) if f.code == "RDS601"]
     assert [(f.line, f.count) for f in loops] == [(line_of("at: loop"), 4)]
+
+
+def test_hash_field_expiry_counts_as_an_expiry_at_run_time(r: redis.Redis) -> None:
+    """Redis 7.4 and later: HEXPIRE and HSETEX ... EX give the fields a TTL, and the key goes when
+    they do, though its own TTL stays -1."""
+    version = tuple(int(part) for part in str(r.info("server")["redis_version"]).split(".")[:2])
+    if version < (7, 4):
+        stop(r)
+        pytest.skip(f"hash-field expiry needs Redis 7.4 or later; this redis-server is {version[0]}.{version[1]}")
+    r.hset("cache:user:5:profile", "name", "v")  # at: fields expire
+    r.hexpire("cache:user:5:profile", 60, "name")
+    r.hsetex("cache:user:6:profile", "name", "v", ex=60)  # at: hsetex with ttl
+    r.hset("cache:user:7:profile", "name", "v")  # at: fields never expire
+    r.hexpire("cache:user:8:profile", 7200, "name")  # at: over policy
+    assert found(stop(r)) == sorted([(line_of("at: client"), "RDS401"), (line_of("at: fields never expire"), "RDS101"),
+                                     (line_of("at: over policy"), "RDS102")])
