@@ -30,7 +30,15 @@ class Finding:
     end_column: int
     fix: str | None = None  # what `--fix` would change, when the rule knows a fix
     fix_safe: bool = False  # False: it changes behaviour, applied only with --unsafe-fixes
+    # why the receiver is taken for a Redis client when only its use says so (redis_lint.semantics.usage):
+    # "`self.backend`: used with hincrby, zadd in Stats"
+    evidence: str | None = None
     related: tuple[Related, ...] = ()  # in the same file, sorted
+
+    @property
+    def explained(self) -> str:
+        """The message, with the evidence when there is some: what formats without a field for it show."""
+        return f"{self.message} (why a client: {self.evidence})" if self.evidence else self.message
 
     @property
     def name(self) -> str:

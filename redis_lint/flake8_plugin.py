@@ -41,4 +41,4 @@ class RedisLintPlugin:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         findings = check_text(Path(self.filename), "".join(self.lines), display=self.filename, host=FLAKE8)
         for finding in findings:
-            yield finding.line, finding.column - 1, f"{finding.code} {finding.message}", type(self)
+            yield finding.line, finding.column - 1, f"{finding.code} {finding.explained}", type(self)

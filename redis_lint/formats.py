@@ -23,7 +23,7 @@ def text(findings: list[Finding], *, color: bool = False) -> str:
     for f in findings:
         code = f"\x1b[1;31m{f.code}\x1b[0m" if color else f.code
         where = f"\x1b[1m{f.path}\x1b[0m:{f.line}:{f.column}:" if color else f"{f.path}:{f.line}:{f.column}:"
-        lines.append(f"{where} {code} {f.message}")
+        lines.append(f"{where} {code} {f.explained}")
     return _joined(lines)
 
 
@@ -56,7 +56,7 @@ def github(findings: list[Finding]) -> str:
     """GitHub Actions workflow commands: an annotation per finding."""
     return _joined(
         f"::error file={_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
-        f"endColumn={f.end_column},title={f.code}::{_data(f.message)}"
+        f"endColumn={f.end_column},title={f.code}::{_data(f.explained)}"
         for f in findings
     )
 
@@ -72,7 +72,7 @@ def gitlab(findings: list[Finding]) -> str:
         seen[basis] += 1
         fingerprint = hashlib.sha256(f"{basis}\0{seen[basis]}".encode()).hexdigest()
         issues.append({
-            "description": f"{f.code} {f.message}",
+            "description": f"{f.code} {f.explained}",
             "check_name": f.code,
             "fingerprint": fingerprint,
             "severity": "major",
@@ -91,9 +91,11 @@ def sarif(findings: list[Finding]) -> str:
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": "error",
-            "message": {"text": f.message},
+            "message": {"text": f.explained},
             "locations": [{"physicalLocation": _sarif_place(f.path, f.line, f.column, f.end_line, f.end_column)}],
         }
+        if f.evidence:
+            result["properties"] = {"evidence": f.evidence}
         if f.related:
             result["relatedLocations"] = [{
                 "id": number,

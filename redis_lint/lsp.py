@@ -38,7 +38,7 @@ def _diagnostic(finding: Finding, uri: str) -> types.Diagnostic:
     page = page_path(finding.code)
     return types.Diagnostic(
         range=_range(finding.line, finding.column, finding.end_line, finding.end_column),
-        message=finding.message,
+        message=finding.explained,
         severity=types.DiagnosticSeverity.Warning,
         code=finding.code,
         code_description=types.CodeDescription(href=page.as_uri()) if page is not None else None,

@@ -173,16 +173,32 @@ def _analyse_source(source: str, *, path: Path, display: str, config: Config, ap
         result.noqa = {line: ALL for line in lines} if silenced.skip_file else {
             line: by_line[line] for line in lines if line in by_line}
     positions = model.index.positions
+    evidence = {call.node: call.receiver.evidence for call in model.commands if call.receiver.evidence}
     result.findings = sorted({
         Finding(display, where.start.line, where.start.column + 1, code, violation.message,
                 where.end.line, where.end.column + 1,
                 fix=violation.fix.description if violation.fix else None,
                 fix_safe=bool(violation.fix and violation.fix.safe),
+                evidence=evidence.get(violation.node) or _evidence_around(violation.node, model, evidence),
                 related=_related(violation, positions))
         for code, violation, where in located
     }, key=Finding.sort_key)
     positions.release()
     return result
+
+
+def _evidence_around(node: cst.CSTNode, model: ModuleModel, evidence: dict[cst.CSTNode, str]) -> str | None:
+    """The evidence of the command a finding's node is part of (a key argument of it), if any."""
+    if not evidence:
+        return None
+    for _ in range(8):
+        parent = model.index.parent(node)
+        if parent is None:
+            return None
+        node = parent
+        if node in evidence:
+            return evidence[node]
+    return None
 
 
 def _related(violation: Violation, positions: Positions) -> tuple[Related, ...]:

@@ -13,7 +13,13 @@ and keeps for analysis only the files that can hold a Redis value:
   module's summary);
 - a file that defines a class that such a file instantiates: its constructor
   may be handed a client (the dependency-injection pattern the analysis follows
-  back to the callers).
+  back to the callers);
+- a file that calls a method only Redis has (`hset`, `zadd`, `expire`) on a
+  receiver it names: that receiver may be a client known by its use
+  (redis_lint.inference.usage), whatever the file imports;
+- a file that may write a Redis credential (a `redis://` URL with an `@`, or the
+  words "redis" and "password" in one file: redis_lint.semantics.credentials),
+  which RDS701 reports where it is written.
 
 Of the files that can hold a Redis value, only those that can hold a Redis call
 are analysed (redis_lint.inference.redis_calls: a value their imports bring
@@ -45,10 +51,13 @@ from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier
 from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.inference.reexports import canonical
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
+from redis_lint.inference.usage import (held_by_use, mentions_redis_only_call, mentions_redis_only_definition,
+                                        wrapped_names)
 from redis_lint.summaries import ModuleSummary, SummaryStore
 from redis_lint.summaries.flows import ValueFlows
 from redis_lint.summaries.module import LOCAL
 from redis_lint.summaries.imports import absolute_module
+from redis_lint.semantics.credentials import may_write_credentials
 from redis_lint.semantics.libraries import is_exception, is_library_name
 from redis_lint.semantics.layout import called_names, index_calls, module_name, module_of, project_file_names
 
@@ -88,19 +97,23 @@ class FileFacts:
     called: frozenset[str] | None = None  # the names it calls (redis_lint.semantics.layout.called_names)
     expiry_call: bool = False  # it calls an EXPIRE-family command (redis_lint.inference.expiry)
     decodes: bool = True  # Python can decode its bytes
+    redis_only_call: bool = False  # it may call a method only Redis has (redis_lint.inference.usage)
+    redis_only_definition: bool = False  # it may define a function by such a name (a wrapper's method)
+    credentials: bool = False  # it may write a Redis credential (redis_lint.semantics.credentials)
 
     def to_entry(self) -> list:
         return [sorted(self.imports), sorted(self.from_imports), self.imports_library,
                 sorted(c.decode("latin-1") for c in self.injectable_classes), self.in_roots, self.package,
-                self.module, self.digest, sorted(self.called or ()), self.expiry_call, self.decodes]
+                self.module, self.digest, sorted(self.called or ()), self.expiry_call, self.decodes,
+                self.redis_only_call, self.redis_only_definition, self.credentials]
 
     @classmethod
     def from_entry(cls, entry: list) -> FileFacts:
         (imports, from_imports, imports_library, injectable, in_roots, package, module, file_digest, called,
-         expiry_call, decodes) = entry
+         expiry_call, decodes, redis_only_call, redis_only_definition, credentials) = entry
         return cls(set(imports), {(m, n) for m, n in from_imports}, imports_library,
                    {c.encode("latin-1") for c in injectable}, None, in_roots, package, module, file_digest,
-                   frozenset(called), expiry_call, decodes)
+                   frozenset(called), expiry_call, decodes, redis_only_call, redis_only_definition, credentials)
 
 
 class Prefilter:
@@ -288,6 +301,12 @@ class Prefilter:
         project.scanned_roots = tuple(self.roots)
         project.summaries = self.summaries
         project.expiring_helpers = self.expiring_helpers
+        project.wrapped_names = self._wrapped_names() if self.complete else None
+
+    def _wrapped_names(self) -> frozenset[str]:
+        """The names only Redis has that the project's classes define as methods (redis_lint.inference.usage)."""
+        return frozenset().union(*(wrapped_names(self._summary_of(path)) for path, facts in self._facts.items()
+                                   if facts.redis_only_definition))
 
     def helpers_named(self, name: str) -> list[Path]:
         """The project's files defining a helper `name` that expires a key it is handed (none when
@@ -324,6 +343,8 @@ class Prefilter:
             return True  # a holder may hand one of its classes a value
         if facts.module and self._is_client_module(facts.module):
             return True  # a configured factory's module
+        if facts.credentials or facts.redis_only_call and held_by_use(ValueFlows.read(data)):
+            return True  # a Redis credential may be written in it, or a receiver is known by its use
         if not (key in self._relevant_names or facts.imports_library or self._imports_carrier(facts, self._carries)):
             return False  # no value can reach it
         if handed is None:
@@ -365,7 +386,10 @@ class Prefilter:
         package = name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
         facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes),
                           module=name, digest=digest(text), called=called_names(text),
-                          expiry_call=mentions_expiry_call(text), decodes=_decodes(text))
+                          expiry_call=mentions_expiry_call(text), decodes=_decodes(text),
+                          redis_only_call=mentions_redis_only_call(text),
+                          redis_only_definition=mentions_redis_only_definition(text),
+                          credentials=may_write_credentials(text))
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))
@@ -396,6 +420,10 @@ class Prefilter:
             for target in targets:
                 importers.setdefault(target, set()).add(path)
         carrying = self._holders(importers)
+        # A file that calls a method only Redis has on a receiver it names may hold a client known
+        # by its use (redis_lint.semantics.usage), whatever it imports.
+        by_use = {path for path, facts in self._facts.items()
+                  if facts.redis_only_call and path not in carrying and self._held_by_use(path)}
         holders = set(carrying)
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
@@ -436,7 +464,9 @@ class Prefilter:
         calling = fed | {path for path, holds in holding.items() if holds is not None}
         self._only_silencing = {path: holds for path, holds in holding.items()
                                 if holds is not None and holds is not _CALLS and path not in injected}
-        return holders | injected, calling | injected
+        # A file that may write a Redis credential is analysed for RDS701, whatever else it holds.
+        secrets = {path for path, facts in self._facts.items() if facts.credentials}
+        return holders | injected | by_use, calling | injected | by_use | secrets
 
     def value_keys(self, path: Path, text: str) -> frozenset[str] | None:
         """What a Redis value can reach in a file's text (the keys of redis_lint.summaries.flows:
@@ -454,6 +484,10 @@ class Prefilter:
             return None
         return flows.reached(carried)
 
+    def _held_by_use(self, path: str) -> bool:
+        facts = self._facts[path]
+        return held_by_use(self.summaries.flows(lambda: self.text(path) or b"", facts.digest))
+
     def _factory_module(self, path: str) -> bool:
         """A configured client factory's module: its own calls of the factory count."""
         module = self._facts[path].module
@@ -463,7 +497,7 @@ class Prefilter:
         """What a holder can hold: _CALLS (a Redis call), or only what the project-level rules count
         whatever the receiver (redis_lint.inference.redis_calls.PINGS, CLOSES), or None: nothing."""
         facts = self._facts[path]
-        if self._factory_module(path):
+        if self._factory_module(path) or (facts.redis_only_call and self._held_by_use(path)):
             return _CALLS
         flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
         summary = self._summary_of(path)

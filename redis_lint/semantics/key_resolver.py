@@ -9,6 +9,8 @@ becomes a placeholder named after its source text; a key is never guessed.
 
 from __future__ import annotations
 
+import warnings
+
 import re
 import string
 from dataclasses import dataclass, field
@@ -185,7 +187,12 @@ class KeyResolver:
     @staticmethod
     def _string(expr: cst.SimpleString) -> KeyTemplate:
         try:
-            value = expr.evaluated_value
+            if "\\" in expr.value:  # an invalid escape warns (`"\d"`): the value is read, the user not warned
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    value = expr.evaluated_value
+            else:
+                value = expr.evaluated_value
         except Exception:  # an escape sequence Python itself would reject
             return KeyTemplate((Placeholder(expr.value),))
         if isinstance(value, bytes):

@@ -16,6 +16,7 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from redis_lint.inference.usage import REDIS_ONLY
 from redis_lint.semantics.command_specs import COMMANDS, JSON_COMMANDS, CommandSpec, command_from_words
 from redis_lint.semantics.constants import ConstantEvaluator
 from redis_lint.semantics.index import ModuleIndex
@@ -25,6 +26,7 @@ from redis_lint.semantics.libraries import CLIENT_LIBRARIES, Kind
 from redis_lint.semantics.lua import lua_commands
 from redis_lint.semantics.project import ProjectIndex
 from redis_lint.semantics.references import References
+from redis_lint.semantics.usage import UsageEvidence
 from redis_lint.semantics.values import RedisValue, ValueResolver
 from redis_lint.semantics.walk import FastVisitor
 
@@ -92,6 +94,7 @@ class ModuleModel:
         self.index = ModuleIndex(module, source)  # the text, when known, places reported nodes cheaply
         self.refs = References(self)
         self.values = ValueResolver(self)
+        self.usage = UsageEvidence(self)
         self.keys = KeyResolver(self)
         self.constants = ConstantEvaluator(self)
         self.derived: dict[object, object] = {}  # facts rules and resolvers derive once per module and share
@@ -117,7 +120,7 @@ class ModuleModel:
     def uses_redis(self) -> bool:
         """Whether a Redis client can appear here at all: the module imports a client library, a
         configured factory's module, or a module of the project (which may hand it a client)."""
-        if self._collected.imports_client_library:
+        if self._collected.imports_client_library or self._collected.calls_redis_only:
             return True
         imported = self.refs.absolute(set(self._collected.imported_modules))
         if any(factory.startswith(f"{name}.") for factory in self.client_factories for name in imported):
@@ -136,6 +139,11 @@ class ModuleModel:
     def definitions(self) -> list[cst.FunctionDef]:
         """Every function and method of the module."""
         return self._collected.definitions
+
+    @property
+    def strings(self) -> list[cst.SimpleString | cst.ConcatenatedString]:
+        """Every string literal of the module (a concatenation as one), in the order of the code."""
+        return self._collected.strings
 
     @property
     def with_items(self) -> list[cst.WithItem]:
@@ -175,14 +183,12 @@ class ModuleModel:
             return []
         result = []  # in the order the commands run: inner calls of a chain first, statements in turn
         for node, function in self._collected.command_candidates:
-            if not self._may_hold_value(node.func.value if isinstance(node, cst.Call) else node.value):  # type: ignore[attr-defined]
-                continue
             if isinstance(node, cst.Call):
                 command = self._command(node, function)
                 if command is not None:
                     result.append(command)
                 continue
-            receiver = self.values.redis(node.value)
+            receiver = self._receiver(node.value)
             if receiver is not None and receiver.kind in (Kind.CLIENT, Kind.PIPELINE):
                 key = self._key_arg(node.slice[0].slice.value)  # type: ignore[union-attr]
                 result.append(CommandCall(node, "__setitem__", "SET", COMMANDS["set"], receiver, function,
@@ -192,7 +198,7 @@ class ModuleModel:
     def _command(self, call: cst.Call, function: Scope) -> CommandCall | None:
         func = call.func
         assert isinstance(func, cst.Attribute)
-        receiver = self.values.redis(func.value)
+        receiver = self._receiver(func.value)
         if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE, Kind.JSON):
             return None
         method = func.attr.value
@@ -220,6 +226,15 @@ class ModuleModel:
             source = self.keys.string_value(script) if script is not None else None
             command.lua_commands = lua_commands(source) if source else []
         return command
+
+    def _receiver(self, expr: cst.BaseExpression) -> RedisValue | None:
+        """What a command's receiver is: traced to its origin (when a Redis value can reach it at
+        all), else known by its use."""
+        if self._may_hold_value(expr):
+            value = self.values.redis(expr)
+            if value is not None:
+                return value
+        return self.usage.value(expr) if self._collected.calls_redis_only else None
 
     def _raw_command(self, call: cst.Call, receiver: RedisValue, function: Scope) -> CommandCall:
         """`execute_command("CONFIG", "SET", ...)`: the command is in the leading string arguments."""
@@ -289,11 +304,13 @@ class _Collector(FastVisitor):
 
     def __init__(self) -> None:
         self.imports_client_library = False
+        self.calls_redis_only = False  # a method only Redis has is called (redis_lint.semantics.usage)
         self.takes_injected_values = False  # an __init__ with parameters
         self.imported_modules: list[str] = []  # as written: "app.keys", ".keys", ".."
         self.calls: list[tuple[cst.Call, Scope]] = []  # in the order of the code, outer before inner
         self.definitions: list[cst.FunctionDef] = []  # every def, in the order of the code
         self.with_items: list[cst.WithItem] = []
+        self.strings: list[cst.SimpleString | cst.ConcatenatedString] = []  # every string literal, outermost
         # method calls and `x[k] = v` targets, in execution order (a call when it returns)
         self.command_candidates: list[tuple[cst.Call | cst.Subscript, Scope]] = []
         self._functions: list[Scope] = []
@@ -403,6 +420,13 @@ class _Collector(FastVisitor):
     def visit_WithItem(self, node: cst.WithItem) -> None:
         self.with_items.append(node)
 
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.strings.append(node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        self.strings.append(node)
+        return False  # its parts are not literals of their own
+
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append((node, self._functions[-1]))
         if self._loops[-1]:
@@ -411,6 +435,8 @@ class _Collector(FastVisitor):
     def leave_Call(self, original_node: cst.Call) -> None:
         if isinstance(original_node.func, cst.Attribute):
             self.command_candidates.append((original_node, self._functions[-1]))
+            if original_node.func.attr.value in REDIS_ONLY:
+                self.calls_redis_only = True
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         for assign_target in original_node.targets:

@@ -95,6 +95,9 @@ class ProjectIndex:
         # module asking, ...): what a module no other module followed into derived goes with it.
         self.across_modules: dict[tuple, object] = {}
         self.expiring_helpers: ExpiringHelpers | None = None
+        # the names only Redis has that the project's classes define as methods (None: not scanned;
+        # redis_lint.inference.usage.wrapped_names): no evidence of a client in this project
+        self.wrapped_names: frozenset[str] | None = None
         # The callers of a name as the prefilter found them in the bytes it read (None: read them here),
         # and the folders it read: its answers hold only while every module found is below them.
         self.scanned_callers: Callable[[str], list[Path]] | None = None

@@ -90,7 +90,7 @@ class References:
         located: list[Located] = []
         for binding in self.index.global_bindings(head):
             if binding.kind is BindingKind.IMPORT and hops < _MAX_HOPS:
-                target = self._import_target(head, binding, reach)
+                target = self.import_target(head, binding, reach)
                 if target is not None:
                     found = target[0].refs.global_bindings(".".join(filter(None, [target[1], rest])), hops + 1,
                                                            reach=reach)
@@ -106,7 +106,7 @@ class References:
     def _follow_import(self, name: cst.Name, binding: Binding, hops: int, reach: Reach) -> list[Located] | None:
         if hops >= _MAX_HOPS:
             return None
-        target = self._import_target(name.value, binding, reach)
+        target = self.import_target(name.value, binding, reach)
         if target is None:
             return None
         model, attribute = target
@@ -114,7 +114,7 @@ class References:
             return None  # a whole module: not a value
         return model.refs.global_bindings(attribute, hops + 1, reach=reach)
 
-    def _import_target(self, local_name: str, binding: Binding, reach: Reach = Reach.ANY) -> tuple[ModuleModel, str] | None:
+    def import_target(self, local_name: str, binding: Binding, reach: Reach = Reach.ANY) -> tuple[ModuleModel, str] | None:
         project = self.model.project
         if project is None:
             return None

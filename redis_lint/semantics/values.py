@@ -40,6 +40,9 @@ class RedisValue:
     queued: bool = False  # for JSON: `pipe.json()`, whose commands are queued on a pipeline
 
 
+    # why a value known by its use is taken for a Redis one (redis_lint.semantics.usage):
+    # "`self.backend`: used with hincrby, zadd in Stats"; None for a value traced to its origin
+    evidence: str | None = field(default=None, compare=False)
 # Methods of a client that return another Redis object.
 _DERIVED_FROM_CLIENT = {"pipeline": Kind.PIPELINE, "lock": Kind.LOCK, "register_script": Kind.SCRIPT}
 _DERIVED_FROM_SENTINEL = {"master_for": Kind.CLIENT, "slave_for": Kind.CLIENT}

@@ -54,9 +54,22 @@ def test_json_output(project: Path) -> None:
     findings = json.loads(result.stdout)
     assert findings[0] == {
         "path": "app/bad.py", "line": 4, "column": 5, "end_line": 4, "end_column": 17, "code": "RDS302",
-        "name": "flush-command", "message": findings[0]["message"], "fix": None, "related": [],
+        "name": "flush-command", "message": findings[0]["message"], "fix": None, "related": [], "evidence": None,
     }
     assert result.exit_code == 1
+
+
+def test_a_client_known_by_its_use_says_why_in_every_format(project: Path) -> None:
+    (project / "app" / "stats.py").write_text(
+        "class Stats:\n    def __init__(self, backend):\n        self.backend = backend\n\n"
+        "    def hit(self, name):\n        self.backend.hincrby('cache:stats:hits', name, 1)\n")
+    why = "`self.backend`: used with hincrby in Stats"
+    [finding] = json.loads(invoke("check", "--format", "json", "app/stats.py").stdout)
+    assert (finding["code"], finding["evidence"]) == ("RDS101", why)
+    assert f"(why a client: {why})" in invoke("check", "--format", "full", "app/stats.py").stdout
+    assert f"(why a client: {why})" in invoke("check", "app/stats.py").stdout
+    sarif = json.loads(invoke("check", "--format", "sarif", "app/stats.py").stdout)
+    assert sarif["runs"][0]["results"][0]["properties"] == {"evidence": why}
 
 
 def test_select_and_ignore(project: Path) -> None:
@@ -165,3 +178,11 @@ def test_installed_entry_points(entry: list[str], project: Path) -> None:
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 2
     assert "Traceback" not in result.stderr
+
+
+def test_the_language_server_says_why_too() -> None:
+    from redis_lint.findings import Finding
+    from redis_lint.lsp import _diagnostic
+
+    finding = Finding("app/stats.py", 6, 9, "RDS101", "hincrby() has no TTL", 6, 20, evidence="`c`: used with hset")
+    assert _diagnostic(finding, "file:///app/stats.py").message == "hincrby() has no TTL (why a client: `c`: used with hset)"

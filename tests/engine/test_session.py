@@ -71,7 +71,7 @@ SEEN = """\
             self.backend = backend
 
         def remember(self, name):
-            self.backend.hset(f"user:{name}", "seen", 1)
+            self.backend.set(f"user:{name}", 1)  # `set`: no evidence of its own
 """
 HANDS_A_CLIENT = """\
     import redis

@@ -164,6 +164,58 @@ def test_messages_never_echo_the_secret() -> None:
     assert all("hunter2" not in f.message and "s3cr3t" not in f.message for f in findings)
 
 
+@pytest.mark.parametrize(
+    ("code", "literal"),
+    [
+        ('REDIS_URL = os.environ.get("REDIS_URL", "redis://:hunter2@redis.internal:6379/0")', '"redis://:hunter2@redis.internal:6379/0"'),
+        ('REDIS_URL = os.getenv("REDIS_URL", default="rediss://app:hunter2@redis.internal:6380")', '"rediss://app:hunter2@redis.internal:6380"'),
+        ('REDIS_URL = "redis://:hunter2@redis.internal:6379/0"', '"redis://:hunter2@redis.internal:6379/0"'),
+        ('BROKER = "redis+sentinel://:hunter2@s1:26379/mymaster"', '"redis+sentinel://:hunter2@s1:26379/mymaster"'),
+        ('REDIS_PASSWORD = os.getenv("REDIS_PASSWORD", "hunter2")', '"hunter2"'),
+        ('REDIS_PASSWORD = "hunter2"', '"hunter2"'),
+        ('settings.redis_password = "hunter2"', '"hunter2"'),
+        ('connect(redis_password="hunter2")', '"hunter2"'),
+        ('CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {"PASSWORD": "hunter2"}}}', '"hunter2"'),
+        ('CACHES = {"default": {"LOCATION": "redis://cache:6379/1", "OPTIONS": {"PASSWORD": "hun" "ter2"}}}', '"hun" "ter2"'),
+        ('REDIS = {"host": "cache.internal", "redis_password": "hunter2"}', '"hunter2"'),
+        # what stays clean: read from the environment, no credentials, not Redis's, empty
+        ('REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")', None),
+        ('REDIS_PASSWORD = os.environ["REDIS_PASSWORD"]', None),
+        ('REDIS_PASSWORD = ""', None),
+        ('DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "PASSWORD": "pg"}}', None),
+        ('PASSWORD = "hunter2"  # not said to be Redis\'s', None),
+        ('DB_URL = "postgresql://app:hunter2@db.internal/app"', None),
+        ('HELP = "pass the password of your Redis server with --password"', None),
+        ('EXAMPLE = "redis://:x@[::1"  # not a URL a client reads', None),
+    ],
+)
+def test_credentials_are_reported_where_they_are_written(code: str, literal: str | None) -> None:
+    """No client in sight (a settings module): the literal is the finding, at its own column."""
+    findings = lint(f"import os\n{code}\n", "app/settings.py")
+    expected = [("RDS701", 2, code.index(literal) + 1)] if literal else []
+    assert [(f.code, f.line, f.column) for f in findings] == expected
+    assert all("hunter2" not in f.message for f in findings)
+
+
+def test_a_credential_is_reported_once_where_it_is_written_and_where_another_module_hands_it_over() -> None:
+    same_module = lint(CLIENT + 'URL = "redis://:hunter2@localhost/0"\nclient = redis.from_url(URL)\n', "app/redis/client.py")
+    assert [(f.code, f.line) for f in same_module] == [("RDS701", 3)]
+    imported = lint(CLIENT + "from app.settings import URL\nclient = redis.from_url(URL)\n", "app/redis/client.py")
+    assert [(f.code, f.line) for f in imported] == []  # the snippet's project has no app/settings.py
+
+
+def test_a_settings_module_that_never_imports_redis_is_analysed_for_its_credentials(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from redis_lint.config import Config
+    from redis_lint.engine.run import lint_paths
+
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    (tmp_path / "settings.py").write_text('import os\nREDIS_URL = os.environ.get("REDIS_URL", "redis://:hunter2@r:6379/0")\n')
+    (tmp_path / "views.py").write_text('def f(d):\n    return d.get("x")\n')
+    run = lint_paths([tmp_path], Config(root=tmp_path))
+    assert [(f.line, f.code) for f in run.findings] == [(2, "RDS701")]
+    assert run.analysed == 1
+
+
 ASYNC = "import redis.asyncio\nimport os\n"
 
 
