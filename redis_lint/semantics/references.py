@@ -159,7 +159,7 @@ class References:
                     continue
                 if isinstance(binding.node, cst.Name | cst.Attribute):
                     return {f"{q}.{expr.attr.value}" for q in model.refs.qualified_names(binding.node)}
-                fetched = _getattr_of(binding.node)  # `sentinel = getattr(redis, "sentinel", None)`
+                fetched = getattr_of(binding.node)  # `sentinel = getattr(redis, "sentinel", None)`
                 if fetched is not None:
                     return {f"{q}.{fetched[1]}.{expr.attr.value}" for q in model.refs.qualified_names(fetched[0])}
         return set()
@@ -525,7 +525,7 @@ def single_value(located: list[Located]) -> tuple[ModuleModel, cst.BaseExpressio
     return None
 
 
-def _getattr_of(node: cst.CSTNode | None) -> tuple[cst.BaseExpression, str] | None:
+def getattr_of(node: cst.CSTNode | None) -> tuple[cst.BaseExpression, str] | None:
     """(`redis`, "sentinel") for `getattr(redis, "sentinel"[, default])`."""
     if (isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "getattr"
             and len(node.args) in (2, 3) and not any(a.star or a.keyword for a in node.args)

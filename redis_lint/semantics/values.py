@@ -21,9 +21,11 @@ from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
-from redis_lint.semantics.libraries import CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind, is_async_name
+from redis_lint.semantics.libraries import (CLIENT_LIBRARIES, CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind,
+                                            is_async_name)
+from redis_lint.summaries.docstrings import documented_type
 from redis_lint.semantics.project import Reach
-from redis_lint.semantics.references import (Ancestor, ClassRef, FunctionRef, Located, References,
+from redis_lint.semantics.references import (Ancestor, ClassRef, FunctionRef, Located, References, getattr_of,
                                               returned_values, yielded_values)
 from redis_lint.semantics.walk import FastVisitor
 from redis_lint.inference.hierarchy import UNSURE, SummaryClass, Unsure, library_bases
@@ -38,11 +40,11 @@ class RedisValue:
     is_async: bool = False
     owner: ClassRef | None = field(default=None, compare=True)  # for OBJECT: the project class
     queued: bool = False  # for JSON: `pipe.json()`, whose commands are queued on a pipeline
-
-
     # why a value known by its use is taken for a Redis one (redis_lint.semantics.usage):
     # "`self.backend`: used with hincrby, zadd in Stats"; None for a value traced to its origin
     evidence: str | None = field(default=None, compare=False)
+
+
 # Methods of a client that return another Redis object.
 _DERIVED_FROM_CLIENT = {"pipeline": Kind.PIPELINE, "lock": Kind.LOCK, "register_script": Kind.SCRIPT}
 _DERIVED_FROM_SENTINEL = {"master_for": Kind.CLIENT, "slave_for": Kind.CLIENT}
@@ -82,7 +84,13 @@ class ValueResolver:
         if isinstance(expr, cst.Call):
             return self._resolve_call(expr)
         if isinstance(expr, cst.Name):
-            return _agree(self.refs.bindings(expr, reach=Reach.VALUES))
+            located = self.refs.bindings(expr, reach=Reach.VALUES)
+            # `pipe = pipe.zadd(...)` keeps what `pipe` was: a pipeline's commands return the pipeline
+            others = [(m, b) for m, b in located if not _rebinds_itself(b, expr.value)]
+            value = _agree(others if others else located)
+            if value is None and located and all(m is self.model and b.kind is BindingKind.VALUE for m, b in located):
+                return self._checked_type(expr)  # `conn = connect()` then `assertIsInstance(conn, Redis)`
+            return value
         if isinstance(expr, cst.Attribute):
             return self._resolve_attribute(expr)
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
@@ -156,7 +164,18 @@ class ValueResolver:
                 known = {getter.model.values.class_held(r, depth + 1) for r in returns}
                 known.discard(None)
                 return _merge(known)
-        if isinstance(expr, cst.Call):  # `self._get_client()(...)`: a function of the project returning a class
+        if isinstance(expr, cst.Call):
+            fetched = getattr_of(expr)  # `getattr(redis, "Redis")`: `redis.Redis`
+            if fetched is not None:
+                for name in sorted(self.refs.qualified_names(fetched[0])):
+                    kind = class_kind(f"{name}.{fetched[1]}")
+                    if kind is not None:
+                        return RedisValue(kind, is_async_name(f"{name}.{fetched[1]}"))
+                return None
+            default = _mapping_default(expr)  # `options.pop("connection_class", redis.Redis)`
+            if default is not None:
+                return self.class_held(default, depth + 1)
+            # `self._get_client()(...)`: a function of the project returning a class
             target = self.refs.function_for_call(expr, reach=Reach.CLASSES)
             if target is None:
                 return None
@@ -359,11 +378,62 @@ class ValueResolver:
             owner = self.index.self_class(binding.node)  # type: ignore[arg-type]
             if owner is not None:  # `self`: an instance of its class
                 return self.class_value(ClassRef(self.model, owner))
-            return self._checked_type(binding.node) or self._passed_by_callers(binding.node)  # type: ignore[arg-type]
+            param = binding.node
+            assert isinstance(param, cst.Param)
+            return (self._checked_type(param) or self._documented_type(param) or self._default_value(param)
+                    or self._transaction_pipeline(param) or self._passed_by_callers(param))
         if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
             if any("lazy" in (_decorator_name(d) or "").lower() for d in binding.node.decorators):
                 return self.function_value(binding.node)  # @LazyObject def client(): the object it returns
         return None
+
+    def _documented_type(self, param: cst.Param) -> RedisValue | None:
+        """An unannotated parameter whose type the function's docstring gives (Sphinx, numpy or
+        Google style: redis_lint.summaries.docstrings).  A type written with its module
+        (`redis.Redis`) names that class even where the module is not imported."""
+        function = self.index.enclosing(param, (cst.FunctionDef,))
+        if not isinstance(function, cst.FunctionDef):
+            return None
+        written = documented_type(function.get_docstring(), param.name.value)
+        if written is None:
+            return None
+        try:
+            parsed = cst.parse_expression(written)
+        except Exception:  # prose, not a type
+            return None
+        value = self._type_value(parsed, param)
+        if value is None and isinstance(parsed, (cst.Name, cst.Attribute)):
+            dotted = get_full_name_for_node(parsed) or ""
+            kind = class_kind(dotted) if dotted.split(".", 1)[0] in CLIENT_LIBRARIES else None
+            value = RedisValue(kind, is_async_name(dotted)) if kind is not None else None
+        return value
+
+    def _transaction_pipeline(self, param: cst.Param) -> RedisValue | None:
+        """The first parameter of a function handed to a client's `transaction(func, *watches)`,
+        which calls it with a pipeline (`def trans(pipe): ...` then `r.transaction(trans, key)`)."""
+        function = self.index.enclosing(param, (cst.FunctionDef,))
+        if not isinstance(function, cst.FunctionDef) or not function.params.params or function.params.params[0] is not param:
+            return None
+        name = function.name.value
+        for call, _ in self.model.calls:
+            func = call.func
+            if not (isinstance(func, cst.Attribute) and func.attr.value == "transaction" and call.args):
+                continue
+            handed = call.args[0].value
+            if (isinstance(handed, cst.Name) and handed.value == name and call.args[0].keyword is None
+                    and any(b.node is function for b in self.index.bindings(handed))):
+                client = self.redis(func.value) or self.model.usage.value(func.value)
+                if client is not None and client.kind is Kind.CLIENT:
+                    return RedisValue(Kind.PIPELINE, client.is_async)
+        return None
+
+    def _default_value(self, param: cst.Param) -> RedisValue | None:
+        """An unannotated parameter with a default (`def __init__(self, client=redis_client)`): what
+        the default is, the value the function is written for."""
+        default = param.default
+        if default is None or isinstance(default, cst.Name) and default.value == "None":
+            return None
+        return self.resolve(default)
 
     def _passed_by_callers(self, param: cst.Param) -> RedisValue | None:
         """An unannotated parameter that every caller passes a client to.
@@ -447,8 +517,9 @@ class ValueResolver:
         bindings = self.refs.bindings(expr)
         return len(bindings) == 1 and bindings[0][1].kind is BindingKind.PARAM and bindings[0][1].annotation is None
 
-    def _checked_type(self, param: cst.Param) -> RedisValue | None:
-        """A parameter its function checks with `isinstance(param, Redis)` is taken to be one."""
+    def _checked_type(self, param: cst.Param | cst.Name) -> RedisValue | None:
+        """A parameter (or a local) its function checks with `isinstance(name, Redis)` or
+        `self.assertIsInstance(name, Redis)` is taken to be one."""
         function = self.index.enclosing(param, (cst.FunctionDef,))
         if not isinstance(function, cst.FunctionDef):
             return None
@@ -459,7 +530,8 @@ class ValueResolver:
             collector.walk(function.body)
             checks = self.model.derived[key] = collector.types
         values = set()
-        for type_expr in checks.get(param.name.value, ()):  # type: ignore[attr-defined]
+        name = param.name.value if isinstance(param, cst.Param) else param.value
+        for type_expr in checks.get(name, ()):  # type: ignore[attr-defined]
             members = [e.value for e in type_expr.elements] if isinstance(type_expr, cst.Tuple) else [type_expr]
             values.add(self._union_value(members, type_expr))
         values.discard(None)
@@ -584,6 +656,23 @@ def _agree(located: list[Located]) -> RedisValue | None:
     return _merge({model.values._binding_value(b) for model, b in located if not b.is_none})
 
 
+def _rebinds_itself(binding: Binding, name: str) -> bool:
+    """`pipe = pipe.zadd(...)`: a name bound to a command called on itself."""
+    node = binding.node
+    return (binding.kind is BindingKind.VALUE and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and isinstance(node.func.value, cst.Name) and node.func.value.value == name and node.func.attr.value in COMMANDS)
+
+
+def _mapping_default(call: cst.Call) -> cst.BaseExpression | None:
+    """The default of `mapping.get(name, default)` or `mapping.pop(name, default)`."""
+    func = call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value in ("get", "pop")) or any(a.star for a in call.args):
+        return None
+    positional = [a.value for a in call.args if a.keyword is None]
+    keyword = [a.value for a in call.args if a.keyword is not None and a.keyword.value == "default"]
+    return positional[1] if len(positional) == 2 else keyword[0] if len(positional) == 1 and keyword else None
+
+
 def _empty_container(expr: cst.CSTNode) -> bool:
     """`{}`, `[]`, `dict()`, `list()`, `set()`."""
     if isinstance(expr, (cst.Dict, cst.List)):
@@ -613,7 +702,8 @@ _YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterab
 
 
 class _IsinstanceCollector(FastVisitor):
-    """The types a function checks its names against with isinstance(), by name."""
+    """The types a function checks its names against with `isinstance()` (or unittest's
+    `assertIsInstance()`), by name."""
 
     def __init__(self) -> None:
         self.types: dict[str, list[cst.BaseExpression]] = {}
@@ -622,8 +712,10 @@ class _IsinstanceCollector(FastVisitor):
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
-        if (isinstance(node.func, cst.Name) and node.func.value == "isinstance" and len(node.args) == 2
-                and isinstance(node.args[0].value, cst.Name)):
+        func = node.func
+        checks = (isinstance(func, cst.Name) and func.value == "isinstance" and len(node.args) == 2
+                  or isinstance(func, cst.Attribute) and func.attr.value == "assertIsInstance" and len(node.args) >= 2)
+        if checks and isinstance(node.args[0].value, cst.Name) and not any(a.keyword or a.star for a in node.args[:2]):
             self.types.setdefault(node.args[0].value.value, []).append(node.args[1].value)
 
 

@@ -13,14 +13,17 @@ every way a value moves in a module, as edges between keys:
   into `x` and `.k`, the containers that now hold it);
 - a function: from what it returns or yields (a nested function's too), its
   decorators and its return annotation, to its name and its attribute (a method);
-  to each parameter from its annotation (a string annotation read as code), its
+  to each parameter from its annotation (a string annotation read as code, and the type
+  its function's docstring gives it: redis_lint.summaries.docstrings), its
   default and every call by the function's name (`(f)`), to a method's first
   parameter from its class;
 - a class: from its bases, keywords and decorators to its name, `super` and its
   methods' first parameters; a call of the class hands its arguments to
   `__init__`, `__new__`, `__post_init__` and the names of its body (a dataclass's
   fields);
-- `isinstance(x, T)`: from T to x (a checked parameter is taken to be a T);
+- `r.transaction(f, ...)`: from `r` to what `f` is handed (redis-py calls it with a pipeline);
+- `isinstance(x, T)` and unittest's `assertIsInstance(x, T)`: from T to x (a checked name is
+  taken to be a T);
 - `x.append(v)`, `x.setdefault(k, v)` and the other ways a container is filled: from
   the arguments to the container;
 - every call's callee, the container of every `x[k] = v`, what a close method is read
@@ -53,9 +56,11 @@ from typing import NamedTuple
 from redis_lint.semantics.shutdown import (CLOSERS, CLOSING_HELPERS, EVENT_DECORATORS, HOOK_DECORATORS, HOOK_KEYWORDS,
                                            HOOK_METHODS, REGISTRATIONS, names_shutdown)
 from redis_lint.source.noqa import suppressions
+from redis_lint.summaries.docstrings import documented_type
 from redis_lint.source.reading import SourceError, decode_source
 from redis_lint.source.syntax import checked
 
+_TYPE_CHECKS = frozenset({"isinstance", "assertIsInstance"})  # (x, T): x is taken to be a T
 CALLS = "!"  # the key every call's callee (and every `x[k] = v` container) flows into
 _CONSTRUCTORS = ("__init__", "__new__", "__post_init__")
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
@@ -299,8 +304,12 @@ class _FlowReader:
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         owner = self._class
         out = self.each(node.decorator_list) | self.annotation(node.returns)
+        docstring = ast.get_docstring(node, clean=False)
         for argument, default in _parameters(node.args):
             sources = {arguments_of(node.name)} | self.annotation(argument.annotation) | self.expr(default)
+            documented = documented_type(docstring, argument.arg) if docstring else None
+            if documented is not None:  # `:type conn: redis.Redis`: read as a string annotation
+                sources |= self.annotation(ast.Constant(documented))
             self.flow(sources, argument.arg)
         positional = [*node.args.posonlyargs, *node.args.args]
         static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
@@ -432,7 +441,9 @@ class _FlowReader:
             container = _container(func.value)  # `clients.append(client)`: the list holds it now
             if container is not None:
                 self.flow(positional, container)
-        if callee == "isinstance" and len(node.args) == 2 and isinstance(node.args[0], ast.Name):
+        if callee == "transaction" and isinstance(func, ast.Attribute) and node.args and isinstance(node.args[0], ast.Name):
+            self.flow(self.expr(func.value), arguments_of(node.args[0].id))  # `r.transaction(f)` calls f(pipe)
+        if callee in _TYPE_CHECKS and len(node.args) >= 2 and isinstance(node.args[0], ast.Name):
             self.flow(arguments[1], node.args[0].id)
         if isinstance(func, ast.Attribute):
             self._used(func.value, func.attr)

@@ -36,9 +36,38 @@ RECOGNISED = {
     "with client": "import redis\nwith redis.Redis() as r:\n    r.keys()\n",
     "walrus": "import redis\nif (r := redis.Redis()):\n    r.keys()\n",
     "closure": "import redis\ndef outer(r: redis.Redis):\n    def inner():\n        r.keys()\n    return inner\n",
+    # where it comes from (issue 15)
+    "default parameter value": (
+        "import redis\nredis_client = redis.Redis()\nclass Store:\n    def __init__(self, client=redis_client):\n"
+        "        self.client = client\n    def purge(self):\n        self.client.keys()\n"),
+    "pipeline rebound to its own command": (
+        "import redis\ndef f(r: redis.Redis):\n    pipe = r.pipeline()\n    pipe = pipe.set('cache:a:b', 1, ex=5)\n"
+        "    pipe.keys()\n    pipe.execute()\n"),
+    "class from a mapping's pop default": (
+        "import redis\ndef f(options):\n    cls = options.pop('client_class', redis.Redis)\n    cls().keys()\n"),
+    "class from a mapping's get default": (
+        "import redis\ndef f(options):\n    cls = options.get('client_class', default=redis.StrictRedis)\n    cls().keys()\n"),
+    "local checked by assertIsInstance": (
+        "import unittest\nfrom redis import Redis\nclass T(unittest.TestCase):\n    def test(self):\n"
+        "        r = self.make()\n        self.assertIsInstance(r, Redis)\n        r.keys()\n"),
+    "local checked by isinstance": "import redis\ndef f(x):\n    r = x.make()\n    if isinstance(r, redis.Redis):\n        r.keys()\n",
+    "class by getattr on the module": "import redis\ncls = getattr(redis, 'Redis')\ncls().keys()\n",
+    "Sphinx docstring type": 'import redis\ndef f(r):\n    """Purge.\n\n    :type r: redis.Redis\n    """\n    r.keys()\n',
+    "Sphinx param with its type": 'import redis\ndef f(r):\n    """Purge.\n\n    :param redis.Redis r: the client\n    """\n    r.keys()\n',
+    "numpy docstring type": (
+        'import redis\ndef f(r):\n    """Purge.\n\n    Parameters\n    ----------\n    r : redis.Redis, optional\n'
+        '        The client.\n    """\n    r.keys()\n'),
+    "Google docstring type": (
+        'import redis\ndef f(r):\n    """Purge.\n\n    Args:\n        r (:class:`redis.Redis` or None): the client.\n'
+        '    """\n    r.keys()\n'),
+    "docstring type of a class imported by name": (
+        'from redis import Redis\ndef f(r):\n    """Purge.\n\n    :type r: Redis\n    """\n    r.keys()\n'),
 }
 
 PIPELINES = {
+    "a transaction's callback": (
+        "import redis\ndef f(r: redis.Redis, key):\n    def trans(pipe):\n        pipe.get(key)\n        pipe.flushdb()\n"
+        "    r.transaction(trans, key)\n"),
     "with pipeline": "import redis\ndef f(r: redis.Redis):\n    with r.pipeline() as p:\n        p.flushdb()\n",
     "assigned pipeline": "import redis\ndef f(r: redis.Redis):\n    p = r.pipeline(transaction=True)\n    p.flushdb()\n",
     "chained": "import redis\ndef f(r: redis.Redis):\n    r.pipeline().set('cache:a:b', 1, ex=5).flushdb().execute()\n",
@@ -61,6 +90,14 @@ NOT_CLIENTS = {
     "local redis module": "from .redis import Redis\nRedis().keys()\n",
     "other annotation": "import redis\ndef f(r: dict):\n    r.keys()\n",
     "pipeline result": "import redis\ndef f(r: redis.Redis):\n    x = r.pipeline().execute()\n    x.keys()\n",
+    "docstring type of another library": 'import redis\ndef f(r):\n    """Purge.\n\n    :type r: dict\n    """\n    r.keys()\n',
+    "docstring of another parameter": 'import redis\ndef f(r, c):\n    """Purge.\n\n    :type c: redis.Redis\n    """\n    r.keys()\n',
+    "a mapping's default that is no class": "import redis\ndef f(options):\n    cls = options.get('cls', dict)\n    cls().keys()\n",
+    "getattr of another module": "import json\ncls = getattr(json, 'Redis')\ncls().keys()\n",
+    "a callback handed to another object's transaction": (
+        "import redis\ndef f(db, key):\n    def trans(conn):\n        conn.keys()\n    db.transaction(trans, key)\n"),
+    "a name rebound to another object's command": (
+        "import redis\ndef f(r: redis.Redis, other):\n    x = other.set('a', 1)\n    x.keys()\n"),
 }
 
 

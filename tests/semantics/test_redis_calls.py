@@ -153,6 +153,15 @@ REACHES_A_CALL = {
     "a close in __exit__": "class Session:\n    def __exit__(self, *exc):\n        self.conn.close()\n",
     "a close in a signal's receiver": "@receiver(request_finished)\ndef done(sender, **kw):\n    conn.close()\n",
     "a close in a Flask teardown": "@app.teardown_appcontext\ndef done(exc):\n    g.redis.close()\n",
+    "a parameter's documented type": 'def save(conn):\n    """Save.\n\n    :type conn: redis.Redis\n    """\n    conn.set("k", 1)\n',
+    "a parameter's numpy-documented type": (
+        'def save(conn):\n    """Save.\n\n    Parameters\n    ----------\n    conn : redis.Redis\n    """\n'
+        '    conn.set("k", 1)\n'),
+    "a transaction's callback": "def trans(pipe):\n    pipe.get('k')\nredis.Redis().transaction(trans, 'k')\n",
+    "a local checked by assertIsInstance": "def test(self):\n    r = make()\n    self.assertIsInstance(r, redis.Redis)\n    r.get('k')\n",
+    "a class fetched by getattr": "cls = getattr(redis, 'Redis')\ncls().get('k')\n",
+    "a class taken from a mapping's default": "def f(options):\n    cls = options.pop('cls', redis.Redis)\n    cls().get('k')\n",
+    "a pipeline rebound to its own command": "pipe = redis.Redis().pipeline()\npipe = pipe.set('k', 1)\npipe.execute()\n",
     "a ping on anything": "def healthy(backend):\n    return backend.ping()\n",
     "a raw command on anything": "def healthy(backend):\n    return backend.execute_command('PING')\n",
 }
