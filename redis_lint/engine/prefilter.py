@@ -51,8 +51,7 @@ from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier
 from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.inference.reexports import canonical
 from redis_lint.inference.expiry import ExpiringHelpers, mentions_expiry_call
-from redis_lint.inference.usage import (held_by_use, mentions_redis_only_call, mentions_redis_only_definition,
-                                        wrapped_names)
+from redis_lint.inference.usage import held_by_use, may_call_redis_only, wrapped_names
 from redis_lint.summaries import ModuleSummary, SummaryStore
 from redis_lint.summaries.flows import ValueFlows
 from redis_lint.summaries.module import LOCAL
@@ -97,23 +96,26 @@ class FileFacts:
     called: frozenset[str] | None = None  # the names it calls (redis_lint.semantics.layout.called_names)
     expiry_call: bool = False  # it calls an EXPIRE-family command (redis_lint.inference.expiry)
     decodes: bool = True  # Python can decode its bytes
-    redis_only_call: bool = False  # it may call a method only Redis has (redis_lint.inference.usage)
-    redis_only_definition: bool = False  # it may define a function by such a name (a wrapper's method)
     credentials: bool = False  # it may write a Redis credential (redis_lint.semantics.credentials)
+
+    @property
+    def may_call_redis_only(self) -> bool:
+        """It may call (or define) a method only Redis has (redis_lint.inference.usage)."""
+        return bool(self.called) and may_call_redis_only(self.called)  # type: ignore[arg-type]
 
     def to_entry(self) -> list:
         return [sorted(self.imports), sorted(self.from_imports), self.imports_library,
                 sorted(c.decode("latin-1") for c in self.injectable_classes), self.in_roots, self.package,
                 self.module, self.digest, sorted(self.called or ()), self.expiry_call, self.decodes,
-                self.redis_only_call, self.redis_only_definition, self.credentials]
+                self.credentials]
 
     @classmethod
     def from_entry(cls, entry: list) -> FileFacts:
         (imports, from_imports, imports_library, injectable, in_roots, package, module, file_digest, called,
-         expiry_call, decodes, redis_only_call, redis_only_definition, credentials) = entry
+         expiry_call, decodes, credentials) = entry
         return cls(set(imports), {(m, n) for m, n in from_imports}, imports_library,
                    {c.encode("latin-1") for c in injectable}, None, in_roots, package, module, file_digest,
-                   frozenset(called), expiry_call, decodes, redis_only_call, redis_only_definition, credentials)
+                   frozenset(called), expiry_call, decodes, credentials)
 
 
 class Prefilter:
@@ -306,7 +308,7 @@ class Prefilter:
     def _wrapped_names(self) -> frozenset[str]:
         """The names only Redis has that the project's classes define as methods (redis_lint.inference.usage)."""
         return frozenset().union(*(wrapped_names(self._summary_of(path)) for path, facts in self._facts.items()
-                                   if facts.redis_only_definition))
+                                   if facts.may_call_redis_only))
 
     def helpers_named(self, name: str) -> list[Path]:
         """The project's files defining a helper `name` that expires a key it is handed (none when
@@ -343,7 +345,7 @@ class Prefilter:
             return True  # a holder may hand one of its classes a value
         if facts.module and self._is_client_module(facts.module):
             return True  # a configured factory's module
-        if facts.credentials or facts.redis_only_call and held_by_use(ValueFlows.read(data)):
+        if facts.credentials or facts.may_call_redis_only and held_by_use(ValueFlows.read(data)):
             return True  # a Redis credential may be written in it, or a receiver is known by its use
         if not (key in self._relevant_names or facts.imports_library or self._imports_carrier(facts, self._carries)):
             return False  # no value can reach it
@@ -387,8 +389,6 @@ class Prefilter:
         facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes),
                           module=name, digest=digest(text), called=called_names(text),
                           expiry_call=mentions_expiry_call(text), decodes=_decodes(text),
-                          redis_only_call=mentions_redis_only_call(text),
-                          redis_only_definition=mentions_redis_only_definition(text),
                           credentials=may_write_credentials(text))
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
@@ -423,7 +423,7 @@ class Prefilter:
         # A file that calls a method only Redis has on a receiver it names may hold a client known
         # by its use (redis_lint.semantics.usage), whatever it imports.
         by_use = {path for path, facts in self._facts.items()
-                  if facts.redis_only_call and path not in carrying and self._held_by_use(path)}
+                  if facts.may_call_redis_only and path not in carrying and self._held_by_use(path)}
         holders = set(carrying)
         # The classes a holder instantiates from project modules it imports may be handed a client
         # through their constructors: those modules are analysed too.  (Their importers are not:
@@ -497,7 +497,7 @@ class Prefilter:
         """What a holder can hold: _CALLS (a Redis call), or only what the project-level rules count
         whatever the receiver (redis_lint.inference.redis_calls.PINGS, CLOSES), or None: nothing."""
         facts = self._facts[path]
-        if self._factory_module(path) or (facts.redis_only_call and self._held_by_use(path)):
+        if self._factory_module(path) or (facts.may_call_redis_only and self._held_by_use(path)):
             return _CALLS
         flows = self.summaries.flows(lambda: self.text(path) or b"", facts.digest)
         summary = self._summary_of(path)

@@ -27,12 +27,12 @@ that name may be the wrapper's.
 A value whose origin the analysis knows to be something else (a literal, a builtin container,
 an object of the project's own classes, anything built by or taken from another library) is
 what it is, whatever is called on it (redis_lint.semantics.usage).  This module is plain data
-and imports no parser: the prefilter reads the same names in a file's bytes and flows.
+and imports no parser: the prefilter reads the same names in the names a file's bytes call, and
+in its flows.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from redis_lint.summaries.flows import ValueFlows
@@ -84,37 +84,6 @@ REDIS_ONLY = frozenset({
 PIPELINE_ONLY = frozenset({"execute", "multi"})
 CLIENT_ONLY = frozenset({"pipeline", "transaction", "pubsub", "lock", "register_script", "ping", "close", "aclose"})
 
-# A call of one of REDIS_ONLY in a file's bytes (the name and its parenthesis may be apart): a file
-# without one holds no receiver known by its use.  Only the prefilter's gate: ast and libcst decide.
-
-
-def _alternation(words: Iterable[str]) -> bytes:
-    """A pattern matching exactly `words`, as a trie (`h(?:get|set(?:nx)?)`): Python's `re` tries
-    a flat alternation of 200 names at every position, and the trie is several times faster."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        ends = "" in node
-        if len(branches) == 1 and not ends:
-            return branches[0]
-        return "(?:" + "|".join(branches) + ")" + ("?" if ends else "")
-
-    return pattern(trie).encode()
-
-
-_NAMES = _alternation(REDIS_ONLY)
-_REDIS_ONLY_CALL = re.compile(rb"\.\s*(?:" + _NAMES + rb")[\s\\]*\(")
-_REDIS_ONLY_DEF = re.compile(rb"def\s+(?:" + _NAMES + rb")[\s\\]*\(")
-
-
 def evidence(methods: Iterable[str]) -> tuple[str, ...]:
     """The names among `methods` that only Redis has, sorted: a receiver's evidence."""
     return tuple(sorted(set(methods) & REDIS_ONLY))
@@ -127,15 +96,11 @@ def is_client_by_use(methods: Iterable[str]) -> bool:
     return called.isdisjoint(PIPELINE_ONLY) and not called.isdisjoint(CLIENT_ONLY)
 
 
-def mentions_redis_only_call(text: bytes) -> bool:
-    """Whether a file's bytes may call a method only Redis has (more often than it does: in a
-    string or a comment too)."""
-    return _REDIS_ONLY_CALL.search(text) is not None
-
-
-def mentions_redis_only_definition(text: bytes) -> bool:
-    """Whether a file's bytes may define a function by a name only Redis has (a wrapper's `hset`)."""
-    return _REDIS_ONLY_DEF.search(text) is not None
+def may_call_redis_only(called: frozenset[str]) -> bool:
+    """Whether a file that calls (or defines) the names `called` (redis_lint.semantics.layout.called_names,
+    which the prefilter reads from every file's bytes anyway) may call a method only Redis has, or
+    define one (a wrapper's method)."""
+    return not REDIS_ONLY.isdisjoint(called)
 
 
 def wrapped_names(summary: ModuleSummary) -> frozenset[str]:
