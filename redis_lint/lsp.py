@@ -45,7 +45,11 @@ def _diagnostic(finding: Finding, uri: str) -> types.Diagnostic:
         source="redis-lint",
         related_information=[types.DiagnosticRelatedInformation(
             location=types.Location(uri=uri, range=_range(r.line, r.column, r.end_line, r.end_column)),
-            message=r.message) for r in finding.related] or None,
+            message=r.message) for r in finding.related] + ([types.DiagnosticRelatedInformation(
+                # why the receiver is a client, where the finding is: editors list it under the message
+                location=types.Location(uri=uri, range=_range(finding.line, finding.column, finding.end_line,
+                                                              finding.end_column)),
+                message=f"why a client: {finding.evidence}")] if finding.evidence else []) or None,
         data={"fix": finding.fix},
     )
 

@@ -170,9 +170,9 @@ class ModuleModel:
             return []
         result = []
         for call, function in self._collected.calls:
-            if not self._may_hold_value(call.func):
-                continue
-            constructed = self.values.constructed(call)
+            constructed = self.values.constructed(call) if self._may_hold_value(call.func) else None
+            if constructed is None and any(_hands_from_url(arg) and self._may_hold_value(arg.value) for arg in call.args):
+                constructed = self.values.factory_handed(call)  # `clients.get(url, Redis.from_url, url)`
             if constructed is not None:
                 result.append(Construction(call, *constructed, function, self._collected.loops.get(call)))
         return result
@@ -255,6 +255,10 @@ class ModuleModel:
 
     def _key_arg(self, expr: cst.BaseExpression) -> KeyArg:
         return KeyArg(expr, self.keys.resolve(expr), " ".join(self.index.code(expr).split()))
+
+
+def _hands_from_url(arg: cst.Arg) -> bool:
+    return isinstance(arg.value, cst.Attribute) and arg.value.attr.value == "from_url"
 
 
 def _mentions(expr: cst.CSTNode) -> set[str]:

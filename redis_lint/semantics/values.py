@@ -48,6 +48,7 @@ class RedisValue:
 # Methods of a client that return another Redis object.
 _DERIVED_FROM_CLIENT = {"pipeline": Kind.PIPELINE, "lock": Kind.LOCK, "register_script": Kind.SCRIPT}
 _DERIVED_FROM_SENTINEL = {"master_for": Kind.CLIENT, "slave_for": Kind.CLIENT}
+_CALLABLES = {"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"}
 _TYPING_UNIONS = {"typing.Optional", "typing.Union", "typing_extensions.Optional", "typing_extensions.Union"}
 
 
@@ -141,6 +142,18 @@ class ValueResolver:
         value = self.class_held(builder)
         if value is not None and value.kind in CONSTRUCTED_KINDS:
             return " ".join(self.index.code(func).split()), value
+        return None
+
+    def factory_handed(self, call: cst.Call) -> tuple[str, RedisValue] | None:
+        """(name, value) when a call hands a client's (or pool's) `from_url` to the function it
+        calls, as the factory that builds it (`clients.get(url, redis.StrictRedis.from_url, url)`):
+        the construction happens at that call."""
+        for arg in call.args:
+            value = arg.value
+            if isinstance(value, cst.Attribute) and value.attr.value == "from_url" and not arg.star:
+                held = self.class_held(value.value)
+                if held is not None and held.kind in CONSTRUCTED_KINDS:
+                    return " ".join(self.index.code(value).split()), held
         return None
 
     def class_held(self, expr: cst.BaseExpression, depth: int = 0) -> RedisValue | None:
@@ -241,14 +254,37 @@ class ValueResolver:
                     return receiver  # pipeline commands return the pipeline: chaining
                 if receiver.kind is Kind.OBJECT and receiver.owner is not None:
                     target = receiver.owner.model.refs.method(receiver.owner, method)
-                    return target.model.values.function_value(target.node) if target is not None else None
+                    if target is not None:
+                        return target.model.values.function_value(target.node)
+                    return self._callable_returns(func)  # an attribute holding a callable
         target = self.refs.function_for_call(call, reach=Reach.VALUES)
         if target is not None:
             return target.model.values.function_value(target.node)
         cls = self.refs.class_for_call(call, reach=Reach.VALUES)
         if cls is not None:
             return RedisValue(Kind.OBJECT, owner=cls)
-        return None
+        return self._callable_returns(func)
+
+    def _callable_returns(self, func: cst.BaseExpression) -> RedisValue | None:
+        """What calling a name or attribute annotated `Callable[..., T]` gives: a T
+        (`client_factory: Callable[[], Redis]`, then `self.client_factory()`)."""
+        if isinstance(func, cst.Name):
+            located = self.refs.bindings(func, reach=Reach.VALUES)
+        elif isinstance(func, cst.Attribute):
+            located = self.refs.attribute_bindings(func, reach=Reach.VALUES)
+        else:
+            return None
+        returned = set()
+        for model, binding in located:
+            annotation = binding.annotation
+            if annotation is None or not isinstance(annotation.annotation, cst.Subscript):
+                continue
+            subscript = annotation.annotation
+            names = model.refs.qualified_names(subscript.value, annotation) | _bare_typing_name(subscript.value)
+            if names & _CALLABLES and len(subscript.slice) == 2 and isinstance(subscript.slice[1].slice, cst.Index):
+                returned.add(model.values._type_value(subscript.slice[1].slice.value, annotation))
+        returned.discard(None)
+        return _merge(returned)
 
     def function_value(self, function: cst.FunctionDef) -> RedisValue | None:
         """What a function of this module returns: its annotation, else what all its returns agree on."""

@@ -22,6 +22,8 @@ every way a value moves in a module, as edges between keys:
   `__init__`, `__new__`, `__post_init__` and the names of its body (a dataclass's
   fields);
 - `r.transaction(f, ...)`: from `r` to what `f` is handed (redis-py calls it with a pipeline);
+- a `from_url` handed to a call (`cache.get(url, Redis.from_url, url)`): into `CALLS`, since
+  what it is handed to builds a client with it;
 - `isinstance(x, T)` and unittest's `assertIsInstance(x, T)`: from T to x (a checked name is
   taken to be a T);
 - `x.append(v)`, `x.setdefault(k, v)` and the other ways a container is filled: from
@@ -441,6 +443,9 @@ class _FlowReader:
             container = _container(func.value)  # `clients.append(client)`: the list holds it now
             if container is not None:
                 self.flow(positional, container)
+        for factory in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(factory, ast.Attribute) and factory.attr == "from_url":
+                self.flow(self.expr(factory), CALLS)  # `cache.get(url, Redis.from_url, url)` builds one with it
         if callee == "transaction" and isinstance(func, ast.Attribute) and node.args and isinstance(node.args[0], ast.Name):
             self.flow(self.expr(func.value), arguments_of(node.args[0].id))  # `r.transaction(f)` calls f(pipe)
         if callee in _TYPE_CHECKS and len(node.args) >= 2 and isinstance(node.args[0], ast.Name):

@@ -185,4 +185,8 @@ def test_the_language_server_says_why_too() -> None:
     from redis_lint.lsp import _diagnostic
 
     finding = Finding("app/stats.py", 6, 9, "RDS101", "hincrby() has no TTL", 6, 20, evidence="`c`: used with hset")
-    assert _diagnostic(finding, "file:///app/stats.py").message == "hincrby() has no TTL (why a client: `c`: used with hset)"
+    diagnostic = _diagnostic(finding, "file:///app/stats.py")
+    assert diagnostic.message == "hincrby() has no TTL (why a client: `c`: used with hset)"
+    [related] = diagnostic.related_information or []
+    assert (related.message, related.location.range.start.line, related.location.range.start.character) == (
+        "why a client: `c`: used with hset", 5, 8)

@@ -47,6 +47,13 @@ RECOGNISED = {
         "import redis\ndef f(options):\n    cls = options.pop('client_class', redis.Redis)\n    cls().keys()\n"),
     "class from a mapping's get default": (
         "import redis\ndef f(options):\n    cls = options.get('client_class', default=redis.StrictRedis)\n    cls().keys()\n"),
+    "a parameter annotated Callable returning a client": (
+        "from typing import Callable\nimport redis\ndef f(factory: Callable[..., redis.Redis]):\n    factory().keys()\n"),
+    "a dataclass field annotated Callable returning a client": (
+        "import dataclasses\nfrom collections.abc import Callable\nfrom redis.asyncio import Redis\n"
+        "def make() -> Redis: ...\n@dataclasses.dataclass\nclass Check:\n"
+        "    factory: Callable[[], Redis] = dataclasses.field(default=make)\n"
+        "    async def run(self):\n        await self.factory().keys()\n"),
     "local checked by assertIsInstance": (
         "import unittest\nfrom redis import Redis\nclass T(unittest.TestCase):\n    def test(self):\n"
         "        r = self.make()\n        self.assertIsInstance(r, Redis)\n        r.keys()\n"),
@@ -94,6 +101,8 @@ NOT_CLIENTS = {
     "docstring of another parameter": 'import redis\ndef f(r, c):\n    """Purge.\n\n    :type c: redis.Redis\n    """\n    r.keys()\n',
     "a mapping's default that is no class": "import redis\ndef f(options):\n    cls = options.get('cls', dict)\n    cls().keys()\n",
     "getattr of another module": "import json\ncls = getattr(json, 'Redis')\ncls().keys()\n",
+    "a Callable returning something else": (
+        "from typing import Callable\nimport redis\ndef f(factory: Callable[..., dict]):\n    factory().keys()\n"),
     "a callback handed to another object's transaction": (
         "import redis\ndef f(db, key):\n    def trans(conn):\n        conn.keys()\n    db.transaction(trans, key)\n"),
     "a name rebound to another object's command": (
@@ -114,6 +123,15 @@ def test_pipelines(source: str) -> None:
 @pytest.mark.parametrize("source", NOT_CLIENTS.values(), ids=NOT_CLIENTS.keys())
 def test_not_clients(source: str) -> None:
     assert codes(source, path="main.py") == []
+
+
+def test_a_from_url_handed_as_a_factory_is_a_construction_at_that_call() -> None:
+    handed = "import redis\nclients = {}\ndef connect(url):\n    return clients.get(url, redis.StrictRedis.from_url, url)\n"
+    assert codes(handed, path="services/user.py") == ["RDS401"]
+    partial = "import functools, redis\nbuild = functools.partial(redis.ConnectionPool.from_url, 'redis://localhost')\n"
+    assert codes(partial, path="services/user.py") == ["RDS401"]
+    checked = "import redis\ndef f(x):\n    return isinstance(x, redis.Redis)\n"
+    assert codes(checked, path="services/user.py") == []
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,8 @@ REACHES_A_CALL = {
     "a parameter's numpy-documented type": (
         'def save(conn):\n    """Save.\n\n    Parameters\n    ----------\n    conn : redis.Redis\n    """\n'
         '    conn.set("k", 1)\n'),
+    "a from_url handed to another function": "def connect(url):\n    return cache.get(url, redis.Redis.from_url, url)\n",
+    "a callable annotated to return a client": "def f(make: 'Callable[[], redis.Redis]'):\n    make().get('k')\n",
     "a transaction's callback": "def trans(pipe):\n    pipe.get('k')\nredis.Redis().transaction(trans, 'k')\n",
     "a local checked by assertIsInstance": "def test(self):\n    r = make()\n    self.assertIsInstance(r, redis.Redis)\n    r.get('k')\n",
     "a class fetched by getattr": "cls = getattr(redis, 'Redis')\ncls().get('k')\n",
