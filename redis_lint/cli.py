@@ -381,7 +381,7 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
     with _config_errors():
         static = lint_paths(paths, configs).findings
     config = configs.for_path((paths or (Path("."),))[0])  # the one named: the first path's
-    result = compare_findings(static, runtime)
+    result = compare_findings(static, runtime, within=list(paths))
     if output_format == "json":
         click.echo(json.dumps({**result.as_dict(), "configuration": _source(config)}, indent=2))
     else:

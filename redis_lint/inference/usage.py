@@ -16,7 +16,8 @@ Redis client have a method of that name?
   `delete` are a dict, a cache or a session as much as a client.
 - A receiver with evidence on which `execute` or `multi` is called is a **pipeline** (a client
   has neither); one on which `pipeline`, `transaction`, `pubsub`, `lock`, `register_script`,
-  `ping` or a close is called, or from which a pipeline is taken, is a **client**; any other
+  `ping` or a close is called, from which a pipeline is taken, or whose commands' replies are
+  read (compared, tested: a pipeline's commands return the pipeline), is a **client**; any other
   may be either, and is taken as a pipeline, so that only the rules that hold for both apply
   (a command in a loop is a round trip on a client, not on a pipeline).
 

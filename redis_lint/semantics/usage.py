@@ -8,7 +8,8 @@ where the same value is meant:
 
 - a name: every use of that variable in its scope (a function's local or parameter, a
   module's global in any function that reads it, and, for a global of another project
-  module, that module's own uses);
+  module, that module's own uses); a test's parameter named like a pytest fixture of its
+  module: every test and fixture of the module that takes it (pytest hands them the same);
 - `self.<path>` in a method: every method of the class;
 - a name bound to `<receiver>.pipeline(...)` (by assignment or `with ... as`): its uses are
   the receiver's too, since a pipeline sends its client's commands.
@@ -24,11 +25,12 @@ what they are, whatever is called on them.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import libcst as cst
 
 from redis_lint.inference.usage import PIPELINE_ONLY, REDIS_ONLY, evidence, is_client_by_use
+from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import Kind, is_library_name
 from redis_lint.semantics.project import Reach
@@ -43,9 +45,26 @@ if TYPE_CHECKING:
 # path after it) for a variable, ("self", the class, the path) for `self.<path>` in a method.
 Identity = tuple[object, object, str]
 
+_FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 _LITERALS = (cst.Dict, cst.List, cst.Set, cst.Tuple, cst.SimpleString, cst.ConcatenatedString,
              cst.FormattedString, cst.Integer, cst.Float, cst.Imaginary, cst.ListComp, cst.SetComp,
              cst.DictComp, cst.GeneratorExp, cst.Lambda, cst.Comparison, cst.BinaryOperation)
+
+
+class _Uses(NamedTuple):
+    methods: dict[Identity, set[str]]  # the methods called on each value
+    pipelines: dict[Identity, set[Identity]]  # the pipelines taken from it (`p = x.pipeline()`)
+    awaited: set[Identity]  # values whose commands are awaited
+    replies_read: set[Identity]  # values a command's reply is read from (`if x.llen(k) == 0`)
+
+
+def _reads_the_reply(call: cst.Call, parent: cst.CSTNode | None) -> bool:
+    """Whether a command's reply is compared or tested where it is called."""
+    if isinstance(parent, (cst.Comparison, cst.ComparisonTarget, cst.Assert)):
+        return True
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return True
+    return isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is call
 
 
 class UsageEvidence:
@@ -54,12 +73,9 @@ class UsageEvidence:
         self.index = model.index
 
     @cached_property
-    def _uses(self) -> tuple[dict[Identity, set[str]], dict[Identity, set[Identity]], set[Identity]]:
-        """(identity -> methods called on it, identity -> the identities of pipelines taken from it,
-        identities whose commands are awaited), from one pass over the module's calls."""
-        uses: dict[Identity, set[str]] = {}
-        pipelines: dict[Identity, set[Identity]] = {}
-        awaited: set[Identity] = set()
+    def _uses(self) -> _Uses:
+        """What the module calls on each value it names, from one pass over its calls."""
+        found = _Uses({}, {}, set(), set())
         for call, _ in self.model.calls:
             func = call.func
             if not isinstance(func, cst.Attribute):
@@ -68,14 +84,17 @@ class UsageEvidence:
             if identity is None:
                 continue
             method = func.attr.value
-            uses.setdefault(identity, set()).add(method)
-            if method in REDIS_ONLY and isinstance(self.index.parent(call), cst.Await):
-                awaited.add(identity)
+            found.methods.setdefault(identity, set()).add(method)
+            parent = self.index.parent(call)
+            if method in REDIS_ONLY and isinstance(parent, cst.Await):
+                found.awaited.add(identity)
+            if method in COMMANDS and _reads_the_reply(call, parent):
+                found.replies_read.add(identity)
             if method == "pipeline":
                 target = self._bound_to(call)
                 if target is not None:
-                    pipelines.setdefault(identity, set()).add(target)
-        return uses, pipelines, awaited
+                    found.pipelines.setdefault(identity, set()).add(target)
+        return found
 
     def _bound_to(self, call: cst.Call) -> Identity | None:
         """The variable `x = <call>` or `with <call> as x` binds."""
@@ -103,23 +122,55 @@ class UsageEvidence:
             return None  # unbound, or a builtin
         path = ".".join(reversed(parts))
         first = assignments[0].node
-        if parts and len(assignments) == 1 and isinstance(first, cst.Param):
-            owner = self.index.self_class(first)
+        if len(assignments) == 1 and isinstance(first, cst.Param):
+            owner = self.index.self_class(first) if parts else None
             if owner is not None:
                 return ("self", owner, path)
+            if expr.value in self._fixtures and self._takes_fixtures(first):
+                return ("fixture", expr.value, path)
         return (assignments[0].scope, expr.value, path)
+
+    @cached_property
+    def _fixtures(self) -> frozenset[str]:
+        """The names of the pytest fixtures this module defines (`@pytest.fixture def conn(): ...`,
+        `@pytest.fixture(name="conn")`)."""
+        names = set()
+        for function in self.model.definitions:
+            for decorator in function.decorators:
+                target = decorator.decorator
+                call = target if isinstance(target, cst.Call) else None
+                if self.model.refs.qualified_names(call.func if call else target) & _FIXTURE_DECORATORS:
+                    named = [a.value for a in (call.args if call else ()) if a.keyword and a.keyword.value == "name"]
+                    fixed = self.model.keys.string_value(named[0]) if named else None
+                    names.add(fixed or function.name.value)
+        return frozenset(names)
+
+    def _takes_fixtures(self, param: cst.Param) -> bool:
+        """Whether pytest fills a parameter with the fixture of its name: a parameter of a
+        module-level test (`test*`) or fixture, or of a `test*` method of a module-level `Test*`
+        class (not the method's first)."""
+        function = self.index.enclosing(param, (cst.FunctionDef, cst.Lambda))
+        if not isinstance(function, cst.FunctionDef):
+            return False
+        outer = self.index.enclosing(function, (cst.FunctionDef, cst.ClassDef))
+        if outer is None:
+            return function.name.value.startswith("test") or function.name.value in self._fixtures
+        params = function.params.params
+        return (isinstance(outer, cst.ClassDef) and outer.name.value.startswith("Test")
+                and function.name.value.startswith("test") and bool(params) and params[0] is not param
+                and self.index.enclosing(outer, (cst.FunctionDef, cst.ClassDef)) is None)
 
     def methods(self, identity: Identity) -> set[str]:
         """What is called on a value: on itself, and on the pipelines taken from it."""
-        uses, pipelines, _ = self._uses
-        found = set(uses.get(identity, ()))
-        for pipeline in pipelines.get(identity, ()):
-            found |= uses.get(pipeline, set())
+        uses = self._uses
+        found = set(uses.methods.get(identity, ()))
+        for pipeline in uses.pipelines.get(identity, ()):
+            found |= uses.methods.get(pipeline, set())
         return found
 
     def global_methods(self, name: str) -> set[str]:
         """What is called on a module-level name of this module, anywhere in it."""
-        return set().union(*(self.methods(i) for i in self._uses[0]
+        return set().union(*(self.methods(i) for i in self._uses.methods
                              if i[1] == name and i[2] == "" and getattr(i[0], "kind", None) is ScopeKind.MODULE))
 
     def value(self, receiver: cst.BaseExpression) -> RedisValue | None:
@@ -137,13 +188,17 @@ class UsageEvidence:
         if defined is not None and any(self._other_binding(m, b, defined[1])
                                        for m, b in defined[0].refs.global_bindings(defined[1], reach=Reach.VALUES)):
             return None
-        own = self._uses[0].get(identity, set())
-        client = is_client_by_use(own) or (bool(self._uses[1].get(identity)) and own.isdisjoint(PIPELINE_ONLY))
+        uses = self._uses
+        own = uses.methods.get(identity, set())
+        # a client by what is called on it, by the pipelines taken from it, or because a command's
+        # reply is read (a pipeline's commands return the pipeline, not a reply)
+        client = is_client_by_use(own) or own.isdisjoint(PIPELINE_ONLY) and (
+            bool(uses.pipelines.get(identity)) or identity in uses.replies_read)
         kind = Kind.CLIENT if client else Kind.PIPELINE  # either: only the rules that hold for both
         shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
         where = f" in {identity[1].name.value}" if identity[0] == "self" else ""  # type: ignore[index]
         code = " ".join(self.index.code(receiver).split())
-        return RedisValue(kind, identity in self._uses[2], evidence=f"`{code}`: used with {shown}{where}")
+        return RedisValue(kind, identity in uses.awaited, evidence=f"`{code}`: used with {shown}{where}")
 
     @cached_property
     def _wrapped(self) -> frozenset[str]:

@@ -206,3 +206,18 @@ def test_audit_shows_progress_on_a_terminal(populated: str, tmp_path: Path) -> N
     shown = b"".join(chunks)
     assert b"\rscanned " in shown and b"scanned 75 keys" in shown
     assert "scanned" not in result.stdout  # progress never mixes with the report
+
+
+def test_compare_sets_apart_what_was_seen_outside_the_paths_compared(tmp_path: Path, redis_url: str) -> None:
+    """A command a library's own code sends (here a helper outside the paths compared, as a test
+    framework calls a bound method it was handed) is no static miss of the paths compared."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "framework.py").write_text("def finalize(callback):\n    callback()\n")
+    (tmp_path / "app" / "main.py").write_text(
+        "import sys\nimport redis\nsys.path.insert(0, 'lib')\nfrom framework import finalize\n"
+        "client = redis.Redis.from_url(sys.argv[1])\nfinalize(client.flushdb)\n")
+    result = redis_lint("compare", "app", "--format", "json", "--", sys.executable, "app/main.py", redis_url, cwd=tmp_path)
+    report = json.loads(result.stdout)
+    assert [(Path(f["path"]).name, f["code"]) for f in report["outside"]] == [("framework.py", "RDS302")]
+    assert report["runtime_only"] == [] and result.returncode == 0, result.stdout + result.stderr

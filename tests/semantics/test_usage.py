@@ -177,6 +177,8 @@ def test_what_else_is_called_tells_a_client_from_a_pipeline() -> None:
     assert "RDS601" in codes(in_loop.format(extra="c.ping()"))  # a client: one round trip a command
     assert "RDS601" not in codes(in_loop.format(extra="c.execute()"))  # a pipeline queues them
     assert "RDS601" not in codes(in_loop.format(extra="pass"))  # either: only what holds for both
+    assert "RDS601" in codes(in_loop.format(extra="assert c.llen('cache:a:b') == 0"))  # a reply read: a client
+    assert "RDS601" in codes(in_loop.format(extra="if not c.sismember('cache:a:b', 1): return"))
 
 
 def test_the_finding_carries_its_evidence() -> None:
@@ -242,3 +244,32 @@ def test_flake8_says_why_a_client_known_by_its_use_is_one(tmp_path: Path) -> Non
                             capture_output=True, text=True, timeout=120)
     assert "stats.py:6:9: RDS101" in result.stdout
     assert "(why a client: `self.backend`: used with hincrby in Stats)" in result.stdout
+
+
+def test_the_tests_that_take_one_fixture_take_one_value() -> None:
+    """pytest hands every test of a module the fixture of the parameter's name: what one test
+    calls on it is evidence in the others (python-redis-lock's `conn`: `llen` in one test,
+    `ttl` and `get` in the rest)."""
+    module = textwrap.dedent("""
+        import pytest
+        @pytest.fixture
+        def conn(make_conn):
+            return make_conn()
+        def test_ttl(conn):
+            conn.get("Lock:foobar")
+        def test_signal(conn):
+            assert conn.llen("lock:signal:x") == 0
+        class TestLock:
+            def test_get(self, conn):
+                conn.get("Lock:other")
+        def test_other(client):
+            client.get("Lock:third")
+        def helper(conn):
+            def inner(conn):
+                conn.get("Lock:fourth")
+    """)
+    found = {(f.line, f.code) for f in lint(module, path="tests/test_lock.py")}
+    assert {(7, "RDS202"), (12, "RDS202")} <= found
+    assert not {line for line, _ in found} & {14, 17}  # not a fixture's name; a nested function's parameter
+    without = module.replace("@pytest.fixture\n", "")
+    assert {(7, "RDS202"), (12, "RDS202")}.isdisjoint({(f.line, f.code) for f in lint(without, path="tests/test_lock.py")})
