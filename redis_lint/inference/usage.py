@@ -72,7 +72,7 @@ REDIS_ONLY = frozenset({
     "geopos", "georadius", "georadiusbymember", "geosearch", "geosearchstore", "setbit", "getbit",
     "bitcount", "bitop", "bitpos", "bitfield",
     # keys, scripts, pub/sub, server
-    "scan_iter", "renamenx", "pexpire", "randomkey", "dbsize", "flushdb", "flushall", "evalsha",
+    "scan_iter", "renamenx", "randomkey", "dbsize", "flushdb", "flushall", "evalsha",
     "eval_ro", "evalsha_ro", "register_script", "script_load", "script_exists", "script_flush",
     "pubsub", "execute_command", "config_set", "config_get", "config_rewrite", "config_resetstat",
     "client_kill", "client_kill_filter", "client_list", "client_setname", "client_getname",
