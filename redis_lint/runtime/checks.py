@@ -8,8 +8,10 @@ out of raw arguments: the command, its keys, its expiry, a Lua script.
 from __future__ import annotations
 
 import asyncio
+import dis
 import threading
 import time
+import types
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +149,8 @@ class CommandChecker:
         spec = COMMANDS.get(entry)
         if name in _BLOCKING or not (entry == "execute_command" or spec is not None and spec.command == name):
             return
+        if not _inside_a_loop(frame):
+            return  # it cannot send twice in one run: its frame, and the locals it holds, are not kept
         last_frames = self._last_frames_of_this_task_or_thread()
         if last_frames.get(site) is frame:
             self.recorder.add(site, CommandInLoop.code, loop_message(name))
@@ -191,3 +195,29 @@ def _seconds(unit: TtlUnit, value: float | None, *, absolute_ms: bool) -> float 
     if unit is TtlUnit.MILLISECONDS:
         return value / 1000
     return (value / 1000 if absolute_ms else value) - time.time()  # an absolute time: what remains of it
+
+
+# code object -> the (first, last) byte offsets of each loop of its bytecode
+_LOOPS: dict[types.CodeType, tuple[tuple[int, int], ...]] = {}
+
+
+def _inside_a_loop(frame: object) -> bool:
+    """Whether the instruction a frame is at lies inside a loop of its function: the range from
+    a backward jump's target to the jump.  A call site outside every loop runs once per run of
+    its function, so no frame need be kept for it (a kept frame keeps its locals alive: an
+    object the application dropped, and a thread that waits for it to go, would live on)."""
+    code = getattr(frame, "f_code", None)
+    offset = getattr(frame, "f_lasti", -1)
+    if not isinstance(code, types.CodeType):
+        return True  # not a frame we can read: keep it, as before
+    loops = _LOOPS.get(code)
+    if loops is None:
+        loops = _LOOPS[code] = tuple(
+            (instruction.argval, instruction.offset) for instruction in dis.get_instructions(code)
+            if instruction.opcode in _JUMPS and isinstance(instruction.argval, int)
+            and instruction.argval <= instruction.offset)
+    return any(first <= offset <= last for first, last in loops)
+
+
+_JUMPS = frozenset(dis.hasjrel) | frozenset(dis.hasjabs)
+

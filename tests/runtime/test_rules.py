@@ -237,3 +237,23 @@ def test_hash_field_expiry_counts_as_an_expiry_at_run_time(r: redis.Redis) -> No
     r.hexpire("cache:user:8:profile", 7200, "name")  # at: over policy
     assert found(stop(r)) == sorted([(line_of("at: client"), "RDS401"), (line_of("at: fields never expire"), "RDS101"),
                                      (line_of("at: over policy"), "RDS102")])
+
+
+def test_the_runtime_keeps_no_object_of_the_application_alive(r: redis.Redis) -> None:
+    """python-redis-lock's `test_auto_renewal_stops_after_gc`: a lock the application drops must go,
+    though its method sent a command (its frame, which holds `self`, is not kept); a call site in a
+    loop is still told apart from one called five times."""
+    import gc
+    import weakref
+
+    class Holder:
+        def touch(self) -> None:
+            r.get("cache:user:1:p")  # at: a method, no loop
+
+    holder = Holder()
+    holder.touch()
+    gone = weakref.ref(holder)
+    del holder
+    gc.collect()
+    assert gone() is None
+    assert [f for f in stop(r) if f.code == "RDS601"] == []
