@@ -85,6 +85,7 @@ REDIS_ONLY = frozenset({
 PIPELINE_ONLY = frozenset({"execute", "multi"})
 CLIENT_ONLY = frozenset({"pipeline", "transaction", "pubsub", "lock", "register_script", "ping", "close", "aclose"})
 
+
 def evidence(methods: Iterable[str]) -> tuple[str, ...]:
     """The names among `methods` that only Redis has, sorted: a receiver's evidence."""
     return tuple(sorted(set(methods) & REDIS_ONLY))
