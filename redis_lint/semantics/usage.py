@@ -16,7 +16,8 @@ where the same value is meant:
 
 The grading of the names is redis_lint.inference.usage's: one name only Redis has is evidence
 (unless a class of the project defines a method by that name),
-and what else is called on the receiver tells a client from a pipeline (or leaves it either).  Evidence never overrides a known origin: a
+and what else is called on the receiver, or whether its replies are read, tells a client from a
+pipeline (or leaves it either).  Evidence never overrides a known origin: a
 literal, a builtin container, the project's own objects and anything built by or taken from
 another library (`django.core.cache.cache`, `requests.Session()`, `sessionmaker()()`) are
 what they are, whatever is called on them.
