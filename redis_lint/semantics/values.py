@@ -27,7 +27,6 @@ from redis_lint.summaries.docstrings import documented_type
 from redis_lint.semantics.project import Reach
 from redis_lint.semantics.references import (Ancestor, ClassRef, FunctionRef, Located, References, getattr_of,
                                               returned_values, yielded_values)
-from redis_lint.semantics.walk import FastVisitor
 from redis_lint.inference.hierarchy import UNSURE, SummaryClass, Unsure, library_bases
 
 if TYPE_CHECKING:
@@ -559,19 +558,31 @@ class ValueResolver:
         function = self.index.enclosing(param, (cst.FunctionDef,))
         if not isinstance(function, cst.FunctionDef):
             return None
-        key = ("isinstance checks", id(function))  # asked for each of its parameters: one walk
-        checks = self.model.derived.get(key)
-        if checks is None:
-            collector = _IsinstanceCollector()
-            collector.walk(function.body)
-            checks = self.model.derived[key] = collector.types
         values = set()
         name = param.name.value if isinstance(param, cst.Param) else param.value
-        for type_expr in checks.get(name, ()):  # type: ignore[attr-defined]
+        for type_expr in self._type_checks().get(function, {}).get(name, ()):
             members = [e.value for e in type_expr.elements] if isinstance(type_expr, cst.Tuple) else [type_expr]
             values.add(self._union_value(members, type_expr))
         values.discard(None)
         return values.pop() if len(values) == 1 else None
+
+    def _type_checks(self) -> dict[cst.FunctionDef, dict[str, list[cst.BaseExpression]]]:
+        """Per function, the types it checks its names against with `isinstance()` (or unittest's
+        `assertIsInstance()`), by name: read once per module from the calls its walk collected
+        (a lambda's calls are its function's)."""
+        key = "isinstance checks"
+        checks = self.model.derived.get(key)
+        if checks is None:
+            checks = {}
+            for call, scope in self.model.calls:
+                checked = _type_check(call)
+                if checked is None:
+                    continue
+                function = scope if isinstance(scope, cst.FunctionDef) else self.index.enclosing(call, (cst.FunctionDef,))
+                if isinstance(function, cst.FunctionDef):
+                    checks.setdefault(function, {}).setdefault(checked[0], []).append(checked[1])
+            self.model.derived[key] = checks
+        return checks  # type: ignore[return-value]
 
     # -- annotations ---------------------------------------------------------
 
@@ -737,22 +748,14 @@ _YIELDING = ("Generator", "Iterator", "AsyncGenerator", "AsyncIterator", "Iterab
              "AsyncContextManager")
 
 
-class _IsinstanceCollector(FastVisitor):
-    """The types a function checks its names against with `isinstance()` (or unittest's
-    `assertIsInstance()`), by name."""
-
-    def __init__(self) -> None:
-        self.types: dict[str, list[cst.BaseExpression]] = {}
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        checks = (isinstance(func, cst.Name) and func.value == "isinstance" and len(node.args) == 2
-                  or isinstance(func, cst.Attribute) and func.attr.value == "assertIsInstance" and len(node.args) >= 2)
-        if checks and isinstance(node.args[0].value, cst.Name) and not any(a.keyword or a.star for a in node.args[:2]):
-            self.types.setdefault(node.args[0].value.value, []).append(node.args[1].value)
+def _type_check(call: cst.Call) -> tuple[str, cst.BaseExpression] | None:
+    """(name, type) for `isinstance(name, T)` and `self.assertIsInstance(name, T)`."""
+    func = call.func
+    checks = (isinstance(func, cst.Name) and func.value == "isinstance" and len(call.args) == 2
+              or isinstance(func, cst.Attribute) and func.attr.value == "assertIsInstance" and len(call.args) >= 2)
+    if checks and isinstance(call.args[0].value, cst.Name) and not any(a.keyword or a.star for a in call.args[:2]):
+        return call.args[0].value.value, call.args[1].value
+    return None
 
 
 def _decorator_name(decorator: cst.Decorator) -> str | None:
