@@ -82,6 +82,8 @@ _SPECS: list[CommandSpec] = [
     _spec("mget", "keys *args", keys="keys *args"),
     _spec("delete", "*names", command="DEL", keys="*names"),
     *[_spec(m, "*names", keys="*names") for m in ("unlink", "exists", "touch", "watch")],
+    # `transaction(func, *watches)` WATCHes its keys, then runs `func` on a pipeline in MULTI/EXEC
+    _spec("transaction", "func *watches", command="WATCH", keys="*watches"),
     _spec("rename", "src dst", keys="src dst"),
     _spec("renamenx", "src dst", keys="src dst"),
     _spec("copy", "source destination destination_db replace", keys="source destination"),

@@ -236,6 +236,15 @@ class ModuleModel:
                 return value
         return self.usage.value(expr) if self._collected.calls_redis_only else None
 
+    def handed_value(self, argument: cst.BaseExpression) -> RedisValue | None:
+        """What an argument handed to a function is: traced to its origin, else (a Redis value) known
+        by its use here: a caller that calls `hincrby` on `self.backend` hands a client when it
+        passes `self.backend` on."""
+        value = self.values.resolve(argument)
+        if value is None and self._collected.calls_redis_only:
+            value = self.usage.value(argument)
+        return value
+
     def _raw_command(self, call: cst.Call, receiver: RedisValue, function: Scope) -> CommandCall:
         """`execute_command("CONFIG", "SET", ...)`: the command is in the leading string arguments."""
         words = []

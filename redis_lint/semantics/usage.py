@@ -199,7 +199,8 @@ class UsageEvidence:
         shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
         where = f" in {identity[1].name.value}" if identity[0] == "self" else ""  # type: ignore[index]
         code = " ".join(self.index.code(receiver).split())
-        return RedisValue(kind, identity in uses.awaited, evidence=f"`{code}`: used with {shown}{where}")
+        return RedisValue(kind, identity in uses.awaited, evidence=f"`{code}`: used with {shown}{where}",
+                          either=not client)
 
     @cached_property
     def _wrapped(self) -> frozenset[str]:

@@ -13,7 +13,7 @@ flagged.  Instances of the project's other classes are tracked too
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -42,6 +42,9 @@ class RedisValue:
     # why a value known by its use is taken for a Redis one (redis_lint.semantics.usage):
     # "`self.backend`: used with hincrby, zadd in Stats"; None for a value traced to its origin
     evidence: str | None = field(default=None, compare=False)
+    # known by its use to be a client or a pipeline, without telling which (taken as a pipeline,
+    # so that only the rules that hold for both apply; another origin that says client wins)
+    either: bool = False
 
 
 # Methods of a client that return another Redis object.
@@ -232,7 +235,7 @@ class ValueResolver:
         return None
 
     def _resolve_call(self, call: cst.Call) -> RedisValue | None:
-        constructed = self.constructed(call)
+        constructed = self.constructed(call) or self.factory_handed(call)
         if constructed is not None:
             return constructed[1]
         names = self.refs.qualified_names(call.func)
@@ -513,7 +516,7 @@ class ValueResolver:
                 if named != callee or not model.refs.calls_definition(call, function, owner):
                     continue
                 argument = _argument_for(call, param.name.value, position)
-                values.add(model.values.resolve(argument) if argument is not None else None)
+                values.add(model.handed_value(argument) if argument is not None else None)
         result = _merge(values) if values else None
         self.model.derived[key] = result
         return result
@@ -539,7 +542,7 @@ class ValueResolver:
             argument = _argument_for(call, param.name.value, position)
             if argument is None:
                 return None  # not passed (the default, None) or passed through *args
-            value = self.resolve(argument)
+            value = self.model.handed_value(argument)
             if value is None and self._forwarded_parameter(argument):
                 continue  # `def reset_all(client): Lock.register(client)`: says nothing either way
             values.add(value)
@@ -682,6 +685,8 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     None when any is unknown or the kinds differ."""
     if not values or None in values:
         return None
+    if any(v is not None and v.kind is Kind.CLIENT for v in values):
+        values = {replace(v, kind=Kind.CLIENT, either=False) if v is not None and v.either else v for v in values}
     kinds = {(v.kind, v.owner, v.queued) for v in values if v is not None}
     if kinds == {(Kind.CLIENT, None, False), (Kind.PIPELINE, None, False)}:
         # `return pipeline if pipeline is not None else self.db()`: every command on it is a Redis
@@ -690,7 +695,9 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     if len(kinds) != 1:
         return None
     kind, owner, queued = kinds.pop()
-    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner, queued)
+    evidence = next((v.evidence for v in values if v is not None and v.evidence is not None), None)
+    either = all(v.either for v in values if v is not None)
+    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner, queued, evidence, either)
 
 
 def _agree(located: list[Located]) -> RedisValue | None:

@@ -142,6 +142,12 @@ def test_every_key_argument_is_checked() -> None:
     assert sorted(codes(source)) == ["RDS202", "RDS203", "RDS203"]
 
 
+def test_the_keys_a_transaction_watches_are_checked() -> None:
+    """`transaction(func, *watches)` sends WATCH with its keys before it runs `func`."""
+    source = 'import redis\ndef f(r: redis.Redis, fn):\n    r.transaction(fn, "cache:a:b", "Bad:key:x")\n'
+    assert sorted(codes(source)) == ["RDS202", "RDS203"]
+
+
 def test_mset_mapping_keys_are_checked() -> None:
     source = 'import redis\ndef f(r: redis.Redis):\n    r.mset({"cache:a:b": 1, "oops": 2})\n'
     assert sorted(codes(source)) == ["RDS101", "RDS201", "RDS203"]

@@ -235,6 +235,81 @@ def test_a_name_the_project_defines_as_a_method_is_no_evidence(tmp_path: Path) -
                  "    c.keys('cache:*')\n") == []
 
 
+HANDS_ON = """
+    class Store:
+        def __init__(self, url):
+            self.client = connect(url)
+
+        def put(self, key, value):
+            self.client.{command}
+
+        def guard(self, name):
+            return Guard(name, self.client)
+
+
+    class Guard:
+        def __init__(self, name, client):
+            self.client = client
+
+        def purge(self):
+            self.client.keys("cache:*")
+"""
+
+
+def project_of(tmp_path: Path, code: str) -> Path:
+    (tmp_path / "app").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    (tmp_path / "app" / "store.py").write_text(textwrap.dedent(code))
+    return tmp_path
+
+
+def test_a_client_known_by_its_use_where_it_is_handed_on_is_one_where_it_arrives(tmp_path: Path) -> None:
+    """The caller calls `setex` on `self.client` and hands it to `Guard`: a client there too."""
+    used = project_of(tmp_path / "used", HANDS_ON.format(command='setex("cache:a:b", 60, value)'))
+    assert ("app/store.py", 18, "RDS301") in found(used)
+    generic = project_of(tmp_path / "generic", HANDS_ON.format(command='set("cache:a:b", value)'))
+    assert found(generic) == set()  # no evidence where it is handed: nothing known where it arrives
+
+
+def test_a_construction_that_says_client_wins_over_a_use_that_cannot_tell_client_from_pipeline(
+        tmp_path: Path) -> None:
+    """`self.client` is either built from `from_url` or handed in by a caller that uses it with
+    `setex` only (a client or a pipeline): both agree on a client, so a command in a loop on it
+    is a round trip (a pipeline would queue it)."""
+    code = textwrap.dedent('''
+        import redis
+
+        CLIENTS = {}
+
+
+        class Store:
+            def __init__(self, client):
+                self.client = client
+
+            def put(self, key, value):
+                self.client.setex(key, 60, value)
+
+            def guard(self, name):
+                return Guard(name, self.client)
+
+
+        class Guard:
+            def __init__(self, name, url):
+                if isinstance(url, str):
+                    self.client = CLIENTS.get(url, redis.Redis.from_url, url)
+                else:
+                    self.client = url
+
+            def wait(self):
+                while True:
+                    if self.client.set("lock:guard:x", 1, ex=9, nx=True):
+                        return
+    ''')
+    assert ("app/store.py", 27, "RDS601") in found(project_of(tmp_path / "built", code))
+    either = project_of(tmp_path / "either", code.replace("CLIENTS.get(url, redis.Redis.from_url, url)", "url"))
+    assert "RDS601" not in {c for _, _, c in found(either)}
+
+
 @pytest.mark.slow
 def test_flake8_says_why_a_client_known_by_its_use_is_one(tmp_path: Path) -> None:
     (tmp_path / "stats.py").write_text(
