@@ -411,6 +411,12 @@ class _Collector(FastVisitor):
     def leave_CompFor_ifs(self, node: cst.CompFor) -> None:
         self._leave_loop()
 
+    def visit_CompFor_inner_for_in(self, node: cst.CompFor) -> None:
+        self._enter_loop(node, node.iter)  # `for c in chunks for x in r.mget(c)`: once per chunk
+
+    def leave_CompFor_inner_for_in(self, node: cst.CompFor) -> None:
+        self._leave_loop()
+
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             self._note_module(get_full_name_for_node(alias.name) or "")

@@ -59,13 +59,13 @@ class _Uses(NamedTuple):
     replies_read: set[Identity]  # values a command's reply is read from (`if x.llen(k) == 0`)
 
 
-def _reads_the_reply(call: cst.Call, parent: cst.CSTNode | None) -> bool:
-    """Whether a command's reply is compared or tested where it is called."""
+def _tested(expr: cst.BaseExpression, parent: cst.CSTNode | None) -> bool:
+    """Whether a value is compared or tested where it is written."""
     if isinstance(parent, (cst.Comparison, cst.ComparisonTarget, cst.Assert)):
         return True
     if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
         return True
-    return isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is call
+    return isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is expr
 
 
 class UsageEvidence:
@@ -89,13 +89,26 @@ class UsageEvidence:
             parent = self.index.parent(call)
             if method in REDIS_ONLY and isinstance(parent, cst.Await):
                 found.awaited.add(identity)
-            if method in COMMANDS and _reads_the_reply(call, parent):
+            if method in COMMANDS and self._reads_the_reply(call, parent):
                 found.replies_read.add(identity)
             if method == "pipeline":
                 target = self._bound_to(call)
                 if target is not None:
                     found.pipelines.setdefault(identity, set()).add(target)
         return found
+
+    def _reads_the_reply(self, call: cst.Call, parent: cst.CSTNode | None) -> bool:
+        """Whether a command's reply is compared or tested, where it is called or through the
+        variable it is bound to (`entry = x.get(k)`, then `if entry is None`)."""
+        if _tested(call, parent):
+            return True
+        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                and isinstance(parent.targets[0].target, cst.Name)):
+            return False
+        target = parent.targets[0].target
+        scope = self.index.scope(target)
+        bound = [a for a in scope[target.value] if a.node is target] if scope is not None else []
+        return any(_tested(read.node, self.index.parent(read.node)) for a in bound for read in a.references)
 
     def _bound_to(self, call: cst.Call) -> Identity | None:
         """The variable `x = <call>` or `with <call> as x` binds."""

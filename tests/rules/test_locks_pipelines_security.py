@@ -98,6 +98,8 @@ def test_lock_token_from_a_module_constant() -> None:
         ('with r.pipeline() as p:\n    for item in items:\n        p.json().set(item, "$", {})\n    p.execute()', False),
         ("for k in keys:\n    r.keyslot(k)", False),  # computed by the client, nothing is sent
         ("[v for v in r.smembers(k)]", False),  # a comprehension's outer iterable is evaluated once
+        ("[v for c in chunks for v in r.mget(c)]", True),  # an inner one once per outer item
+        ("[v for c in chunks if r.exists(c)]", True),
     ],
 )
 def test_command_in_loop(lines: str, flagged: bool) -> None:

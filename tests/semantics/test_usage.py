@@ -179,6 +179,8 @@ def test_what_else_is_called_tells_a_client_from_a_pipeline() -> None:
     assert "RDS601" not in codes(in_loop.format(extra="pass"))  # either: only what holds for both
     assert "RDS601" in codes(in_loop.format(extra="assert c.llen('cache:a:b') == 0"))  # a reply read: a client
     assert "RDS601" in codes(in_loop.format(extra="if not c.sismember('cache:a:b', 1): return"))
+    assert "RDS601" in codes(in_loop.format(extra="entry = c.hget('cache:a:b', 'f')\n    if entry is None: return"))
+    assert "RDS601" not in codes(in_loop.format(extra="entry = c.hget('cache:a:b', 'f')\n    entry.hlen('x')"))
 
 
 def test_the_finding_carries_its_evidence() -> None:
