@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dis
+import hashlib
 import threading
 import time
 import types
@@ -54,6 +55,9 @@ class CommandChecker:
         self.policy = config.policy
         self.recorder = recorder
         self.scripts: dict[str, str] = {}  # sha1 -> Lua source, from Script objects
+        # sha1 -> where the application registered the script (`register_script(...)`): a Lua
+        # finding belongs where the source is, as the static one, not where the script runs
+        self.script_sites: dict[str, Site] = {}
         self._verdicts: dict[KeyTemplate, _KeyVerdict] = {}
         # per thread or asyncio task, per call site: the frame (one run of its function) that last
         # sent from it. Threads and tasks interleave their commands at the same line, each in its own
@@ -72,11 +76,13 @@ class CommandChecker:
             self.recorder.add(site, rule.code, rule.message(f"{name} was sent", name))
         script = self._script(name, args)
         if script:
+            registered = self._registered_at(name, args, script)
             for called in lua_commands(script):
                 rule = family_rule(called)
                 if rule is not None:
-                    message = rule.message(f"a Lua script sent with {name} calls {called}", called)
-                    self.recorder.add(site, rule.code, message)
+                    said = (f"a Lua script registered here calls {called} when it runs" if registered
+                            else f"a Lua script sent with {name} calls {called}")
+                    self.recorder.add(registered or site, rule.code, rule.message(said, called))
         given = expiries(name, args)
         if name == "SETNX" or name == "SET" and any(a == "NX" or a == b"NX" for a in args[3:]):
             self._lock(name, args, site, given)
@@ -174,6 +180,17 @@ class CommandChecker:
     def construction(self, constructor: str, kind: str, site: Site) -> None:
         if not self.policy.is_injection_point(self.config.relative(Path(site.path))):
             self.recorder.add(site, ClientOutsideInjectionPoint.code, outside_message(constructor, kind))
+
+    def _registered_at(self, name: str, args: tuple, script: str) -> Site | None:
+        """Where the application registered a script that EVALSHA runs (or that redis-py loads
+        with SCRIPT LOAD when the server has not seen it yet)."""
+        if not self.script_sites:
+            return None
+        if name in _SHA_COMMANDS:
+            return self.script_sites.get(text(args[1]).lower())
+        if name == "SCRIPT LOAD":
+            return self.script_sites.get(hashlib.sha1(script.encode("utf-8", "replace")).hexdigest())
+        return None
 
     def _script(self, name: str, args: tuple) -> str | None:
         if name in _SCRIPT_COMMANDS and len(args) > 1:

@@ -159,7 +159,7 @@ class Hooks:
     def _script_hook(self, original: Any) -> Any:
         def __init__(script: Any, *args: Any, **kwargs: Any) -> None:
             original(script, *args, **kwargs)
-            self._guard(self._remember_script, script)
+            self._guard(self._remember_script, script, sys._getframe(1))
 
         return __init__
 
@@ -254,9 +254,13 @@ class Hooks:
         if site is not None:
             self._lock_sites[lock] = site
 
-    def _remember_script(self, script: Any) -> None:
+    def _remember_script(self, script: Any, frame: Any) -> None:
         source = script.script
-        self.checker.scripts[str(script.sha).lower()] = source.decode("utf-8", "replace") if isinstance(source, bytes) else str(source)
+        sha = str(script.sha).lower()
+        self.checker.scripts[sha] = source.decode("utf-8", "replace") if isinstance(source, bytes) else str(source)
+        site = self.attributor.site(frame)
+        if site is not None:
+            self.checker.script_sites.setdefault(sha, site)
 
     def _server_id(self, client: Any) -> int:
         pool = getattr(client, "connection_pool", None)
