@@ -2,8 +2,10 @@
 
 Resolution follows string literals, f-strings, `%`-formatting, `.format`,
 `+`, `":".join([...])`, names bound once (module and local constants), class
-constants and `self` attributes bound once, and calls of this module's own
-helper functions and methods that return a key.  Whatever cannot be followed
+constants and `self` attributes bound once, attributes of an instance a variable
+is bound to once (`lock = Lock(r, "foobar")`, then `lock._name`: what `__init__`
+binds it to, with the construction's arguments for its parameters), and calls of
+the project's helper functions and methods that return a key.  Whatever cannot be followed
 becomes a placeholder named after its source text; a key is never guessed.
 """
 
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from redis_lint.semantics.index import BindingKind
+from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.key_templates import KeyTemplate, Part, Placeholder
 from redis_lint.semantics.references import ClassRef, returned_values
 from redis_lint.semantics.walk import children
@@ -165,15 +167,20 @@ class KeyResolver:
         not hide it: the key is judged as the code writes it unless configured otherwise."""
         name = attribute.attr.value
         owner = self.refs.class_ref(attribute.value, this=env.this)
+        construction = self._construction(attribute.value) if owner is None else None
+        if construction is not None:  # an instance of a project class: `lock._name`
+            owner = construction[1]
         resolving = (name, id(owner.node) if owner is not None else None)
         if resolving in env.resolving:
             return None
-        inner = _Env(this=owner, resolving=env.resolving | {resolving})
-        located = [(m, b) for m, b in self.refs.attribute_bindings(attribute, this=env.this) if not b.is_none]
+        located = [(m, b) for m, b in (self.refs.class_attribute(owner, name) if construction is not None
+                                       else self.refs.attribute_bindings(attribute, this=env.this)) if not b.is_none]
         if any(b.kind is not BindingKind.VALUE for _, b in located):
             return None
         values = []
         for model, binding in located:
+            arguments = self._constructed_with(construction, model, binding, env, depth) if construction else {}
+            inner = _Env(arguments, this=owner, resolving=env.resolving | {resolving})
             template = model.keys._template(binding.node, inner, depth)
             if _mentions_attribute(binding.node, name) and not template.has_literal:
                 continue  # a conversion or a configured prefix of the value itself
@@ -320,21 +327,50 @@ class KeyResolver:
         returns = returned_values(target.node)
         if len(returns) != 1 or any(a.star for a in call.args):
             return None
-        function = target.node
-        params = list(function.params.params)[1 if target.bound else 0:]
-        inner_env: dict[cst.Param, KeyTemplate] = {}
+        inner_env = self._arguments(call, target.node, target.model, bound=target.bound, env=env, depth=depth)
+        this = self.refs.class_ref(call.func.value, this=env.this) if target.bound and isinstance(call.func, cst.Attribute) else None
+        return target.model.keys._template(returns[0], env.on(this, inner_env), depth)
+
+    def _arguments(self, call: cst.Call, function: cst.FunctionDef, model: ModuleModel, *, bound: bool,
+                   env: _Env, depth: int) -> dict[cst.Param, KeyTemplate]:
+        """What each parameter of `function` receives from `call` (the default when not passed)."""
+        params = list(function.params.params)[1 if bound else 0:]
+        arguments: dict[cst.Param, KeyTemplate] = {}
         positional = [a for a in call.args if a.keyword is None]
         for param, arg in zip(params, positional):
-            inner_env[param] = self._template(arg.value, env, depth)
+            arguments[param] = self._template(arg.value, env, depth)
         by_name = {p.name.value: p for p in [*function.params.params, *function.params.kwonly_params]}
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value in by_name:
-                inner_env[by_name[arg.keyword.value]] = self._template(arg.value, env, depth)
+                arguments[by_name[arg.keyword.value]] = self._template(arg.value, env, depth)
         for param in by_name.values():  # not passed: the default applies (`prefix: str = "pottery:"`)
-            if param not in inner_env and param.default is not None:
-                inner_env[param] = target.model.keys._template(param.default, env.elsewhere(), depth)
-        this = self.refs.class_ref(call.func.value, this=env.this) if target.bound and isinstance(call.func, cst.Attribute) else None
-        return target.model.keys._template(returns[0], env.on(this, inner_env), depth)
+            if param not in arguments and param.default is not None:
+                arguments[param] = model.keys._template(param.default, env.elsewhere(), depth)
+        return arguments
+
+    def _construction(self, instance: cst.BaseExpression) -> tuple[cst.Call, ClassRef] | None:
+        """The construction of a project class a variable is bound to, once (`lock = Lock(conn, "foobar")`)."""
+        if not isinstance(instance, cst.Name):
+            return None
+        located = self.refs.bindings(instance)
+        if len(located) != 1 or located[0][0] is not self.model or located[0][1].kind is not BindingKind.VALUE:
+            return None
+        call = located[0][1].node
+        if not isinstance(call, cst.Call) or any(a.star for a in call.args):
+            return None
+        cls = self.refs.class_for_call(call)
+        return (call, cls) if cls is not None else None
+
+    def _constructed_with(self, construction: tuple[cst.Call, ClassRef], model: ModuleModel, binding: Binding,
+                          env: _Env, depth: int) -> dict[cst.Param, KeyTemplate]:
+        """The arguments the `__init__` that binds an attribute received from the construction of the
+        instance (`lock._name`, bound to `"lock:" + name` in `Lock.__init__`, is "lock:foobar")."""
+        call, cls = construction
+        init = self.refs.method(cls, "__init__")
+        if init is None or init.model is not model or binding.node is None \
+                or model.index.enclosing(binding.node, (cst.FunctionDef,)) is not init.node:
+            return {}
+        return self._arguments(call, init.node, init.model, bound=True, env=env, depth=depth)
 
     def _name(self, name: cst.Name, env: _Env, depth: int) -> KeyTemplate:
         located = [(m, b) for m, b in self.refs.bindings(name) if not b.is_none]

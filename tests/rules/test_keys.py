@@ -200,6 +200,29 @@ def test_a_key_used_by_several_calls_is_reported_once_per_rule() -> None:
         (11, 22, 39, "the same key is used here"), (15, 14, 27, "the same key is used here")]
 
 
+def test_an_attribute_of_an_instance_is_what_its_init_made_of_the_construction_s_arguments() -> None:
+    """`lock._name`, bound to `"lock:" + name` in `Lock.__init__`, after `lock = Lock(r, "foobar")`."""
+    code = '''\
+        import redis
+        class Lock:
+            def __init__(self, client, name, prefix="lock:"):
+                self.client = client
+                self._name = prefix + name
+        def f(r: redis.Redis, name):
+            lock = Lock(r, "foobar")
+            r.get(lock._name)
+            other = Lock(r, name)
+            r.get(other._name)
+            again = Lock(r, "x:y:z", prefix="Lock:")
+            r.get(again._name)
+        '''
+    keys = {(f.line, f.code, f.message.split('"')[1]) for f in lint(code) if '"' in f.message}
+    assert (8, "RDS201", "lock:foobar") in keys
+    assert (10, "RDS201", "lock:{name}") in keys  # the caller's parameter: a placeholder
+    assert (12, "RDS202", "Lock:x:y:z") in keys  # a keyword argument over the default
+    assert {line for line, _, _ in keys} == {8, 10, 12}
+
+
 def test_a_key_is_reported_where_a_variable_constant_or_helper_builds_it() -> None:
     local = '''\
         import redis
