@@ -77,6 +77,8 @@ _IMPORT_BODY = (
 _IMPORT = re.compile(rb"^[ \t]*" + _IMPORT_BODY, re.MULTILINE)
 _IMPORT_AFTER_SEMICOLON = re.compile(rb";[ \t]*" + _IMPORT_BODY)
 _CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+# `importlib.import_module("redis")`: an import by name, as the module model reads it too
+_IMPORT_MODULE = re.compile(rb"import_module\(\s*[\'\"]([\w.]+)[\'\"]\s*\)")
 _INIT_WITH_PARAMETERS = re.compile(rb"def[ \t]+__init__[ \t]*\([ \t\r\n]*self[ \t\r\n]*,[ \t\r\n]*[\w*]")
 
 
@@ -393,6 +395,8 @@ class Prefilter:
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))
+        if b"import_module" in text:
+            facts.imports.update(m.decode("ascii") for m in _IMPORT_MODULE.findall(text))
         matches = _imports(text)
         if b";" in text:
             matches.extend(_IMPORT_AFTER_SEMICOLON.finditer(text))

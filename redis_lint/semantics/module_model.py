@@ -450,6 +450,12 @@ class _Collector(FastVisitor):
         self.calls.append((node, self._functions[-1]))
         if self._loops[-1]:
             self.loops[node] = self._loops[-1][-1]
+        func = node.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "import_module" or isinstance(func, cst.Name)
+                and func.value == "import_module") and len(node.args) == 1 and isinstance(node.args[0].value, cst.SimpleString):
+            module = node.args[0].value.evaluated_value  # `importlib.import_module("redis")`: an import
+            if isinstance(module, str):
+                self._note_module(module)
 
     def leave_Call(self, original_node: cst.Call) -> None:
         if isinstance(original_node.func, cst.Attribute):

@@ -65,6 +65,7 @@ class References:
         # (expr, anchor, names); the nodes are kept so that their ids name no other node meanwhile
         # (a string annotation's expression is parsed anew each time it is read)
         self._qualified: dict[tuple[int, int], tuple[cst.CSTNode, cst.CSTNode | None, frozenset[str]]] = {}
+        self._following: set[cst.Name] = set()  # names whose returned modules are being read (a cycle guard)
 
     # -- names -------------------------------------------------------------------
 
@@ -162,7 +163,47 @@ class References:
                 fetched = getattr_of(binding.node)  # `sentinel = getattr(redis, "sentinel", None)`
                 if fetched is not None:
                     return {f"{q}.{fetched[1]}.{expr.attr.value}" for q in model.refs.qualified_names(fetched[0])}
-        return set()
+        return self._through_returned_module(expr)
+
+    def _through_returned_module(self, attribute: cst.Attribute) -> set[str]:
+        """`module.Redis.from_url` where `module = importlib.import_module("redis")`, or where
+        `module = self._redis_module()` and that function of this module returns imported modules
+        or names (`return redis` in one branch, `return valkey` in another): each of them."""
+        path: list[str] = []
+        root: cst.BaseExpression = attribute
+        while isinstance(root, cst.Attribute):
+            path.append(root.attr.value)
+            root = root.value
+        if not isinstance(root, cst.Name) or root in self._following:
+            return set()
+        located = [b for b in self.index.bindings(root) if not b.is_none]
+        if not located or any(b.kind is not BindingKind.VALUE or not isinstance(b.node, cst.Call) for b in located):
+            return set()
+        self._following.add(root)
+        try:
+            modules: set[str] = set()
+            for binding in located:
+                found = self._modules_returned(binding.node)  # type: ignore[arg-type]
+                if not found:
+                    return set()
+                modules |= found
+        finally:
+            self._following.discard(root)
+        rest = ".".join(reversed(path))
+        return {f"{module}.{rest}" for module in modules}
+
+    def _modules_returned(self, call: cst.Call) -> set[str]:
+        if "importlib.import_module" in self.qualified_names(call.func):
+            name = call.args[0].value if len(call.args) == 1 and not call.args[0].star else None
+            value = name.evaluated_value if isinstance(name, cst.SimpleString) else None
+            return {value} if isinstance(value, str) and not value.startswith(".") else set()
+        target = self.function_for_call(call)
+        if target is None or target.model is not self.model:
+            return set()  # a function of this module (reading another's is not worth it for every `x.y`)
+        returned = [r for r in returned_values(target.node) if not (isinstance(r, cst.Name) and r.value == "None")]
+        names = [target.model.refs.qualified_names(r) if isinstance(r, cst.Name | cst.Attribute) else set()
+                 for r in returned]
+        return set().union(*names) if returned and all(names) else set()
 
     def _plain_attribute(self, attribute: cst.Attribute) -> bool:
         """Whether `self.x` is known, from the summary of the first class of its hierarchy that binds

@@ -215,6 +215,10 @@ class _Reader:
                 elif isinstance(node, (ast.Import, ast.ImportFrom)):
                     self.imports.extend(_imports(node, self.package))
                     bound.update(p for a in node.names for p in dotted_prefixes(a.asname or a.name))
+                elif isinstance(node, ast.Assign):
+                    imported = _imported_by_name(node)  # `module = importlib.import_module("redis")`
+                    if imported is not None:
+                        self.imports.append(imported)
                 elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     bound.add(node.name)
                     if not isinstance(node, ast.ClassDef) and self._mentions_expiry(node) and _expires_a_parameter(node):
@@ -247,6 +251,19 @@ def _imports(node: ast.Import | ast.ImportFrom, package: str) -> Iterator[tuple[
         return
     for alias in node.names:
         yield module, alias.name, "*" if alias.name == "*" else alias.asname or alias.name
+
+
+def _imported_by_name(node: ast.Assign) -> tuple[str, None, str] | None:
+    """`module = importlib.import_module("redis")` imports `redis` as `module`."""
+    value = node.value
+    if not (isinstance(value, ast.Call) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and len(value.args) == 1 and not value.keywords and isinstance(value.args[0], ast.Constant)
+            and isinstance(value.args[0].value, str)):
+        return None
+    func = value.func
+    if (func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else "") != "import_module":
+        return None
+    return value.args[0].value, None, node.targets[0].id
 
 
 def _add_global_import(node: ast.Import | ast.ImportFrom, found: dict[str, list[ImportOf]]) -> None:
@@ -358,7 +375,7 @@ def _flows(expr: ast.AST, imported: set[str], through: set[str]) -> set[str]:
 
 
 # The nodes _Reader.read looks into beyond names and calls.
-_READ_KINDS = frozenset({ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+_READ_KINDS = frozenset({ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                          ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Global, ast.Nonlocal})
 LOCAL = ""  # in `call_arguments`: a name some function binds (a local, a parameter), whatever it holds
 _OWN_SCOPES = frozenset({ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from redis_lint.config import Config
+from redis_lint.engine.run import lint_paths
 from tests.conftest import codes
 
 # Each snippet issues r.keys() (RDS301) on something that must be recognised as a client.
@@ -59,6 +63,11 @@ RECOGNISED = {
         "        r = self.make()\n        self.assertIsInstance(r, Redis)\n        r.keys()\n"),
     "local checked by isinstance": "import redis\ndef f(x):\n    r = x.make()\n    if isinstance(r, redis.Redis):\n        r.keys()\n",
     "class by getattr on the module": "import redis\ncls = getattr(redis, 'Redis')\ncls().keys()\n",
+    "module by importlib": "import importlib\nmodule = importlib.import_module('redis')\nmodule.Redis().keys()\n",
+    "module returned by a function of the module": (
+        "import redis\ntry:\n    import valkey\nexcept ImportError:\n    valkey = None\n"
+        "def library(url):\n    if url.startswith('valkey'):\n        return valkey\n    return redis\n"
+        "def f(url):\n    module = library(url)\n    module.Redis.from_url(url).keys()\n"),
     "Sphinx docstring type": 'import redis\ndef f(r):\n    """Purge.\n\n    :type r: redis.Redis\n    """\n    r.keys()\n',
     "Sphinx param with its type": 'import redis\ndef f(r):\n    """Purge.\n\n    :param redis.Redis r: the client\n    """\n    r.keys()\n',
     "numpy docstring type": (
@@ -101,6 +110,10 @@ NOT_CLIENTS = {
     "docstring of another parameter": 'import redis\ndef f(r, c):\n    """Purge.\n\n    :type c: redis.Redis\n    """\n    r.keys()\n',
     "a mapping's default that is no class": "import redis\ndef f(options):\n    cls = options.get('cls', dict)\n    cls().keys()\n",
     "getattr of another module": "import json\ncls = getattr(json, 'Redis')\ncls().keys()\n",
+    "another module by importlib": "import importlib\nmodule = importlib.import_module('json')\nmodule.Redis().keys()\n",
+    "a function returning a module or something else": (
+        "import redis\ndef library(url):\n    if url:\n        return redis\n    return make()\n"
+        "def f(url):\n    module = library(url)\n    module.Redis().keys()\n"),
     "a Callable returning something else": (
         "from typing import Callable\nimport redis\ndef f(factory: Callable[..., dict]):\n    factory().keys()\n"),
     "a callback handed to another object's transaction": (
@@ -246,3 +259,12 @@ def test_a_client_or_a_pipeline_gets_the_rules_that_hold_for_both() -> None:
         "    db = get_db(r, pipeline)\n"
         "    for name in fields:\n        db.hset('cache:user:1', name, 1)\n")
     assert codes(source, path="main.py") == ["RDS101"]  # no RDS601: on a pipeline it is queued
+
+
+def test_a_module_that_imports_redis_only_by_importlib_is_analysed_in_a_project_run(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    (tmp_path / "store.py").write_text(
+        "import importlib\n\ndef purge(url):\n    module = importlib.import_module('redis')\n"
+        "    module.Redis.from_url(url).keys('cache:*')\n")
+    run = lint_paths([tmp_path], Config(root=tmp_path))
+    assert "RDS301" in {f.code for f in run.findings}
