@@ -202,6 +202,8 @@ class ModuleModel:
         if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE, Kind.JSON):
             return None
         method = func.attr.value
+        if receiver.subclass is not None and self.refs.method(receiver.subclass, method) is not None:
+            return None  # `AppRedis.lock()`, its own: its body is checked where it is defined
         if method == "execute_command":
             return self._raw_command(call, receiver, function)
         spec = (JSON_COMMANDS if receiver.kind is Kind.JSON else COMMANDS).get(method)

@@ -145,10 +145,10 @@ class UsageEvidence:
         return (assignments[0].scope, expr.value, path)
 
     @cached_property
-    def _fixtures(self) -> frozenset[str]:
-        """The names of the pytest fixtures this module defines (`@pytest.fixture def conn(): ...`,
-        `@pytest.fixture(name="conn")`)."""
-        names = set()
+    def _fixtures(self) -> dict[str, cst.FunctionDef]:
+        """The pytest fixtures this module defines, by the name tests ask for them (`@pytest.fixture
+        def conn(): ...`, `@pytest.fixture(name="conn")`)."""
+        found = {}
         for function in self.model.definitions:
             for decorator in function.decorators:
                 target = decorator.decorator
@@ -156,8 +156,16 @@ class UsageEvidence:
                 if self.model.refs.qualified_names(call.func if call else target) & _FIXTURE_DECORATORS:
                     named = [a.value for a in (call.args if call else ()) if a.keyword and a.keyword.value == "name"]
                     fixed = self.model.keys.string_value(named[0]) if named else None
-                    names.add(fixed or function.name.value)
-        return frozenset(names)
+                    found[fixed or function.name.value] = function
+        return found
+
+    def fixture_for(self, param: cst.Param) -> cst.FunctionDef | None:
+        """The fixture of this module that pytest hands to a test's (or fixture's) parameter."""
+        name = param.name.value
+        if name not in self._fixtures or not self._takes_fixtures(param):
+            return None
+        fixture = self._fixtures[name]
+        return fixture if self.index.enclosing(param, (cst.FunctionDef,)) is not fixture else None
 
     def _takes_fixtures(self, param: cst.Param) -> bool:
         """Whether pytest fills a parameter with the fixture of its name: a parameter of a

@@ -45,6 +45,9 @@ class RedisValue:
     # known by its use to be a client or a pipeline, without telling which (taken as a pipeline,
     # so that only the rules that hold for both apply; another origin that says client wins)
     either: bool = False
+    # a client built by a project subclass of a client class (`class AppRedis(redis.Redis)`): the
+    # methods it defines or overrides are its own, not redis-py's commands
+    subclass: ClassRef | None = None
 
 
 # Methods of a client that return another Redis object.
@@ -265,7 +268,7 @@ class ValueResolver:
         cls = self.refs.class_for_call(call, reach=Reach.VALUES)
         if cls is not None:
             return RedisValue(Kind.OBJECT, owner=cls)
-        return self._callable_returns(func)
+        return self._callable_returns(func) or self._fixture_factory(func)
 
     def _callable_returns(self, func: cst.BaseExpression) -> RedisValue | None:
         """What calling a name or attribute annotated `Callable[..., T]` gives: a T
@@ -396,7 +399,8 @@ class ValueResolver:
         own bases are in the hierarchy, each looked at in turn); a base known from its module's
         summary is not parsed for it."""
         refs = ref.model.refs
-        return _library_class_value(refs, refs.hierarchy(ref)) or RedisValue(Kind.OBJECT, owner=ref)
+        value = _library_class_value(refs, refs.hierarchy(ref))
+        return replace(value, subclass=ref) if value is not None else RedisValue(Kind.OBJECT, owner=ref)
 
     def _binding_value(self, binding: Binding) -> RedisValue | None:
         if binding.annotation is not None:
@@ -419,7 +423,8 @@ class ValueResolver:
             param = binding.node
             assert isinstance(param, cst.Param)
             return (self._checked_type(param) or self._documented_type(param) or self._default_value(param)
-                    or self._transaction_pipeline(param) or self._passed_by_callers(param))
+                    or self._transaction_pipeline(param) or self._fixture_value(param)
+                    or self._passed_by_callers(param))
         if binding.kind is BindingKind.DEFINITION and isinstance(binding.node, cst.FunctionDef):
             if any("lazy" in (_decorator_name(d) or "").lower() for d in binding.node.decorators):
                 return self.function_value(binding.node)  # @LazyObject def client(): the object it returns
@@ -464,6 +469,31 @@ class ValueResolver:
                 if client is not None and client.kind is Kind.CLIENT:
                     return RedisValue(Kind.PIPELINE, client.is_async)
         return None
+
+    def _fixture_value(self, param: cst.Param) -> RedisValue | None:
+        """A test's parameter named after a pytest fixture of its module: what the fixture returns
+        or yields (pytest hands it that)."""
+        fixture = self.model.usage.fixture_for(param)
+        return (self.function_value(fixture) or self.yielded_value(fixture)) if fixture is not None else None
+
+    def _fixture_factory(self, func: cst.BaseExpression) -> RedisValue | None:
+        """Calling a fixture's value that is a function of the fixture's own (`def make_conn():
+        def factory(**options): return Redis(**options); return factory`): what that function returns."""
+        if not isinstance(func, cst.Name):
+            return None
+        located = self.index.bindings(func)
+        if len(located) != 1 or located[0].kind is not BindingKind.PARAM:
+            return None
+        fixture = self.model.usage.fixture_for(located[0].node)  # type: ignore[arg-type]
+        if fixture is None:
+            return None
+        factories = set()
+        for returned in [*returned_values(fixture), *yielded_values(fixture)]:
+            bound = self.index.bindings(returned) if isinstance(returned, cst.Name) else []
+            if len(bound) != 1 or not isinstance(bound[0].node, cst.FunctionDef):
+                return None
+            factories.add(self.function_value(bound[0].node))
+        return _merge(factories) if factories else None
 
     def _default_value(self, param: cst.Param) -> RedisValue | None:
         """An unannotated parameter with a default (`def __init__(self, client=redis_client)`): what
@@ -697,7 +727,10 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     kind, owner, queued = kinds.pop()
     evidence = next((v.evidence for v in values if v is not None and v.evidence is not None), None)
     either = all(v.either for v in values if v is not None)
-    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner, queued, evidence, either)
+    subclasses = {v.subclass for v in values if v is not None}
+    subclass = subclasses.pop() if len(subclasses) == 1 else None
+    return RedisValue(kind, any(v.is_async for v in values if v is not None), owner, queued, evidence, either,
+                      subclass)
 
 
 def _agree(located: list[Located]) -> RedisValue | None:

@@ -8,7 +8,7 @@ import pytest
 
 from redis_lint.config import Config
 from redis_lint.engine.run import lint_paths
-from tests.conftest import codes
+from tests.conftest import codes, lint
 
 # Each snippet issues r.keys() (RDS301) on something that must be recognised as a client.
 RECOGNISED = {
@@ -268,3 +268,58 @@ def test_a_module_that_imports_redis_only_by_importlib_is_analysed_in_a_project_
         "    module.Redis.from_url(url).keys('cache:*')\n")
     run = lint_paths([tmp_path], Config(root=tmp_path))
     assert "RDS301" in {f.code for f in run.findings}
+
+
+def test_the_methods_a_client_subclass_defines_are_its_own_not_redis_py_commands() -> None:
+    """`AppRedis.lock()` takes its own prefix and timeout, `keys()` walks with SCAN: calling them
+    is no LOCK without timeout, no KEYS; what it inherits stays redis-py's."""
+    code = '''\
+        import redis
+
+        class Base(redis.Redis):
+            def keys(self, pattern="*"):
+                return list(self.scan_iter(match=pattern, count=1000))
+
+        class AppRedis(Base):
+            def lock(self, name, timeout=None):
+                return super().lock("lock:app:" + name, timeout=timeout or 30)
+
+        def f(r: AppRedis, plain: redis.Redis):
+            r.keys("cache:*")
+            with r.lock("x"):
+                r.flushdb()
+            plain.keys("cache:*")
+        '''
+    found = {(f.line, f.code) for f in lint(code)}
+    assert (5, "RDS303") in found  # the subclass's own body calls redis-py's scan_iter
+    assert (12, "RDS301") not in found and not {c for line, c in found if line == 13}
+    assert {(14, "RDS302"), (15, "RDS301")} <= found
+
+
+def test_a_test_s_parameter_is_what_the_fixture_of_its_name_returns() -> None:
+    code = '''\
+        import pytest
+        import redis
+
+        @pytest.fixture
+        def server():
+            client = redis.Redis()
+            yield client
+            client.close()
+
+        @pytest.fixture
+        def make_conn():
+            def factory(**options):
+                return redis.Redis(**options)
+            return factory
+
+        @pytest.fixture
+        def settings():
+            return {"url": "redis://localhost"}
+
+        def test_purge(server, make_conn, settings):
+            server.keys("cache:*")
+            make_conn(db=1).keys("cache:*")
+            settings.keys()
+        '''
+    assert sorted((f.line, f.code) for f in lint(code) if f.code == "RDS301") == [(21, "RDS301"), (22, "RDS301")]
