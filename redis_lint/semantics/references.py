@@ -192,17 +192,29 @@ class References:
         rest = ".".join(reversed(path))
         return {f"{module}.{rest}" for module in modules}
 
+    def _own_function(self, func: cst.BaseExpression) -> cst.FunctionDef | None:
+        """The function of this module a callee names, read from this module alone: `helper`, or
+        `self.helper` in a method of the class that defines it."""
+        if isinstance(func, cst.Name):
+            located = self.index.bindings(func)
+            return located[0].node if len(located) == 1 and isinstance(located[0].node, cst.FunctionDef) else None
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            located = self.index.bindings(func.value)
+            owner = self.index.self_class(located[0].node) if len(located) == 1 and isinstance(
+                located[0].node, cst.Param) else None
+            return self.index.class_info(owner).methods.get(func.attr.value) if owner is not None else None
+        return None
+
     def _modules_returned(self, call: cst.Call) -> set[str]:
         if "importlib.import_module" in self.qualified_names(call.func):
             name = call.args[0].value if len(call.args) == 1 and not call.args[0].star else None
             value = name.evaluated_value if isinstance(name, cst.SimpleString) else None
             return {value} if isinstance(value, str) and not value.startswith(".") else set()
-        target = self.function_for_call(call)
-        if target is None or target.model is not self.model:
+        function = self._own_function(call.func)
+        if function is None:
             return set()  # a function of this module (reading another's is not worth it for every `x.y`)
-        returned = [r for r in returned_values(target.node) if not (isinstance(r, cst.Name) and r.value == "None")]
-        names = [target.model.refs.qualified_names(r) if isinstance(r, cst.Name | cst.Attribute) else set()
-                 for r in returned]
+        returned = [r for r in returned_values(function) if not (isinstance(r, cst.Name) and r.value == "None")]
+        names = [self.qualified_names(r) if isinstance(r, cst.Name | cst.Attribute) else set() for r in returned]
         return set().union(*names) if returned and all(names) else set()
 
     def _plain_attribute(self, attribute: cst.Attribute) -> bool:

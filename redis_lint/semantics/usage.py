@@ -57,6 +57,8 @@ class _Uses(NamedTuple):
     pipelines: dict[Identity, set[Identity]]  # the pipelines taken from it (`p = x.pipeline()`)
     awaited: set[Identity]  # values whose commands are awaited
     replies_read: set[Identity]  # values a command's reply is read from (`if x.llen(k) == 0`)
+    # the variables a command's reply is bound to (`entry = x.get(k)`): read when nothing else tells
+    replies_bound: dict[Identity, list[cst.Name]]
 
 
 def _tested(expr: cst.BaseExpression, parent: cst.CSTNode | None) -> bool:
@@ -76,7 +78,7 @@ class UsageEvidence:
     @cached_property
     def _uses(self) -> _Uses:
         """What the module calls on each value it names, from one pass over its calls."""
-        found = _Uses({}, {}, set(), set())
+        found = _Uses({}, {}, set(), set(), {})
         for call, _ in self.model.calls:
             func = call.func
             if not isinstance(func, cst.Attribute):
@@ -89,26 +91,27 @@ class UsageEvidence:
             parent = self.index.parent(call)
             if method in REDIS_ONLY and isinstance(parent, cst.Await):
                 found.awaited.add(identity)
-            if method in COMMANDS and self._reads_the_reply(call, parent):
-                found.replies_read.add(identity)
+            if method in COMMANDS:
+                if _tested(call, parent):
+                    found.replies_read.add(identity)
+                elif (isinstance(parent, cst.Assign) and len(parent.targets) == 1
+                        and isinstance(parent.targets[0].target, cst.Name)):
+                    found.replies_bound.setdefault(identity, []).append(parent.targets[0].target)
             if method == "pipeline":
                 target = self._bound_to(call)
                 if target is not None:
                     found.pipelines.setdefault(identity, set()).add(target)
         return found
 
-    def _reads_the_reply(self, call: cst.Call, parent: cst.CSTNode | None) -> bool:
-        """Whether a command's reply is compared or tested, where it is called or through the
-        variable it is bound to (`entry = x.get(k)`, then `if entry is None`)."""
-        if _tested(call, parent):
-            return True
-        if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1
-                and isinstance(parent.targets[0].target, cst.Name)):
-            return False
-        target = parent.targets[0].target
-        scope = self.index.scope(target)
-        bound = [a for a in scope[target.value] if a.node is target] if scope is not None else []
-        return any(_tested(read.node, self.index.parent(read.node)) for a in bound for read in a.references)
+    def _reads_a_bound_reply(self, identity: Identity) -> bool:
+        """Whether a variable a command's reply is bound to is then compared or tested (`entry =
+        x.get(k)`, then `if entry is None`)."""
+        for target in self._uses.replies_bound.get(identity, ()):
+            scope = self.index.scope(target)
+            bound = [a for a in scope[target.value] if a.node is target] if scope is not None else []
+            if any(_tested(read.node, self.index.parent(read.node)) for a in bound for read in a.references):
+                return True
+        return False
 
     def _bound_to(self, call: cst.Call) -> Identity | None:
         """The variable `x = <call>` or `with <call> as x` binds."""
@@ -215,7 +218,8 @@ class UsageEvidence:
         # a client by what is called on it, by the pipelines taken from it, or because a command's
         # reply is read (a pipeline's commands return the pipeline, not a reply)
         client = is_client_by_use(own) or own.isdisjoint(PIPELINE_ONLY) and (
-            bool(uses.pipelines.get(identity)) or identity in uses.replies_read)
+            bool(uses.pipelines.get(identity)) or identity in uses.replies_read
+            or self._reads_a_bound_reply(identity))
         kind = Kind.CLIENT if client else Kind.PIPELINE  # either: only the rules that hold for both
         shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
         where = f" in {identity[1].name.value}" if identity[0] == "self" else ""  # type: ignore[index]
