@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 from redis_lint.engine.cache import Cache, digest
 from redis_lint.engine.snapshot import Snapshot, status_of
 from redis_lint.source.reading import SourceError, decode_source, read_source
+from redis_lint.semantics.installed import InstalledLibraries, library_roots
 from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier_names
 from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.inference.reexports import canonical
@@ -134,6 +135,9 @@ class Prefilter:
         self._factory_modules = {f.rpartition(".")[0] for f in client_factories if "." in f}
         self.roots = sorted({r.absolute() for r in roots})
         self._root_prefixes = [_as_folder(str(r)) for r in self.roots]
+        # the installed libraries whose modules can carry a value into the project's
+        self.libraries = InstalledLibraries(library_roots(self.roots), self._library_summary)
+        self._library_answers: dict[tuple[str, str | None], bool] = {}
         files = project_file_names([str(r) for r in self.roots], _MAX_PROJECT_FILES)
         self.complete = files is not None  # False: too many files to scan, keep everything
         self._facts: dict[str, FileFacts] = {}
@@ -162,7 +166,7 @@ class Prefilter:
             snapshot.save()
         self._cache = summaries
         self._decisions_key = b"decisions", *(os.fsencode(r) for r in self._root_prefixes), \
-            *(f.encode() for f in client_factories)
+            *(f.encode() for f in client_factories), b"\0", *(os.fsencode(r) for r in self.libraries.roots)
         self._decide()
 
     def _decide(self) -> None:
@@ -201,14 +205,17 @@ class Prefilter:
                 self._only_silencing = {path: frozenset(kinds) for path, kinds in entry["only_silencing"].items()}
                 handed = entry["handed"]
                 self._handed = None if handed is None else {name.encode("latin-1") for name in handed}
-                return holders, analysed
+                # decided from installed libraries too: the same only while their modules are
+                if all(self.digest(path) == known for path, known in entry["libraries"].items()):
+                    return holders, analysed
         holders, analysed = self._relevant()
         self._cache.put(key, {"holders": sorted(holders), "analysed": sorted(analysed),
                              "fed_by_imports_only": sorted(self._fed_by_imports_only),
                              "carrying": {path: None if names is ALL else sorted(names)
                                           for path, names in self._carrying.items()},
                              "only_silencing": {path: sorted(kinds) for path, kinds in self._only_silencing.items()},
-                             "handed": None if self._handed is None else sorted(n.decode("latin-1") for n in self._handed)})
+                             "handed": None if self._handed is None else sorted(n.decode("latin-1") for n in self._handed),
+                             "libraries": {path.as_posix(): self.digest(path) for path in sorted(self.libraries.read)}})
         return holders, analysed
 
     def refresh(self, paths: Iterable[Path]) -> None:
@@ -231,9 +238,10 @@ class Prefilter:
         """Which files the project has, and which of them can hold a Redis value: a module that
         appears or disappears changes what imports find, and a question about a Redis value does
         not enter a module that cannot hold one (which a module comes to, or stops, through an edit
-        of another file)."""
+        of another file), and the installed libraries an analysis may read (another environment)."""
         holders = sorted(os.fsencode(p) for p in self._relevant_names)
-        return digest(*(os.fsencode(p) for p in self._facts), b"\0", *holders)  # files in pathlib's order, as scanned
+        libraries = [os.fsencode(r) for r in self.libraries.roots]
+        return digest(*(os.fsencode(p) for p in self._facts), b"\0", *holders, b"\0", *libraries)  # files as scanned
 
     def text(self, path: Path | str) -> bytes | None:
         """A project file's bytes, read once a run (None: not a file of the scanned project, or gone)."""
@@ -306,6 +314,8 @@ class Prefilter:
         project.summaries = self.summaries
         project.expiring_helpers = self.expiring_helpers
         project.wrapped_names = self._wrapped_names() if self.complete else None
+        if project.libraries.roots == self.libraries.roots:
+            project.libraries = self.libraries  # what the scan learnt of them is not learnt again
 
     def _wrapped_names(self) -> frozenset[str]:
         """The names only Redis has that the project's classes define as methods (redis_lint.inference.usage)."""
@@ -540,7 +550,8 @@ class Prefilter:
         only a holder's other names is not one."""
         carrying = self._carrying = {}  # holder -> its names that carry a value (ALL: all), as found so far
         carries = self._carries
-        pending = [p for p, f in self._facts.items() if f.imports_library]
+        # importing a client library, or what an installed library hands out (`from rq import Queue`)
+        pending = [p for p, f in self._facts.items() if f.imports_library or self._imports_carrier(f, carries)]
         while pending:
             path = pending.pop()
             names = carrier_names(self._summary_of(path), carries)
@@ -561,11 +572,28 @@ class Prefilter:
         target = self._module_files.get(module)
         if target is None:  # not a project module by that name: read as the one it falls in
             target = self._longest_module(module)
-            return target is not None and target in carrying
+            if target is None:  # an installed library's (redis_lint.semantics.installed)
+                return self._library_carries(module, name)
+            return target in carrying
         if target not in carrying:
             return False
         names = carrying[target]
         return name is None or names is ALL or name in names
+
+    def _library_carries(self, module: str, name: str | None) -> bool:
+        """Whether `from module import name` brings in what an installed library's module can carry."""
+        known = self._library_answers.get((module, name))
+        if known is None:
+            path = (self.libraries.find(f"{module}.{name}") if name not in (None, "*") else None) \
+                or self.libraries.module_of(module)
+            known = self._library_answers[module, name] = path is not None and self.libraries.may_carry(path)
+        return known
+
+    def _library_summary(self, path: Path, package: str) -> ModuleSummary | None:
+        try:
+            return self.summaries.summary(read_source(path), package)
+        except OSError:
+            return None
 
     def _summary_of(self, path: str) -> ModuleSummary:
         """A project file's summary: from the cache by its digest, else read from its bytes."""

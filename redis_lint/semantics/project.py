@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from redis_lint.semantics.installed import InstalledLibraries, library_roots
 from redis_lint.semantics.layout import calls_by_name, module_name, project_files
 from redis_lint.source.reading import read_source
 from redis_lint.summaries import ModuleSummary, SummaryStore
@@ -103,6 +104,8 @@ class ProjectIndex:
         self.scanned_callers: Callable[[str], list[Path]] | None = None
         self.scanned_roots: tuple[Path, ...] = ()
         self._within: tuple[tuple[int, tuple[Path, ...]], bool] | None = None  # _within_scan's last answer
+        # the installed libraries a question about a Redis value may lead into (redis_lint.semantics.installed)
+        self.libraries = InstalledLibraries(library_roots(self._roots), self._library_summary)
 
     def add_root(self, root: Path) -> None:
         root = root.absolute()
@@ -128,7 +131,8 @@ class ProjectIndex:
             self._models.move_to_end(path)
             return self._models[path]
         name, root = module_name(path)
-        self.add_root(root)
+        if not self.libraries.contains(path):
+            self.add_root(root)  # (an installed library's folder is no root of the project's imports)
         if path in self._models:
             self._invalidate({path})  # a module parsed again (an edit): what was derived from it goes
         model = None
@@ -208,8 +212,18 @@ class ProjectIndex:
                                if key[1] not in stale and not _paths_in(fact) & stale}
 
     def may_hold_values(self, path: Path) -> bool:
-        """Whether a file can hold a Redis value (everything can, when the prefilter did not run)."""
-        return self.value_holders is None or path.absolute() in self.value_holders
+        """Whether a file can hold a Redis value (everything can, when the prefilter did not run; an
+        installed library's module, when it can carry one)."""
+        path = path.absolute()
+        if self.libraries.contains(path):
+            return self.libraries.may_carry(path)
+        return self.value_holders is None or path in self.value_holders
+
+    def _library_summary(self, path: Path, package: str) -> ModuleSummary | None:
+        try:
+            return self.summaries.summary(read_source(path), package)
+        except OSError:
+            return None
 
     def cached_model(self, path: Path, source: str) -> ModuleModel | None:
         """The model already built from exactly this text (a module imported earlier in the run is
@@ -234,19 +248,21 @@ class ProjectIndex:
     def lookup(self, qualified: str, *, by: ModuleModel,
                reach: Reach = Reach.ANY) -> tuple[ModuleModel, str] | NotBound | None:
         """`pkg.mod.NAME.attr` -> (model of pkg.mod, "NAME.attr"), for the longest prefix that is a
-        project module; `by` is the module whose analysis asks.  `reach`: a question about a Redis
-        value or class does not enter a module that cannot hold one.  NOT_BOUND: the module's
-        summary says it never binds NAME (so it is not parsed to find out)."""
+        project module, else (for a question about a Redis value or class) of an installed library
+        (redis_lint.semantics.installed); `by` is the module whose analysis asks.  `reach`: a
+        question about a Redis value or class does not enter a module that cannot hold one.
+        NOT_BOUND: the module's summary says it never binds NAME (so it is not parsed to find out)."""
         parts = qualified.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            path = self.find(".".join(parts[:cut]))
-            if path is not None:
-                if reach is not Reach.ANY and not self.may_hold_values(path):
-                    return None
-                if not self._may_bind(path, parts[cut], by):
-                    return NOT_BOUND
-                model = self.model_for(path, by=by)
-                return (model, ".".join(parts[cut:])) if model is not None else None
+        for find in (self.find, self.libraries.find) if reach is not Reach.ANY else (self.find,):
+            for cut in range(len(parts) - 1, 0, -1):
+                path = find(".".join(parts[:cut]))
+                if path is not None:
+                    if reach is not Reach.ANY and not self.may_hold_values(path):
+                        return None
+                    if not self._may_bind(path, parts[cut], by):
+                        return NOT_BOUND
+                    model = self.model_for(path, by=by)
+                    return (model, ".".join(parts[cut:])) if model is not None else None
         return None
 
     def summary_lookup(self, qualified: str, *, by: ModuleModel) -> tuple[ModuleSummary, str, str] | None:
@@ -288,7 +304,8 @@ class ProjectIndex:
         if known is not None and known[0] == signature:
             return known[1]  # asked thousands of times a run: read once while the file is unchanged
         name, root = module_name(path)
-        self.add_root(root)  # as parsing it would
+        if not self.libraries.contains(path):
+            self.add_root(root)  # as parsing it would
         try:
             text = read_source(path)
         except OSError:
