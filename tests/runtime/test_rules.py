@@ -223,6 +223,23 @@ def test_round_trips_from_one_site_in_one_call(r: redis.Redis) -> None:
     assert [(f.line, f.count) for f in loops] == [(line_of("at: loop"), 4)]
 
 
+class Collection:
+    def __init__(self, client: redis.Redis, key: str) -> None:
+        self.redis, self.key = client, key
+
+    def scan_items(self):  # type: ignore[no-untyped-def]
+        for field, value in self.redis.hscan_iter(self.key):  # at: scan items
+            yield field, value
+
+
+def test_the_commands_an_iterator_sends_as_it_is_walked_are_one_call(r: redis.Redis) -> None:
+    """`hscan_iter()` sends HSCAN after HSCAN as its caller walks it: one call of the application,
+    not a round trip per iteration (redis-collections' `Dict.scan_items`)."""
+    r.hset("cache:user:1:h", mapping={f"f{i}": i for i in range(1000)})
+    assert len(list(Collection(r, "cache:user:1:h").scan_items())) >= 1000
+    assert [f.code for f in stop(r) if f.line == line_of("at: scan items")] == ["RDS303"]
+
+
 def test_hash_field_expiry_counts_as_an_expiry_at_run_time(r: redis.Redis) -> None:
     """Redis 7.4 and later: HEXPIRE and HSETEX ... EX give the fields a TTL, and the key goes when
     they do, though its own TTL stays -1."""
