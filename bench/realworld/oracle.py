@@ -1,13 +1,15 @@
 """The runtime as the oracle: a package's own test suite run under `redis-lint run`, then `compare`.
 
-    python bench/realworld/oracle.py [--cache DIR] [--package NAME] [--again]
+    python bench/realworld/oracle.py [--cache DIR] [--package NAME] [--repository URL=GITDIR] [--again]
 
 For each package below whose test suite runs against a local server, the script fetches the
-pinned source distribution (the registry is the only network it uses), installs it and
-redis-lint (this checkout) in a virtual environment of its own, runs the suite under
-`redis-lint run` on a private `redis-server` on a free loopback port (handed to the suite as
-`REDIS_URL`, `REDIS_HOST` and `REDIS_PORT`; a suite that starts its own server, as
-python-redis-lock's does, uses that one), and compares the runtime findings with the static
+pinned source distribution from the registry (and the test files it leaves out from the project's
+repository at the release's commit: cloned, or taken from a local clone named with
+`--repository`), installs it and redis-lint (this checkout) in a virtual environment of its own,
+runs the suite under `redis-lint run` on a private `redis-server` on a free loopback port (handed
+to the suite as `REDIS_URL`, `REDIS_HOST` and `REDIS_PORT`; a suite that knows only 6379 gets its
+server there when the port is free; a suite that starts its own server, as python-redis-lock's
+does, uses that one), and compares the runtime findings with the static
 ones on the package's code: static recall on the runtime findings, per code, with every
 runtime-only finding listed. Nothing is labelled by hand: what the runtime sees is what the code
 does. A runtime-only finding that no static analysis can know (a value the tests choose at run
@@ -50,9 +52,29 @@ class Suite:
     static: tuple[str, ...]  # the package's own code, relative to its source tree
     # runtime findings no static analysis can know: (path, line, code) -> why
     unknowable: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    # test files the source distribution leaves out, taken from the project's repository at the
+    # release's commit: (repository URL, commit or tag, paths)
+    tests_from: tuple[str, str, tuple[str, ...]] | None = None
+    port: int | None = None  # a suite that connects to one port only (6379) gets its server there
 
 
 SUITES = [
+    Suite(
+        "redis-collections", "0.13.0", (),
+        ("tests", "-p", "no:randomly"),
+        ("redis_collections", "tests"),
+        # the sdist ships the tests without their package and base class (REDIS_HOST, REDIS_PORT)
+        tests_from=("https://github.com/redis-collections/redis-collections", "5b2576f",
+                    ("tests/__init__.py", "tests/base.py")),
+    ),
+    Suite(
+        "pottery", "3.0.1", ("pytest-asyncio", "uvloop", "mmh3"),
+        # the doctests and the timing-bound executor tests are the suite's own business
+        ("tests", "-p", "no:randomly", "--ignore", "tests/test_doctests.py"),
+        ("pottery", "tests"),
+        tests_from=("https://github.com/brainix/pottery", "v3.0.1", ("tests/conftest.py", "pytest.ini")),
+        port=6379,
+    ),
     Suite(
         "python-redis-lock", "4.0.1", ("process-tests",),
         # gevent and eventlet are the suite's optional effects: their parameters are left out
@@ -74,6 +96,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=HERE / ".oracle", help="downloads, environments, reports")
     parser.add_argument("--package", action="append", help="only this package (repeatable)")
+    parser.add_argument("--repository", action="append", default=[], metavar="URL=GITDIR",
+                        help="a local clone (or bare repository) to take a suite's missing test files from, "
+                             "instead of cloning URL")
     parser.add_argument("--again", action="store_true",
                         help="compare the last run's runtime findings with the static analysis of this checkout, "
                              "without running the suite again")
@@ -84,11 +109,12 @@ def main() -> None:
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
     options.cache.mkdir(parents=True, exist_ok=True)
+    clones = dict(item.split("=", 1) for item in options.repository)
     for suite in chosen:
-        print(report(suite, measure(suite, options.cache, run_suite=not options.again)))
+        print(report(suite, measure(suite, options.cache, run_suite=not options.again, clones=clones)))
 
 
-def measure(suite: Suite, cache: Path, *, run_suite: bool = True) -> dict:
+def measure(suite: Suite, cache: Path, *, run_suite: bool = True, clones: dict[str, str] | None = None) -> dict:
     """Run the suite under the runtime (or take the last run's findings) and compare:
     `redis-lint compare --format json`."""
     work = cache / "work" / f"{suite.name}-{suite.version}"
@@ -102,9 +128,11 @@ def measure(suite: Suite, cache: Path, *, run_suite: bool = True) -> dict:
     source = fetch(Pinned(suite.name, suite.version, files=[], sites=[]), cache / "sources", sdist=True)
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(source, work)  # a fresh tree: the suite writes into it
+    if suite.tests_from is not None:
+        _add_test_files(suite.tests_from, work, cache, (clones or {}).get(suite.tests_from[0]))
     python = _environment(suite, work, python.parent.parent)
     lint = [str(python), "-m", "redis_lint"]
-    with _private_server() as (host, port):
+    with _private_server(suite.port) as (host, port):
         env = {**os.environ, "REDIS_URL": f"redis://{host}:{port}/0", "REDIS_HOST": host, "REDIS_PORT": str(port)}
         started = time.monotonic()
         run = subprocess.run([*lint, "run", "--quiet", "--output", str(findings), "--", str(python), "-m", "pytest",
@@ -178,11 +206,32 @@ def _environment(suite: Suite, work: Path, venv: Path) -> Path:
     return python
 
 
+def _add_test_files(tests_from: tuple[str, str, tuple[str, ...]], work: Path, cache: Path, clone: str | None) -> None:
+    """Put the test files a source distribution leaves out into its tree, from the project's
+    repository at the release's commit (a local clone when given, else cloned into the cache)."""
+    url, commit, paths = tests_from
+    if clone is None:
+        clone = str(cache / "repositories" / url.rstrip("/").rsplit("/", 1)[-1])
+        if not Path(clone).exists():
+            subprocess.run(["git", "clone", "--quiet", "--bare", url, clone], check=True)
+    archive = subprocess.run(["git", "--git-dir", _git_dir(clone), "archive", commit, *paths],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+
+
+def _git_dir(clone: str) -> str:
+    return str(Path(clone) / ".git") if (Path(clone) / ".git").exists() else clone
+
+
 @contextmanager
-def _private_server() -> Iterator[tuple[str, int]]:
-    """A redis-server of its own on a free loopback port, without persistence."""
+def _private_server(wanted: int | None = None) -> Iterator[tuple[str, int]]:
+    """A redis-server of its own on a free loopback port (`wanted`, when the suite knows only one
+    and it is free), without persistence."""
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+        try:
+            probe.bind(("127.0.0.1", wanted or 0))
+        except OSError:
+            sys.exit(f"port {wanted} is taken: the suite connects to it only; stop what listens there")
         port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory() as folder:
         process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
