@@ -29,15 +29,17 @@ class Package:
     version: str
     files: list[str]
     sites: list[dict]
+    sdist: bool = False  # published without a wheel: the source distribution is unpacked
 
     @classmethod
     def load(cls, path: Path) -> Package:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return cls(data["package"], data["version"], data["files"], data.get("site", []))
+        return cls(data["package"], data["version"], data["files"], data.get("site", []), data.get("sdist", False))
 
 
 LABELS = HERE / "realworld" / "labels"  # the corpus the analysis was built and measured on
 UNSEEN_LABELS = HERE / "realworld" / "unseen"  # packages labelled for issue 15, never used to build it
+FRESH_LABELS = HERE / "realworld" / "fresh"  # labelled after issue 15's inference was built, looked at once
 
 
 def label_files(folder: Path = LABELS) -> list[Path]:
@@ -55,6 +57,7 @@ def django(cache: Path) -> Path:
 
 def fetch(package: Package, cache: Path, *, sdist: bool = False) -> Path:
     """The unpacked wheel (or, with `sdist`, source distribution) of the pinned version."""
+    sdist = sdist or package.sdist
     target = cache / f"{package.name}-{package.version}"
     if target.is_dir():
         return target

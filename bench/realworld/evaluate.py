@@ -1,6 +1,6 @@
 """Accuracy of redis-lint on real code: published packages scored against hand labels.
 
-    python bench/realworld/evaluate.py [--details] [--cache DIR] [--unseen]
+    python bench/realworld/evaluate.py [--details] [--cache DIR] [--unseen | --fresh]
 
 Downloads the pinned package versions named in labels/*.toml (`pip download
 --no-deps`, into a temporary or --cache folder; no third-party source is kept
@@ -13,7 +13,8 @@ files for which redis-lint resolved a template).
 
 The labels were written by reading the code, not by running the linter:
 labels/README.md says how.  `--unseen` scores the packages of unseen/, labelled
-the same way but never used while the analysis was built.
+the same way but never used while the analysis was built (until issue 15 read their misses);
+`--fresh` those of fresh/, labelled after that and first looked at once it was done.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 
-from bench.corpus import LABELS, UNSEEN_LABELS, Package, fetch, label_files  # noqa: E402
+from bench.corpus import FRESH_LABELS, LABELS, UNSEEN_LABELS, Package, fetch, label_files  # noqa: E402
 from redis_lint.catalogue import ALL_CODES  # noqa: E402
 from redis_lint.config import Config  # noqa: E402
 from redis_lint.engine.linter import project_index  # noqa: E402
@@ -180,10 +181,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list every false positive, miss and unresolved key")
     parser.add_argument("--cache", type=Path, help="keep downloads here between runs")
-    parser.add_argument("--unseen", action="store_true",
-                        help="score the packages never used to build the analysis (realworld/unseen/)")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--unseen", action="store_true",
+                        help="score the packages labelled for issue 15 before it changed the analysis (realworld/unseen/)")
+    chosen.add_argument("--fresh", action="store_true",
+                        help="score the packages first looked at after issue 15's inference was built (realworld/fresh/)")
     options = parser.parse_args()
-    packages = [Package.load(p) for p in label_files(UNSEEN_LABELS if options.unseen else LABELS)]
+    folder = UNSEEN_LABELS if options.unseen else FRESH_LABELS if options.fresh else LABELS
+    packages = [Package.load(p) for p in label_files(folder)]
     score = Score()
     with tempfile.TemporaryDirectory(prefix="redis-lint-realworld-") as temporary:
         cache = options.cache or Path(temporary)
