@@ -40,6 +40,10 @@ class _Target:
     kind: str  # "command", "pipeline", "client", "pool", "sentinel", "script", "lock"
 
 
+# redis-py's iterators over SCAN and its kin (redis_lint.runtime.hooks.Hooks._iterator_hook)
+_ITERATORS = ("scan_iter", "hscan_iter", "sscan_iter", "zscan_iter")
+
+
 def _targets(library: str) -> list[_Target]:
     client = ("Redis",) if library == "redis" else ("Valkey",)
     cluster = ("RedisCluster",) if library == "redis" else ("ValkeyCluster",)
@@ -107,6 +111,10 @@ class Hooks:
     def _install(self, cls: type, kind: str, library: str) -> None:
         if kind == "command":
             self._patch(cls, "execute_command", self._command_hook)
+            for name in _ITERATORS:  # defined by a commands mixin the client classes share
+                owner = next((k for k in cls.__mro__ if name in k.__dict__), None)
+                if owner is not None and not hasattr(owner.__dict__[name], "__redis_lint_original__"):
+                    self._patch(owner, name, self._iterator_hook)
         elif kind == "pipeline":
             self._patch(cls, "pipeline_execute_command", self._queue_hook)
             self._patch(cls, "immediate_execute_command", self._command_hook)
@@ -169,6 +177,49 @@ class Hooks:
             original(lock, *args, **kwargs)
 
         return __init__
+
+    def _iterator_hook(self, original: Any) -> Any:
+        """`scan_iter()` and its kin send their commands as the caller walks them, from wherever
+        that is: those commands belong to the line that called the iterator, as the static
+        rules see it (`keys = r.hscan_iter(k)`, then `(x for x in keys)` on the next line)."""
+        if inspect.isasyncgenfunction(original):
+            def scan_async(client: Any, *args: Any, **kwargs: Any) -> Any:
+                return self._walked_async(original(client, *args, **kwargs), self._guard(self._site, sys._getframe(1)))
+
+            return scan_async
+
+        def scan(client: Any, *args: Any, **kwargs: Any) -> Any:
+            return self._walked(original(client, *args, **kwargs), self._guard(self._site, sys._getframe(1)))
+
+        return scan
+
+    def _walked(self, inner: Any, site: Site | None) -> Any:
+        try:
+            while True:
+                token = self._site_override.set(site)
+                try:
+                    item = next(inner)
+                except StopIteration:
+                    return
+                finally:
+                    self._site_override.reset(token)
+                yield item
+        finally:
+            inner.close()  # the caller stopped walking: so does the library's iterator
+
+    async def _walked_async(self, inner: Any, site: Site | None) -> Any:
+        try:
+            while True:
+                token = self._site_override.set(site)
+                try:
+                    item = await inner.__anext__()
+                except StopAsyncIteration:
+                    return
+                finally:
+                    self._site_override.reset(token)
+                yield item
+        finally:
+            await inner.aclose()
 
     def _lock_acquire_hook(self, original: Any) -> Any:
         if inspect.iscoroutinefunction(original):

@@ -232,6 +232,36 @@ class Collection:
             yield field, value
 
 
+def test_an_iterator_s_commands_belong_to_the_line_that_called_it(r: redis.Redis) -> None:
+    """pottery's `keys = self.redis.hscan_iter(self.key)`, walked by a generator expression on the
+    next line: its HSCANs are the call's, where the static rule reports it."""
+    r.sadd("cache:user:1:s", *range(100))
+
+    def members():  # type: ignore[no-untyped-def]
+        scanned = r.sscan_iter("cache:user:1:s", count=10)  # at: iterator called
+        yield from (int(m) for m in scanned)
+
+    assert sorted(members()) == list(range(100))
+    early = r.sscan_iter("cache:user:1:s", count=10)  # at: left early
+    next(early)
+    early.close()
+
+    async def walk_async() -> list[bytes]:
+        client = redis.asyncio.Redis.from_url(r.connection_pool.connection_kwargs.get("url") or
+                                              f"redis://{r.connection_pool.connection_kwargs['host']}:"
+                                              f"{r.connection_pool.connection_kwargs['port']}")
+        try:
+            scanned = client.sscan_iter("cache:user:1:s", count=10)  # at: async iterator called
+            return [m async for m in scanned]
+        finally:
+            await client.aclose()
+
+    assert len(asyncio.run(walk_async())) == 100
+    found_at = {(f.line, f.code) for f in stop(r) if f.code == "RDS303"}
+    assert found_at == {(line_of("at: iterator called"), "RDS303"), (line_of("at: left early"), "RDS303"),
+                        (line_of("at: async iterator called"), "RDS303")}
+
+
 def test_the_commands_an_iterator_sends_as_it_is_walked_are_one_call(r: redis.Redis) -> None:
     """`hscan_iter()` sends HSCAN after HSCAN as its caller walks it: one call of the application,
     not a round trip per iteration (redis-collections' `Dict.scan_items`)."""
