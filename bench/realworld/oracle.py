@@ -168,7 +168,7 @@ def report(suite: Suite, result: dict) -> str:
             unknowable.append((found, suite.unknowable[relative, found["line"], found["code"]]))
         else:
             inside.append(found)
-    matched = Counter(pair["runtime"]["code"] for pair in result["matched"])
+    matched = Counter(found["code"] for found in result["runtime_matched"])
     missed = Counter(found["code"] for found in inside)
     suite_run = result["suite"]
     lines = [f"## {suite.name} {suite.version}", "",

@@ -32,6 +32,9 @@ class KeyNamespace(RuleMeta):
     summary = "A key whose first segment is not one of the policy's namespaces."
 
 
+NAMING_CODES = (KeyShape.code, KeyCase.code, KeyNamespace.code)  # the rules judging a key's name
+
+
 def shape_problem(template: KeyTemplate) -> str | None:
     """Why a key breaks namespace:context:entity[:attribute], if it does (a placeholder is one segment)."""
     literal_text = "".join(p for p in template.parts if isinstance(p, str))
@@ -69,6 +72,15 @@ def namespace_message(template: KeyTemplate, namespaces: tuple[str, ...]) -> str
     if namespace in namespaces:
         return None
     return f'key "{template.render()}" is outside the policy namespaces: start it with one of {", ".join(namespaces)}'
+
+
+def named_key(message: str) -> str | None:
+    """The key a naming message is about, as rendered (`key "cache:User:{uid}" mixes cases...` ->
+    "cache:User:{uid}"): the messages above all start so."""
+    if not message.startswith('key "'):
+        return None
+    end = message.find('" ', 5)
+    return message[5:end] if end > 5 else None
 
 
 def key_messages(template: KeyTemplate, policy: Policy) -> Iterator[tuple[str, str]]:

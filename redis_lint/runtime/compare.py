@@ -8,6 +8,12 @@ whose line, or the line of one of its related locations, falls within the
 runtime call's lines (a call may span several lines, and the static rules
 point at the argument that is wrong; a key-naming finding points where the key
 is built and names the calls that use it as related locations).
+
+A key-naming finding is about a key, not a line: one the runtime reports where
+a command sends it also matches a static one of the same code, anywhere in the
+paths compared, whose key template covers the key sent (`redlock:{value}`,
+reported where a class builds its keys, covers `redlock:printer`, sent from
+wherever an instance of it is used): fixing the template fixes what was sent.
 """
 
 from __future__ import annotations
@@ -15,13 +21,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
 from redis_lint.findings import Finding
+from redis_lint.rulebook.keys import NAMING_CODES, named_key
 from redis_lint.runtime.observed import RuntimeFinding
 
 
 @dataclass
 class Comparison:
     matched: list[tuple[Finding, RuntimeFinding]] = field(default_factory=list)
+    # every runtime finding a static one also reports (several may confirm one static finding:
+    # a key reported where it is built, sent from many calls)
+    runtime_matched: list[RuntimeFinding] = field(default_factory=list)
     static_only: list[Finding] = field(default_factory=list)
     runtime_only: list[RuntimeFinding] = field(default_factory=list)
     # seen in files outside the paths compared (a test framework's own code, calling a bound
@@ -40,6 +52,7 @@ class Comparison:
     def as_dict(self) -> dict[str, object]:
         return {
             "matched": [{"static": s.as_dict(), "runtime": r.as_dict()} for s, r in self.matched],
+            "runtime_matched": [r.as_dict() for r in self.runtime_matched],
             "static_only": [s.as_dict() for s in self.static_only],
             "runtime_only": [r.as_dict() for r in self.runtime_only],
             "outside": [r.as_dict() for r in self.outside],
@@ -68,14 +81,34 @@ def compare(static: list[Finding], runtime: list[RuntimeFinding], within: list[P
         candidates = by_file.get((_where(observed.path), observed.code), [])
         last = max(observed.end_line, observed.line)
         hits = [s for s in candidates if any(observed.line <= line <= last for line in _lines(s))]
+        if not hits and observed.code in NAMING_CODES:
+            hits = _covering(observed, [s for s in static if s.code == observed.code])[:1]
         if not hits:
             result.runtime_only.append(observed)
+        else:
+            result.runtime_matched.append(observed)
         for hit in hits:
             if id(hit) not in confirmed:
                 confirmed.add(id(hit))
                 result.matched.append((hit, observed))
     result.static_only = [s for s in static if id(s) not in confirmed]
     return result
+
+
+def _covering(observed: RuntimeFinding, static: list[Finding]) -> list[Finding]:
+    """The static findings whose key template covers the key a runtime finding is about: the
+    same literal text, each placeholder standing for any text (a template that starts with one
+    is never judged, so none covers every key)."""
+    sent = observed.example_key or named_key(observed.message)
+    if sent is None:
+        return []
+    found = []
+    for finding in static:
+        template = named_key(finding.message)
+        literals = re.split(r"\{[^{}]*\}", template) if template else [""]
+        if literals[0] and re.fullmatch(".+?".join(map(re.escape, literals)), sent):
+            found.append(finding)
+    return found
 
 
 def _under(path: Path, root: Path) -> bool:
