@@ -36,6 +36,7 @@ class CommandSpec:
     sets_expiry_on: str | None = None  # EXPIRE-family: the key parameter it expires
     key_mapping: str | None = None  # a parameter holding a {key: value} mapping (MSET)
     script: str | None = None  # a parameter holding Lua source (EVAL, SCRIPT LOAD)
+    numkeys: str | None = None  # a parameter counting how many of the `*` keys parameter's values are keys
 
 
 _S, _MS, _ABS, _KEEP = TtlUnit.SECONDS, TtlUnit.MILLISECONDS, TtlUnit.ABSOLUTE, TtlUnit.KEEP
@@ -184,8 +185,9 @@ _SPECS: list[CommandSpec] = [
     # locks and scripts
     _spec("lock", "name timeout sleep blocking blocking_timeout lock_class thread_local", keys="name",
           ttl=(TtlParam("timeout", _S),)),
-    _spec("eval", "script numkeys *keys_and_args", script="script"),
-    _spec("eval_ro", "script numkeys *keys_and_args", script="script"),
+    *[_spec(m, "script numkeys *keys_and_args", keys="*keys_and_args", numkeys="numkeys", script="script")
+      for m in ("eval", "eval_ro")],
+    *[_spec(m, "sha numkeys *keys_and_args", keys="*keys_and_args", numkeys="numkeys") for m in ("evalsha", "evalsha_ro")],
     _spec("register_script", "script", command="SCRIPT LOAD", script="script"),
     _spec("script_load", "script", command="SCRIPT LOAD", script="script"),
     # whole-keyspace commands

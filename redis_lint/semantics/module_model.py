@@ -214,6 +214,8 @@ class ModuleModel:
         command.arguments, command.opaque_arguments = _bind(spec, call)
         for param in spec.keys:
             value = command.arguments.get(param.lstrip("*"))
+            if spec.numkeys is not None and isinstance(value, list):
+                value = value[:self._count(command.arguments.get(spec.numkeys))]  # `eval(src, 1, key, arg)`
             for expr in value if isinstance(value, list) else [value] if value is not None else []:
                 if isinstance(expr, (cst.List, cst.Tuple)) and not param.startswith("*"):
                     command.keys.extend(self._key_arg(e.value) for e in expr.elements if isinstance(e, cst.Element))
@@ -237,6 +239,11 @@ class ModuleModel:
             if value is not None:
                 return value
         return self.usage.value(expr) if self._collected.calls_redis_only else None
+
+    def _count(self, expr: object) -> int:
+        """A constant count of keys (`numkeys`); 0 when it is not one."""
+        number = self.constants.number(expr) if isinstance(expr, cst.BaseExpression) else None
+        return int(number) if number is not None and number == int(number) and number >= 0 else 0
 
     def handed_value(self, argument: cst.BaseExpression) -> RedisValue | None:
         """What an argument handed to a function is: traced to its origin, else (a Redis value) known

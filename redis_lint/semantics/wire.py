@@ -22,8 +22,13 @@ class WireCommand:
     step: int = 1
     creates: tuple[int, ...] = ()  # indexes of the keys it creates or overwrites
     creates_every_key: bool = False  # MSET/MSETNX: each key it names
+    numkeys_at: int = 0  # EVAL and kin: the argument counting the keys that follow it (0: none)
 
     def keys(self, args: tuple) -> list:
+        if self.numkeys_at:
+            count = _number(args[self.numkeys_at]) if len(args) > self.numkeys_at else None
+            first = self.numkeys_at + 1
+            return list(args[first:first + int(count)]) if count is not None and count >= 0 else []
         if not self.first_key or len(args) <= self.first_key:
             return []
         last = self.last_key if self.last_key > 0 else len(args) + self.last_key
@@ -63,7 +68,7 @@ _LAYOUTS = {
     "ZINTERSTORE": WireCommand("ZINTERSTORE", 1, 1, creates=(1,)),
     "ZDIFFSTORE": WireCommand("ZDIFFSTORE", 1, 1, creates=(1,)),
     "ZRANGESTORE": WireCommand("ZRANGESTORE", 1, 2, creates=(1,)),
-    "EVAL": WireCommand("EVAL"), "EVALSHA": WireCommand("EVALSHA"), "EVAL_RO": WireCommand("EVAL_RO"),
+    **{name: WireCommand(name, numkeys_at=2) for name in ("EVAL", "EVALSHA", "EVAL_RO", "EVALSHA_RO")},
     "XADD": WireCommand("XADD", 1, 1, creates=(1,)),
     "GEOADD": WireCommand("GEOADD", 1, 1, creates=(1,)),
     "ZADD": WireCommand("ZADD", 1, 1, creates=(1,)),

@@ -148,6 +148,13 @@ def test_the_keys_a_transaction_watches_are_checked() -> None:
     assert sorted(codes(source)) == ["RDS202", "RDS203"]
 
 
+def test_the_keys_of_a_script_are_the_first_numkeys_arguments() -> None:
+    """`eval(script, 1, key, arg)`: the key is judged, the argument after it is not."""
+    source = ('import redis\ndef f(r: redis.Redis, sha):\n    r.evalsha(sha, 1, "Bad:key:x", "Not:a:key")\n'
+              '    r.eval("return 1", 2, "cache:a:b", "rate.x", 60)\n    r.eval("return 1", n, "Unknown:count")\n')
+    assert sorted(codes(source)) == ["RDS201", "RDS202", "RDS203"]  # Bad:key:x (case, namespace), rate.x
+
+
 def test_mset_mapping_keys_are_checked() -> None:
     source = 'import redis\ndef f(r: redis.Redis):\n    r.mset({"cache:a:b": 1, "oops": 2})\n'
     assert sorted(codes(source)) == ["RDS101", "RDS201", "RDS203"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from redis_lint.semantics.command_specs import TtlUnit
-from redis_lint.semantics.wire import MEMBER_EXPIRY_COMMANDS, expiries
+from redis_lint.semantics.wire import MEMBER_EXPIRY_COMMANDS, WIRE, expiries
 
 S, MS, ABS = TtlUnit.SECONDS, TtlUnit.MILLISECONDS, TtlUnit.ABSOLUTE
 
@@ -31,3 +31,9 @@ def test_expiries_on_the_wire(args: tuple, expected: list) -> None:
 
 def test_member_expiry_commands() -> None:
     assert {"HEXPIRE", "HPEXPIRE", "HEXPIREAT", "HPEXPIREAT", "SEXPIRE"} <= MEMBER_EXPIRY_COMMANDS
+
+
+def test_the_keys_of_a_script_on_the_wire_are_counted_by_numkeys() -> None:
+    assert WIRE["EVALSHA"].keys(("EVALSHA", "f00", 2, "cache:a:b", "cache:c:d", "arg")) == ["cache:a:b", "cache:c:d"]
+    assert WIRE["EVAL"].keys(("EVAL", "return 1", "1", b"cache:a:b", 60)) == [b"cache:a:b"]
+    assert WIRE["EVAL"].keys(("EVAL", "return 1", 0, "arg")) == []
