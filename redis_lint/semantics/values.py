@@ -102,7 +102,10 @@ class ValueResolver:
         if isinstance(expr, cst.BooleanOperation) and isinstance(expr.operator, cst.Or):
             return self._either([expr.left, expr.right])
         if isinstance(expr, cst.Subscript) and len(expr.slice) == 1 and isinstance(expr.slice[0].slice, cst.Index):
-            return self.element_value(expr.value, mapping=True)  # self._servers[name]
+            index = expr.slice[0].slice.value
+            positional = isinstance(index, cst.Integer) or isinstance(index, cst.UnaryOperation) and isinstance(
+                index.expression, cst.Integer)
+            return self.element_value(expr.value, mapping=not positional)  # self._servers[name], self.servers[0]
         if isinstance(expr, cst.IfExp):
             return self._either([expr.body, expr.orelse])
         return None
@@ -740,7 +743,37 @@ def _agree(located: list[Located]) -> RedisValue | None:
     declared.discard(None)
     if declared:
         return _merge(declared)
-    return _merge({model.values._binding_value(b) for model, b in located if not b.is_none})
+    values: set[RedisValue | None] = set()
+    handed = False  # a binding to what the function was handed, unchanged, that says nothing more
+    for model, binding in located:
+        if binding.is_none:
+            continue
+        value = model.values._binding_value(binding)
+        if value is None and _passed_in(model, binding):
+            handed = True
+            continue
+        values.add(value)
+    if handed and not all(v is not None and v.kind in (Kind.CLIENT, Kind.PIPELINE) for v in values):
+        return None
+    return _merge(values)  # `server = Redis(**info)` or, when handed one, `server = info`: a client
+
+
+def _passed_in(model: ModuleModel, binding: Binding) -> bool:
+    """`x = param` (or a loop's variable over a parameter): a binding to what a function was handed,
+    unannotated, unchanged.  Code that builds a client unless it is handed one (`server =
+    Redis(**info)` in one branch, `server = info` in the other) takes what it is handed for one."""
+    node = binding.node
+    if binding.kind is not BindingKind.VALUE or not isinstance(node, cst.Name):
+        return False
+    origins = model.index.bindings(node)
+    for origin in origins:
+        if origin.kind is BindingKind.ITERATION and isinstance(origin.node, cst.Name):
+            origins_of_iterable = model.index.bindings(origin.node)
+            if not all(o.kind is BindingKind.PARAM and o.annotation is None for o in origins_of_iterable):
+                return False
+        elif not (origin.kind is BindingKind.PARAM and origin.annotation is None):
+            return False
+    return bool(origins)
 
 
 def _rebinds_itself(binding: Binding, name: str) -> bool:

@@ -63,6 +63,11 @@ RECOGNISED = {
         "        r = self.make()\n        self.assertIsInstance(r, Redis)\n        r.keys()\n"),
     "local checked by isinstance": "import redis\ndef f(x):\n    r = x.make()\n    if isinstance(r, redis.Redis):\n        r.keys()\n",
     "class by getattr on the module": "import redis\ncls = getattr(redis, 'Redis')\ncls().keys()\n",
+    "a client built unless the caller hands one": (
+        "import redis\nclass Pool:\n    def __init__(self, infos):\n        self.servers = []\n        for info in infos:\n"
+        "            if isinstance(info, dict):\n                server = redis.Redis(**info)\n            else:\n"
+        "                server = info\n            self.servers.append(server)\n"
+        "def f(pool: Pool):\n    pool.servers[0].keys()\n"),
     "module by importlib": "import importlib\nmodule = importlib.import_module('redis')\nmodule.Redis().keys()\n",
     "module returned by a function of the module": (
         "import redis\ntry:\n    import valkey\nexcept ImportError:\n    valkey = None\n"
@@ -110,6 +115,12 @@ NOT_CLIENTS = {
     "docstring of another parameter": 'import redis\ndef f(r, c):\n    """Purge.\n\n    :type c: redis.Redis\n    """\n    r.keys()\n',
     "a mapping's default that is no class": "import redis\ndef f(options):\n    cls = options.get('cls', dict)\n    cls().keys()\n",
     "getattr of another module": "import json\ncls = getattr(json, 'Redis')\ncls().keys()\n",
+    "a client built, or something else made of what the caller hands": (
+        "import redis\ndef f(info):\n    if isinstance(info, dict):\n        server = redis.Redis(**info)\n"
+        "    else:\n        server = wrap(info)\n    server.keys()\n"),
+    "built, or handed in and annotated as something else": (
+        "import redis\ndef f(info: dict, other):\n    if other:\n        server = redis.Redis(**info)\n"
+        "    else:\n        server = info\n    server.keys()\n"),
     "another module by importlib": "import importlib\nmodule = importlib.import_module('json')\nmodule.Redis().keys()\n",
     "a function returning a module or something else": (
         "import redis\ndef library(url):\n    if url:\n        return redis\n    return make()\n"
