@@ -54,6 +54,9 @@ class RedisValue:
 _DERIVED_FROM_CLIENT = {"pipeline": Kind.PIPELINE, "lock": Kind.LOCK, "register_script": Kind.SCRIPT}
 _DERIVED_FROM_SENTINEL = {"master_for": Kind.CLIENT, "slave_for": Kind.CLIENT}
 _CALLABLES = {"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"}
+# functions that return what a dotted path names (besides those whose name says they import)
+_DYNAMIC_IMPORTS = {"pydoc.locate", "pkgutil.resolve_name", "celery.utils.imports.symbol_by_name",
+                    "kombu.utils.imports.symbol_by_name"}
 _TYPING_UNIONS = {"typing.Optional", "typing.Union", "typing_extensions.Optional", "typing_extensions.Union"}
 
 
@@ -744,12 +747,12 @@ def _agree(located: list[Located]) -> RedisValue | None:
     if declared:
         return _merge(declared)
     values: set[RedisValue | None] = set()
-    handed = False  # a binding to what the function was handed, unchanged, that says nothing more
+    handed = False  # a binding to what the function was handed, or the configuration names: no veto
     for model, binding in located:
         if binding.is_none:
             continue
         value = model.values._binding_value(binding)
-        if value is None and _passed_in(model, binding):
+        if value is None and (_passed_in(model, binding) or _configured(model, binding)):
             handed = True
             continue
         values.add(value)
@@ -774,6 +777,19 @@ def _passed_in(model: ModuleModel, binding: Binding) -> bool:
         elif not (origin.kind is BindingKind.PARAM and origin.annotation is None):
             return False
     return bool(origins)
+
+
+def _configured(model: ModuleModel, binding: Binding) -> bool:
+    """`x = import_string(settings.CONNECTION_CLASS)()`: what a class or factory that configuration
+    names by its dotted path builds.  Code that builds a client unless configured otherwise takes
+    what the configuration names for one, as it takes a configured client class for a client class."""
+    node = binding.node
+    if binding.kind is not BindingKind.VALUE or not isinstance(node, cst.Call) or not isinstance(node.func, cst.Call):
+        return False
+    importer = node.func.func
+    name = importer.attr.value if isinstance(importer, cst.Attribute) else importer.value if isinstance(
+        importer, cst.Name) else ""
+    return "import" in name or bool(model.refs.qualified_names(importer) & _DYNAMIC_IMPORTS)
 
 
 def _rebinds_itself(binding: Binding, name: str) -> bool:

@@ -68,6 +68,10 @@ RECOGNISED = {
         "            if isinstance(info, dict):\n                server = redis.Redis(**info)\n            else:\n"
         "                server = info\n            self.servers.append(server)\n"
         "def f(pool: Pool):\n    pool.servers[0].keys()\n"),
+    "a client built unless the configuration names another class": (
+        "import redis\nfrom django.utils.module_loading import import_string\ndef f(settings):\n"
+        "    if settings.CONNECTION_CLASS:\n        r = import_string(settings.CONNECTION_CLASS)()\n"
+        "    else:\n        r = redis.Redis()\n    r.keys()\n"),
     "module by importlib": "import importlib\nmodule = importlib.import_module('redis')\nmodule.Redis().keys()\n",
     "module returned by a function of the module": (
         "import redis\ntry:\n    import valkey\nexcept ImportError:\n    valkey = None\n"
@@ -121,6 +125,9 @@ NOT_CLIENTS = {
     "built, or handed in and annotated as something else": (
         "import redis\ndef f(info: dict, other):\n    if other:\n        server = redis.Redis(**info)\n"
         "    else:\n        server = info\n    server.keys()\n"),
+    "only what the configuration names": (
+        "import redis\nfrom django.utils.module_loading import import_string\ndef f(settings):\n"
+        "    r = import_string(settings.CONNECTION_CLASS)()\n    r.keys()\n"),
     "another module by importlib": "import importlib\nmodule = importlib.import_module('json')\nmodule.Redis().keys()\n",
     "a function returning a module or something else": (
         "import redis\ndef library(url):\n    if url:\n        return redis\n    return make()\n"
