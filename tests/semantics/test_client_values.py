@@ -341,3 +341,13 @@ def test_a_test_s_parameter_is_what_the_fixture_of_its_name_returns() -> None:
             settings.keys()
         '''
     assert sorted((f.line, f.code) for f in lint(code) if f.code == "RDS301") == [(21, "RDS301"), (22, "RDS301")]
+
+
+def test_self_of_a_client_subclass_handed_to_another_object_is_a_client_there(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    (tmp_path / "clients.py").write_text(
+        "import redis\n\n\nclass AppRedis(redis.Redis):\n    def stats(self):\n        return Stats(self)\n\n\n"
+        "class Stats:\n    def __init__(self, client):\n        self.client = client\n\n"
+        "    def purge(self):\n        self.client.keys('cache:*')\n")
+    run = lint_paths([tmp_path], Config(root=tmp_path))
+    assert [(f.line, f.code) for f in run.findings if f.code == "RDS301"] == [(14, "RDS301")]
