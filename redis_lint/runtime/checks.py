@@ -36,8 +36,6 @@ from redis_lint.semantics.wire import (ABSOLUTE_MS, EXPIRE_COMMANDS, MEMBER_EXPI
 _BLOCKING = frozenset(method.upper() for method in BLOCKING_METHODS)
 _SCRIPT_COMMANDS = {"EVAL": 1, "EVAL_RO": 1, "SCRIPT LOAD": -1}
 _SHA_COMMANDS = {"EVALSHA", "EVALSHA_RO"}
-# redis-py's iterators: each sends its command again as the caller walks it
-_ITERATORS = frozenset(name for name in COMMANDS if name.endswith("_iter"))
 
 
 _MAX_VERDICTS = 10_000  # templates remembered; a keyspace with more is judged afresh each time
@@ -152,12 +150,11 @@ class CommandChecker:
     def round_trip(self, name: str, site: Site, frame: object, entry: str) -> None:
         """RDS601: the same call site sending command after command within one run of its function.
 
-        Only a command the application asked for by name counts (`get()` sending GET): the many
-        SCANs of one `scan_iter()` (sent as its caller walks it) or the EVALSHA retry of a Script
-        are one call of the application."""
+        Only a command the application asked for by name counts (`get()` sending GET): the EVALSHA
+        retry of a Script is one call of the application.  (The SCANs of one `scan_iter()`, sent as
+        its caller walks it, come with the call's own site and no frame: redis_lint.runtime.hooks.)"""
         spec = COMMANDS.get(entry)
-        if name in _BLOCKING or entry in _ITERATORS or not (
-                entry == "execute_command" or spec is not None and spec.command == name):
+        if name in _BLOCKING or not (entry == "execute_command" or spec is not None and spec.command == name):
             return
         if not _inside_a_loop(frame):
             return  # it cannot send twice in one run: its frame, and the locals it holds, are not kept

@@ -731,7 +731,7 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     if len(kinds) != 1:
         return None
     kind, owner, queued = kinds.pop()
-    evidence = next((v.evidence for v in values if v is not None and v.evidence is not None), None)
+    evidence = min((v.evidence for v in values if v is not None and v.evidence is not None), default=None)
     either = all(v.either for v in values if v is not None)
     subclasses = {v.subclass for v in values if v is not None}
     subclass = subclasses.pop() if len(subclasses) == 1 else None
