@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rulebook import pipelines as book
-from redis_lint.rulebook.pipelines import BLOCKING_METHODS, loop_message
+from redis_lint.rulebook.pipelines import BLOCKING_METHODS, cross_slot_message, loop_message, one_slot
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
@@ -104,3 +104,16 @@ def _chain_executed(model: ModuleModel, node: cst.CSTNode) -> bool | None:
     if not isinstance(statement, cst.Expr):
         return None  # the chain's result is assigned, returned or passed on
     return False if queued else None
+
+
+class CrossSlot(book.CrossSlot, Rule):
+    def check(self, context: RuleContext) -> Iterator[Violation]:
+        for call in context.model.commands:
+            if call.spec is None or call.opaque_arguments or len(call.keys) < 2:
+                continue
+            templates = [key.template for key in call.keys]
+            known = [t for t in templates if t is not None and t.has_literal]
+            if len(known) < len(templates):
+                continue  # a key we know nothing of: it may carry the same tag
+            if not one_slot(known):
+                yield Violation(call.node, cross_slot_message(f"{call.method}()", known))

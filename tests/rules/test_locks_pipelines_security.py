@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from redis_lint.config import Config
 from tests.conftest import lint
 
 HEAD = "import redis\nimport secrets\nimport os\n"
@@ -249,3 +252,47 @@ def test_asyncio_clients(lines: str, code: str) -> None:
 )
 def test_asyncio_constructions(line: str, code: str) -> None:
     assert code in {f.code for f in lint(ASYNC + f"client = {line}\n", "app/redis/client.py")}
+
+
+CLUSTER = Config(root=Path("/project"), extend_select=("RDS603",))
+
+
+@pytest.mark.parametrize(
+    ("lines", "flagged"),
+    [
+        ('r.mget(f"cache:user:{k}:a", f"cache:user:{k}:b")', True),  # no tag: the whole keys differ
+        ('r.mget(f"{{user:{k}}}:a", f"{{user:{k}}}:b")', False),  # the same tag, whatever k is
+        ('r.mget("{cart:42}:items", "{cart:42}:total")', False),
+        ('r.mget("{cart:42}:items", "{cart:43}:total")', True),
+        ('r.mget("{}:a", "{}:b")', True),  # an empty tag is no tag
+        ('r.mget(f"{{{k}}}:a", f"{{{k}}}:b")', True),  # a tag that is only a value may be empty
+        ('r.mget(f"{k}:{{user}}:a", f"{k}:{{user}}:b")', True),  # a value before the first `{`
+        ("r.delete(k, k)", False),  # the same key twice
+        ('r.delete(k, "cache:a:b")', False),  # a key we know nothing of may carry the tag
+        ("r.delete(*items)", False),
+        ('r.rename("cache:a:b", "cache:a:c")', True),
+        ('r.mset({"{u:1}:a": 1, "{u:1}:b": 2})', False),
+        ('r.mset({"cache:a:1": 1, "cache:a:2": 2})', True),
+        ('r.eval("return 1", 2, "{q}:a", "{q}:b", 5)', False),
+        ('r.eval("return 1", 2, "queue:a:x", "queue:b:x", 5)', True),
+        ('r.eval("return 1", 1, "queue:a:x", "queue:b:x")', False),  # one key, then an argument
+        ('r.transaction(v, "cache:a:1", "cache:a:2")', True),  # WATCH of both
+        ('r.get("cache:a:1")', False),
+    ],
+)
+def test_cross_slot(lines: str, flagged: bool) -> None:
+    assert bool([f for f in lint(body(lines), config=CLUSTER) if f.code == "RDS603"]) is flagged
+
+
+def test_cross_slot_is_opt_in() -> None:
+    assert only("RDS603", body('r.mget("cache:a:1", "cache:a:2")')) == []
+
+
+def test_hash_tags_follow_redis() -> None:
+    from redis_lint.rulebook.pipelines import hash_tag
+    from redis_lint.semantics.key_templates import KeyTemplate, Placeholder
+
+    assert hash_tag(KeyTemplate.of("{user:42}:a")) == ("user:42",)
+    assert hash_tag(KeyTemplate.of("a{}b{c}")) == ("a{}b{c}",)  # the first `{}` is empty: the whole key
+    assert hash_tag(KeyTemplate.of("a{b")) == ("a{b",)  # never closed
+    assert hash_tag(KeyTemplate.of("a:", Placeholder("x"))) is None  # the value may hold a `{`
