@@ -12,7 +12,7 @@ from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
 from redis_lint.semantics.lifetimes import accesses, bound_name
-from redis_lint.semantics.module_model import CommandCall, ModuleModel
+from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
 
 # Blocking reads: a consumer loop waits on them; one round trip per message is the point.
 _SMALL_LOOP = 3
@@ -108,12 +108,45 @@ def _chain_executed(model: ModuleModel, node: cst.CSTNode) -> bool | None:
 
 class CrossSlot(book.CrossSlot, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
-        for call in context.model.commands:
-            if call.spec is None or call.opaque_arguments or len(call.keys) < 2:
+        model = context.model
+        for call in model.commands:
+            if call.method == "pipeline" and call.receiver.kind is Kind.CLIENT:
+                keys = _transaction_keys(model, call)
+                what = "this transaction"  # MULTI/EXEC: every key it queues goes to one node
+            elif call.spec is not None and not call.opaque_arguments:
+                keys, what = call.keys, f"{call.method}()"
+            else:
                 continue
-            templates = [key.template for key in call.keys]
+            templates = [key.template for key in keys or ()]
             known = [t for t in templates if t is not None and t.has_literal]
-            if len(known) < len(templates):
+            if len(templates) < 2 or len(known) < len(templates):
                 continue  # a key we know nothing of: it may carry the same tag
             if not one_slot(known):
-                yield Violation(call.node, cross_slot_message(f"{call.method}()", known))
+                yield Violation(call.node, cross_slot_message(what, known))
+
+
+def _transaction_keys(model: ModuleModel, creation: CommandCall) -> list[KeyArg] | None:
+    """The keys the commands queued on a transaction pipeline take (`p = r.pipeline()`, `with
+    r.pipeline() as p`), or None when it is no transaction or leaves our view."""
+    flags = [a.value for a in creation.node.args if a.keyword is None or a.keyword.value == "transaction"][:1]
+    if flags and isinstance(flags[0], cst.Name) and flags[0].value == "False":
+        return None  # `pipeline(transaction=False)`: each command goes to its own node
+    name = bound_name(model, creation.node)
+    if name is None:
+        return None
+    commands = {command.node: command for command in model.commands}
+    keys: list[KeyArg] = []
+    for access in accesses(model, name):
+        node: cst.CSTNode = access
+        while isinstance(use := model.index.parent(node), cst.Attribute) and isinstance(
+                call := model.index.parent(use), cst.Call) and call.func is use:
+            command = commands.get(call)
+            if command is not None and command.spec is not None:
+                if command.opaque_arguments:
+                    return None
+                keys.extend(command.keys)
+            node = call  # `p.set(...).expire(...)`: the chain queues on the same pipeline
+        if node is access and model.index.parent(access) is not None and not isinstance(
+                model.index.parent(access), cst.Attribute):
+            return None  # handed on, returned, stored: more may be queued elsewhere
+    return keys

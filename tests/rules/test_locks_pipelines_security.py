@@ -278,6 +278,11 @@ CLUSTER = Config(root=Path("/project"), extend_select=("RDS603",))
         ('r.eval("return 1", 1, "queue:a:x", "queue:b:x")', False),  # one key, then an argument
         ('r.transaction(v, "cache:a:1", "cache:a:2")', True),  # WATCH of both
         ('r.get("cache:a:1")', False),
+        ('with r.pipeline() as p:\n    p.set("cache:a:1", 1)\n    p.set("cache:a:2", 1)\n    p.execute()', True),
+        ('p = r.pipeline()\np.set("{u:1}:a", 1).expire("{u:1}:a", 9)\np.set("{u:1}:b", 1)\np.execute()', False),
+        ('p = r.pipeline()\np.set("{u:1}:a", 1).expire("{u:2}:a", 9)\np.execute()', True),  # down the chain
+        ('p = r.pipeline(transaction=False)\np.set("cache:a:1", 1)\np.set("cache:a:2", 1)\np.execute()', False),
+        ('p = r.pipeline()\np.set("cache:a:1", 1)\nv(p)\np.set("cache:a:2", 1)\np.execute()', False),  # handed on
     ],
 )
 def test_cross_slot(lines: str, flagged: bool) -> None:
