@@ -25,7 +25,7 @@ RULES: tuple[RuleInfo, ...] = (
     RuleInfo(code='RDS503', name='lock-constant-token', summary='A lock taken with a constant token instead of a unique random one.', default=True, fixable='unsafe', secret=False, silenced_by=()),
     RuleInfo(code='RDS601', name='command-in-loop', summary='A client command issued once per loop iteration instead of on a pipeline (blocking consumer reads excepted).', default=True, fixable='', secret=False, silenced_by=()),
     RuleInfo(code='RDS602', name='pipeline-not-executed', summary='A pipeline that queues commands and is never executed.', default=True, fixable='', secret=False, silenced_by=()),
-    RuleInfo(code='RDS603', name='cross-slot', summary='A multi-key command or script whose keys do not provably hash to one cluster slot.', default=False, fixable='', secret=False, silenced_by=()),
+    RuleInfo(code='RDS603', name='cross-slot', summary='A multi-key command, transaction or script whose keys do not provably hash to one cluster slot (on Redis Cluster).', default=True, fixable='', secret=False, silenced_by=()),
     RuleInfo(code='RDS701', name='hardcoded-credentials', summary='A password, username or credential-bearing URL written in the code.', default=True, fixable='', secret=True, silenced_by=()),
     RuleInfo(code='RDS702', name='plaintext-remote', summary='A non-loopback host reached without TLS (`redis://`, or `host=` without `ssl=True`).', default=True, fixable='unsafe', secret=False, silenced_by=()),
     RuleInfo(code='RDS703', name='unguarded-call', summary='A command in a `request-path` module outside a `try` that handles Redis errors.', default=False, fixable='', secret=False, silenced_by=()),

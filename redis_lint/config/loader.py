@@ -120,6 +120,7 @@ def _parse(table: dict[str, Any], path: Path) -> Config:
         request_paths=reader.strings("request-path", ()),
         cache_instances=reader.instances("cache-instances"),
         persistent_instances=reader.instances("persistent-instances"),
+        cluster=reader.flag("cluster"),
     )
     reader.reject_unknown()
     if _UNGUARDED_CALL in (*config.select, *config.extend_select) and not policy.request_paths:
@@ -135,6 +136,7 @@ class _Reader:
         "namespaces", "extend-namespaces", "max-ttl", "extend-max-ttl", "persistent-prefixes",
         "extend-persistent-prefixes", "injection-points", "extend-injection-points",
         "client-factories", "request-path", "cache-instances", "persistent-instances", "server-config-files",
+        "cluster",
     )
 
     def __init__(self, table: dict[str, Any], where: str) -> None:
@@ -166,6 +168,12 @@ class _Reader:
         for code in codes:
             check_code(code, lambda problem: self.fail(key, problem))
         return codes
+
+    def flag(self, key: str) -> bool | None:
+        value = self.table.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false, not {value!r}")
+        return value
 
     def qualified_names(self, key: str) -> tuple[str, ...]:
         names = self.strings(key, ())

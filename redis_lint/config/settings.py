@@ -38,6 +38,9 @@ class Policy:
     # cache (RDS802: must evict) or data that must survive a restart (RDS806: must persist)
     cache_instances: tuple[str, ...] = ()
     persistent_instances: tuple[str, ...] = ()
+    # the project runs on Redis Cluster (RDS603 judges its multi-key commands); None: when it builds
+    # a RedisCluster or ValkeyCluster client itself
+    cluster: bool | None = None
 
     def max_ttl_for(self, segments: list[str]) -> tuple[str, int] | None:
         """The (prefix, seconds) of the longest policy prefix the key's leading segments match."""

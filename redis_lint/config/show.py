@@ -31,6 +31,7 @@ def settings(config: Config) -> dict[str, Any]:
         "cache-instances": list(policy.cache_instances),
         "persistent-instances": list(policy.persistent_instances),
         "server-config-files": list(config.server_config_files),
+        **({"cluster": policy.cluster} if policy.cluster is not None else {}),  # unset: found from the code
     }
 
 

@@ -41,6 +41,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ from redis_lint.engine.cache import Cache, digest
 from redis_lint.engine.snapshot import Snapshot, status_of
 from redis_lint.source.reading import SourceError, decode_source, read_source
 from redis_lint.semantics.installed import InstalledLibraries, library_roots
+from redis_lint.rulebook.pipelines import CLUSTER_CLIENTS
 from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier_names
 from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.inference.reexports import canonical
@@ -77,6 +79,9 @@ _IMPORT_BODY = (
 )
 _IMPORT = re.compile(rb"^[ \t]*" + _IMPORT_BODY, re.MULTILINE)
 _IMPORT_AFTER_SEMICOLON = re.compile(rb";[ \t]*" + _IMPORT_BODY)
+# a cluster client built: the class called, or its from_url
+_CLUSTER_CLIENT = re.compile(rb"\b(?:" + b"|".join(sorted(n.encode() for n in CLUSTER_CLIENTS))
+                             + rb")(?:\s*\.\s*from_url)?\s*\(")
 _CLASS = re.compile(rb"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 # `importlib.import_module("redis")`: an import by name, as the module model reads it too
 _IMPORT_MODULE = re.compile(rb"import_module\(\s*[\'\"]([\w.]+)[\'\"]\s*\)")
@@ -100,6 +105,7 @@ class FileFacts:
     expiry_call: bool = False  # it calls an EXPIRE-family command (redis_lint.inference.expiry)
     decodes: bool = True  # Python can decode its bytes
     credentials: bool = False  # it may write a Redis credential (redis_lint.semantics.credentials)
+    builds_cluster: bool = False  # it may build a RedisCluster or ValkeyCluster client (RDS603)
 
     @property
     def may_call_redis_only(self) -> bool:
@@ -110,15 +116,15 @@ class FileFacts:
         return [sorted(self.imports), sorted(self.from_imports), self.imports_library,
                 sorted(c.decode("latin-1") for c in self.injectable_classes), self.in_roots, self.package,
                 self.module, self.digest, sorted(self.called or ()), self.expiry_call, self.decodes,
-                self.credentials]
+                self.credentials, self.builds_cluster]
 
     @classmethod
     def from_entry(cls, entry: list) -> FileFacts:
         (imports, from_imports, imports_library, injectable, in_roots, package, module, file_digest, called,
-         expiry_call, decodes, credentials) = entry
+         expiry_call, decodes, credentials, builds_cluster) = entry
         return cls(set(imports), {(m, n) for m, n in from_imports}, imports_library,
                    {c.encode("latin-1") for c in injectable}, None, in_roots, package, module, file_digest,
-                   frozenset(called), expiry_call, decodes, credentials)
+                   frozenset(called), expiry_call, decodes, credentials, builds_cluster)
 
 
 class Prefilter:
@@ -314,8 +320,15 @@ class Prefilter:
         project.summaries = self.summaries
         project.expiring_helpers = self.expiring_helpers
         project.wrapped_names = self._wrapped_names() if self.complete else None
+        project.builds_cluster = self.builds_cluster if self.complete else None
         if project.libraries.roots == self.libraries.roots:
             project.libraries = self.libraries  # what the scan learnt of them is not learnt again
+
+    @cached_property
+    def builds_cluster(self) -> bool:
+        """Whether a file of the project that imports a client library builds a cluster client (calls
+        the class, or its from_url): the project runs on Redis Cluster (RDS603)."""
+        return any(f.imports_library and f.builds_cluster for f in self._facts.values())
 
     def _wrapped_names(self) -> frozenset[str]:
         """The names only Redis has that the project's classes define as methods (redis_lint.inference.usage)."""
@@ -401,7 +414,8 @@ class Prefilter:
         facts = FileFacts(text=text, in_roots=any(_as_folder(root).startswith(r) for r in self._root_prefixes),
                           module=name, digest=digest(text), called=called_names(text),
                           expiry_call=mentions_expiry_call(text), decodes=_decodes(text),
-                          credentials=may_write_credentials(text))
+                          credentials=may_write_credentials(text),
+                          builds_cluster=b"Cluster" in text and _CLUSTER_CLIENT.search(text) is not None)
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))

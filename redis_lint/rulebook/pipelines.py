@@ -34,8 +34,11 @@ def loop_message(what: str) -> str:
 class CrossSlot(RuleMeta):
     code = "RDS603"
     name = "cross-slot"
-    summary = "A multi-key command or script whose keys do not provably hash to one cluster slot."
-    default = False  # a single server has one slot space; opt in before moving to Redis Cluster
+    summary = ("A multi-key command, transaction or script whose keys do not provably hash to one cluster slot "
+               "(on Redis Cluster).")
+
+
+CLUSTER_CLIENTS = frozenset({"RedisCluster", "ValkeyCluster"})  # a project building one runs on Redis Cluster
 
 
 def hash_tag(template: KeyTemplate) -> tuple[Part, ...] | None:

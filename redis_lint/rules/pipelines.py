@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rulebook import pipelines as book
-from redis_lint.rulebook.pipelines import BLOCKING_METHODS, cross_slot_message, loop_message, one_slot
+from redis_lint.rulebook.pipelines import BLOCKING_METHODS, CLUSTER_CLIENTS, cross_slot_message, loop_message, one_slot
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
@@ -109,6 +109,8 @@ def _chain_executed(model: ModuleModel, node: cst.CSTNode) -> bool | None:
 class CrossSlot(book.CrossSlot, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         model = context.model
+        if not _on_cluster(context):
+            return
         for call in model.commands:
             if call.method == "pipeline" and call.receiver.kind is Kind.CLIENT:
                 keys = _transaction_keys(model, call)
@@ -123,6 +125,18 @@ class CrossSlot(book.CrossSlot, Rule):
                 continue  # a key we know nothing of: it may carry the same tag
             if not one_slot(known):
                 yield Violation(call.node, cross_slot_message(what, known))
+
+
+def _on_cluster(context: RuleContext) -> bool:
+    """The configuration's `cluster`, else whether the project builds a cluster client (this
+    module, when the project was not scanned)."""
+    if context.policy.cluster is not None:
+        return context.policy.cluster
+    project = context.model.project
+    if project is not None and project.builds_cluster is not None:
+        return project.builds_cluster
+    return any(part in CLUSTER_CLIENTS for construction in context.model.constructions
+               for part in construction.qualified_name.split(".")[-2:])
 
 
 def _transaction_keys(model: ModuleModel, creation: CommandCall) -> list[KeyArg] | None:

@@ -99,6 +99,8 @@ class ProjectIndex:
         # the names only Redis has that the project's classes define as methods (None: not scanned;
         # redis_lint.inference.usage.wrapped_names): no evidence of a client in this project
         self.wrapped_names: frozenset[str] | None = None
+        # whether the project builds a RedisCluster or ValkeyCluster client (None: not scanned)
+        self.builds_cluster: bool | None = None
         # The callers of a name as the prefilter found them in the bytes it read (None: read them here),
         # and the folders it read: its answers hold only while every module found is below them.
         self.scanned_callers: Callable[[str], list[Path]] | None = None

@@ -123,7 +123,7 @@ def test_rules_marks_fixable_and_opt_in_rules() -> None:
     rows = {line.split()[0]: line.split()[2:4] for line in invoke("rules").stdout.splitlines()[1:]}
     assert {code for code, (fix, _) in rows.items() if fix == "unsafe"} == {"RDS101", "RDS202", "RDS501", "RDS503",
                                                                          "RDS702"}
-    assert {code for code, (_, default) in rows.items() if default == "opt-in"} == {"RDS603", "RDS703", "RDS900"}
+    assert {code for code, (_, default) in rows.items() if default == "opt-in"} == {"RDS703", "RDS900"}
     assert set(fix for fix, _ in rows.values()) == {"unsafe", "-"}
 
 

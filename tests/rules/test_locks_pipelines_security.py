@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from redis_lint.config import Config
+from redis_lint.config import Config, Policy
 from tests.conftest import lint
 
 HEAD = "import redis\nimport secrets\nimport os\n"
@@ -254,7 +254,7 @@ def test_asyncio_constructions(line: str, code: str) -> None:
     assert code in {f.code for f in lint(ASYNC + f"client = {line}\n", "app/redis/client.py")}
 
 
-CLUSTER = Config(root=Path("/project"), extend_select=("RDS603",))
+CLUSTER = Config(root=Path("/project"), policy=Policy(cluster=True))
 
 
 @pytest.mark.parametrize(
@@ -289,8 +289,29 @@ def test_cross_slot(lines: str, flagged: bool) -> None:
     assert bool([f for f in lint(body(lines), config=CLUSTER) if f.code == "RDS603"]) is flagged
 
 
-def test_cross_slot_is_opt_in() -> None:
-    assert only("RDS603", body('r.mget("cache:a:1", "cache:a:2")')) == []
+def test_cross_slot_judges_a_project_on_redis_cluster_only() -> None:
+    cross = 'r.mget("cache:a:1", "cache:a:2")'
+    assert only("RDS603", body(cross)) == []  # one server: one slot space
+    assert only("RDS603", body(f"c = redis.RedisCluster()\n{cross}")) == [6]  # it builds a cluster client
+    off = Config(root=Path("/project"), policy=Policy(cluster=False))
+    assert [f for f in lint(body(f"c = redis.RedisCluster()\n{cross}"), config=off) if f.code == "RDS603"] == []
+
+
+def test_a_project_that_builds_a_cluster_client_elsewhere_is_on_redis_cluster(tmp_path: Path) -> None:
+    from redis_lint.engine.run import lint_paths
+
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "client.py").write_text("from redis.cluster import RedisCluster\n\n"
+                                              "client = RedisCluster.from_url('redis://cluster:7000')\n")
+    (tmp_path / "app" / "carts.py").write_text("import redis\n\n\ndef totals(r: redis.Redis):\n"
+                                             "    return r.mget('cache:cart:1', 'cache:cart:2')\n")
+    found = [(f.path, f.line) for f in lint_paths([tmp_path], Config(root=tmp_path)).findings if f.code == "RDS603"]
+    assert [Path(p).name for p, _ in found] == ["carts.py"]
+    (tmp_path / "pyproject.toml").write_text("[tool.redis-lint]\ncluster = false\n")
+    from redis_lint.config import load_config
+
+    assert not [f for f in lint_paths([tmp_path], load_config(start=tmp_path)).findings if f.code == "RDS603"]
 
 
 def test_hash_tags_follow_redis() -> None:
