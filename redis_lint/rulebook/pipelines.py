@@ -67,6 +67,25 @@ def hash_tag(template: KeyTemplate) -> tuple[Part, ...] | None:
     return tuple(parts)
 
 
+SLOTS = 16384
+
+
+def key_slot(key: bytes) -> int:
+    """The cluster slot of a key, as Redis computes it: CRC16 (XMODEM) of its hash tag (the content
+    of its first `{...}` when not empty), else of the whole key, modulo 16384."""
+    opening = key.find(b"{")
+    if opening >= 0:
+        closing = key.find(b"}", opening + 1)
+        if closing > opening + 1:
+            key = key[opening + 1:closing]
+    crc = 0
+    for byte in key:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
+    return crc % SLOTS
+
+
 def one_slot(templates: list[KeyTemplate]) -> bool:
     """Whether keys provably hash to one slot: the same hash tag, or the same whole key (a
     placeholder standing for the same expression each time)."""

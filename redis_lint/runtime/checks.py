@@ -22,7 +22,7 @@ from redis_lint.rulebook.clients import ClientOutsideInjectionPoint, outside_mes
 from redis_lint.rulebook.commands import family_rule
 from redis_lint.rulebook.keys import key_messages
 from redis_lint.rulebook.locks import LOCK_NAMESPACE, LockWithoutExpiry, set_nx_message
-from redis_lint.rulebook.pipelines import BLOCKING_METHODS, CommandInLoop, loop_message
+from redis_lint.rulebook.pipelines import BLOCKING_METHODS, CommandInLoop, CrossSlot, cross_slot_message, key_slot, loop_message
 from redis_lint.rulebook.ttl import TtlOverPolicy, over_policy_message, policy_cap
 from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
@@ -89,12 +89,31 @@ class CommandChecker:
         wire = WIRE.get(name)
         if wire is None:
             return
+        keys = wire.keys(args)
+        if self.config.policy.cluster and len(keys) > 1:
+            self._cross_slot(f"{name}", keys, site)
         verdicts = {}  # each key judged once per command
-        for key in wire.keys(args):
+        for key in keys:
             verdict = verdicts[key] = self._verdict(templatize(text(key)))
             for code, message in verdict.naming:
                 self.recorder.add(site, code, message, verdict.template)
         self._expiry(name, args, site, server_id, wire.created_keys(args), verdicts, given)
+
+    def _cross_slot(self, what: str, keys: list, site: Site) -> None:
+        """RDS603 when a project on Redis Cluster (`cluster = true`) sends keys of several slots in one
+        command or transaction: found on a single server too, before the move."""
+        encoded = [key if isinstance(key, bytes) else text(key).encode("utf-8", "surrogatepass") for key in keys]
+        if len({key_slot(key) for key in encoded}) > 1:
+            self.recorder.add(site, CrossSlot.code, cross_slot_message(what, [templatize(text(k)) for k in keys]))
+
+    def transaction(self, queued: list[tuple[tuple, Site]]) -> None:
+        """The commands a MULTI/EXEC pipeline ran: their keys go to one node on Redis Cluster."""
+        if not self.config.policy.cluster:
+            return
+        keys = [key for args, _ in queued if (wire := WIRE.get(command_name(args))) is not None
+                for key in wire.keys(args)]
+        if len(keys) > 1 and queued:
+            self._cross_slot("this transaction", keys, queued[0][1])
 
     def _verdict(self, template: KeyTemplate) -> _KeyVerdict:
         """What the policy says about a key template; computed once per template, as templates repeat."""

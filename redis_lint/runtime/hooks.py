@@ -294,6 +294,8 @@ class Hooks:
         server = self._server_id(pipe)
         for args, site in queued:
             self.checker.command(args, site, server)
+        if getattr(pipe, "transaction", False):  # MULTI/EXEC: every key it queued goes to one node
+            self.checker.transaction(queued)
 
     def _construction(self, constructor: str, kind: str, frame: Any) -> None:
         chain, site = self.attributor.chain(frame)

@@ -223,6 +223,50 @@ def test_round_trips_from_one_site_in_one_call(r: redis.Redis) -> None:
     assert [(f.line, f.count) for f in loops] == [(line_of("at: loop"), 4)]
 
 
+def test_slots_are_computed_as_a_cluster_node_computes_them(tmp_path: Path) -> None:
+    """CRC16 of the hash tag, else of the whole key: checked against `CLUSTER KEYSLOT` of a node
+    started with cluster support (it computes slots without any assigned)."""
+    from redis_lint.rulebook.pipelines import key_slot
+    from tests.conftest import running_redis_server
+
+    keys = ["foo", "123456789", "{user:42}:profile", "{user:42}:posts", "a{}b{c}", "{}", "x{y", "é:ünïcode", ""]
+    with running_redis_server(tmp_path, "--cluster-enabled", "yes",
+                              "--cluster-config-file", str(tmp_path / "nodes.conf")) as node:
+        client = redis.Redis(port=node.port)
+        try:
+            for key in keys:
+                assert key_slot(key.encode()) == client.execute_command("CLUSTER KEYSLOT", key), key
+        finally:
+            client.close()
+
+
+def test_cross_slot_commands_on_a_single_server_for_a_project_on_redis_cluster(redis_url: str) -> None:
+    """`cluster = true`: the commands and transactions whose keys fall in several slots are found on
+    the one server the program runs against, before the move."""
+    on_cluster = replace(CONFIG, policy=replace(CONFIG.policy, cluster=True))
+    with instrument(on_cluster) as session:
+        client = redis.Redis.from_url(redis_url)
+        client.mset({"cache:user:1:a": 1, "cache:user:2:a": 2})  # at: cross mset
+        client.mget("{user:1}:a", "{user:1}:b")  # one tag: one slot
+        with client.pipeline() as pipe:  # a transaction: MULTI/EXEC
+            pipe.set("cache:user:1:b", 1, ex=60)  # at: cross transaction
+            pipe.set("cache:user:2:b", 1, ex=60)
+            pipe.execute()
+        with client.pipeline(transaction=False) as pipe:
+            pipe.set("cache:user:1:c", 1, ex=60)
+            pipe.set("cache:user:2:c", 1, ex=60)
+            pipe.execute()
+        client.close()
+        findings = session.stop()
+    assert found([f for f in findings if f.code == "RDS603"]) == [
+        (line_of("at: cross mset"), "RDS603"), (line_of("at: cross transaction"), "RDS603")]
+    with instrument(CONFIG) as session:  # a project on one server: nothing to say
+        client = redis.Redis.from_url(redis_url)
+        client.mset({"cache:user:1:a": 1, "cache:user:2:a": 2})
+        client.close()
+        assert [f for f in session.stop() if f.code == "RDS603"] == []
+
+
 class Collection:
     def __init__(self, client: redis.Redis, key: str) -> None:
         self.redis, self.key = client, key
