@@ -63,6 +63,22 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _free_cluster_port() -> int:
+    """A free loopback port whose cluster bus port (10,000 above it) is free too, and below 65,536."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(20_000, 50_000)
+        try:
+            for candidate in (port, port + 10_000):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", candidate))
+            return port
+        except OSError:
+            continue
+    pytest.fail("no free port pair for a cluster node")
+
+
 def start_redis_server(folder: Path, *extra: str, password: str | None = None, port: int | None = None) -> RedisServer:
     """A redis-server on a free loopback port, or on `port` (to restart one where its clients expect it)."""
     binary = shutil.which("redis-server")
@@ -103,6 +119,39 @@ def running_redis_server(folder: Path, *extra: str, password: str | None = None)
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+@contextmanager
+def running_redis_cluster(folder: Path, primaries: int = 3) -> Iterator[list[RedisServer]]:
+    """A Redis Cluster of `primaries` nodes on loopback ports (`redis-cli --cluster create`), its
+    16,384 slots spread over them, stopped when the block ends."""
+    import redis
+
+    nodes: list[RedisServer] = []
+    try:
+        for number in range(primaries):
+            home = folder / f"node{number}"
+            home.mkdir()
+            nodes.append(start_redis_server(home, "--cluster-enabled", "yes", "--cluster-config-file",
+                                            str(home / "nodes.conf"), port=_free_cluster_port()))
+        cli = shutil.which("redis-cli")
+        if cli is None:
+            pytest.fail("redis-cli is not installed (it comes with redis-server)")
+        subprocess.run([cli, "--cluster", "create", *(f"127.0.0.1:{n.port}" for n in nodes), "--cluster-replicas",
+                        "0", "--cluster-yes"], check=True, capture_output=True, timeout=60)
+        deadline = time.monotonic() + 30
+        for node in nodes:
+            client = redis.Redis(port=node.port)
+            while client.cluster("INFO").get("cluster_state") != "ok":
+                if time.monotonic() > deadline:
+                    pytest.fail("the cluster did not become ready")
+                time.sleep(0.1)
+            client.close()
+        yield nodes
+    finally:
+        for node in nodes:
+            node.process.terminate()
+            node.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -326,8 +326,8 @@ class Prefilter:
 
     @cached_property
     def builds_cluster(self) -> bool:
-        """Whether a file of the project that imports a client library builds a cluster client (calls
-        the class, or its from_url): the project runs on Redis Cluster (RDS603)."""
+        """Whether a file of the project that imports a client library, not a test, builds a cluster
+        client (calls the class, or its from_url): the project runs on Redis Cluster (RDS603)."""
         return any(f.imports_library and f.builds_cluster for f in self._facts.values())
 
     def _wrapped_names(self) -> frozenset[str]:
@@ -415,7 +415,8 @@ class Prefilter:
                           module=name, digest=digest(text), called=called_names(text),
                           expiry_call=mentions_expiry_call(text), decodes=_decodes(text),
                           credentials=may_write_credentials(text),
-                          builds_cluster=b"Cluster" in text and _CLUSTER_CLIENT.search(text) is not None)
+                          builds_cluster=b"Cluster" in text and _CLUSTER_CLIENT.search(text) is not None
+                          and not _is_test(path))
         text = text.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM before `import redis` on the first line
         if _INIT_WITH_PARAMETERS.search(text):
             facts.injectable_classes = set(_CLASS.findall(text))
@@ -646,6 +647,14 @@ class Prefilter:
             if path is not None:
                 return path
         return None
+
+
+def _is_test(path: str) -> bool:
+    """A test module (under tests/ or test/, test_*.py, *_test.py, conftest.py): a project's tests
+    build clients of every kind to test them, and say nothing of where the application runs."""
+    folder, name = os.path.split(path)
+    parts = set(folder.replace("\\", "/").split("/"))
+    return bool(parts & {"tests", "test"}) or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def _imports(text: bytes) -> list[re.Match[bytes]]:

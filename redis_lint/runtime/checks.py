@@ -65,7 +65,8 @@ class CommandChecker:
         self._last_frames: weakref.WeakKeyDictionary[object, dict[Site, object]] = weakref.WeakKeyDictionary()
         self._frames_lock = threading.Lock()
 
-    def command(self, args: tuple, site: Site, server_id: int, frame: object = None, entry: str = "") -> None:
+    def command(self, args: tuple, site: Site, server_id: int, frame: object = None, entry: str = "",
+                cluster: bool = False) -> None:
         """Judge one command sent from `site`; `frame` and `entry` (the application's running
         function and the library function it called) let RDS601 tell a loop from a second call."""
         name = command_name(args)
@@ -90,8 +91,9 @@ class CommandChecker:
         if wire is None:
             return
         keys = wire.keys(args)
-        if self.config.policy.cluster and len(keys) > 1:
-            self._cross_slot(f"{name}", keys, site)
+        on_cluster = self.config.policy.cluster
+        if len(keys) > 1 and (on_cluster or on_cluster is None and cluster):
+            self._cross_slot(name, keys, site)  # sent to a cluster, or to one server of a project moving to one
         verdicts = {}  # each key judged once per command
         for key in keys:
             verdict = verdicts[key] = self._verdict(templatize(text(key)))
@@ -100,8 +102,8 @@ class CommandChecker:
         self._expiry(name, args, site, server_id, wire.created_keys(args), verdicts, given)
 
     def _cross_slot(self, what: str, keys: list, site: Site) -> None:
-        """RDS603 when a project on Redis Cluster (`cluster = true`) sends keys of several slots in one
-        command or transaction: found on a single server too, before the move."""
+        """RDS603 when a command or transaction sends keys of several slots: on a cluster client, or on
+        one server of a project on Redis Cluster (`cluster = true`), found before the move."""
         encoded = [key if isinstance(key, bytes) else text(key).encode("utf-8", "surrogatepass") for key in keys]
         if len({key_slot(key) for key in encoded}) > 1:
             self.recorder.add(site, CrossSlot.code, cross_slot_message(what, [templatize(text(k)) for k in keys]))

@@ -54,6 +54,7 @@ def _targets(library: str) -> list[_Target]:
             _Target(f"{prefix}.client", ("Pipeline",), "pipeline"),
             _Target(f"{prefix}.client", client, "client"),
             _Target(f"{prefix}.cluster", cluster, "client"),
+            _Target(f"{prefix}.cluster", cluster, "command"),  # its commands, cross-slot ones included
             _Target(f"{prefix}.connection", ("ConnectionPool",), "pool"),
             _Target(f"{prefix}.sentinel", ("Sentinel",), "sentinel"),
             _Target(f"{prefix}.lock", ("Lock",), "lock"),
@@ -278,9 +279,10 @@ class Hooks:
         if site is None:
             return
         frame, entry = (located[0], located[2]) if located is not None else (None, "")
-        if "Pipeline" in type(client).__name__:
+        kind = type(client).__name__
+        if "Pipeline" in kind:
             frame = None  # commands of a pipeline in WATCH mode are not the application's loop
-        self.checker.command(args, site, self._server_id(client), frame, entry)
+        self.checker.command(args, site, self._server_id(client), frame, entry, cluster="Cluster" in kind)
 
     def _queue(self, pipe: Any, args: tuple, frame: Any) -> None:
         site = self._site(frame)

@@ -267,6 +267,28 @@ def test_cross_slot_commands_on_a_single_server_for_a_project_on_redis_cluster(r
         assert [f for f in session.stop() if f.code == "RDS603"] == []
 
 
+def test_a_cluster_client_s_commands_are_watched_and_cross_slot_ones_found(tmp_path: Path) -> None:
+    """On a real 3-primary cluster: the client's commands are checked like any client's, and a
+    command whose keys fall in several slots is a finding though the client refuses it."""
+    from redis.cluster import RedisCluster
+    from redis.exceptions import RedisClusterException
+    from tests.conftest import running_redis_cluster
+
+    with running_redis_cluster(tmp_path) as nodes, instrument(CONFIG) as session:
+        cluster = RedisCluster(host="127.0.0.1", port=nodes[0].port)  # at: cluster client
+        try:
+            with pytest.raises(RedisClusterException):
+                cluster.mget("cache:user:1:a", "cache:user:2:a")  # at: cluster cross
+            assert cluster.mget("{user:1}:a", "{user:1}:b") == [None, None]
+            cluster.keys("cache:*")  # at: cluster keys
+        finally:
+            cluster.close()
+        findings = session.stop()
+    assert found(findings) == sorted([
+        (line_of("at: cluster client"), "RDS401"), (line_of("at: cluster cross"), "RDS603"),
+        (line_of("at: cluster keys"), "RDS301")])
+
+
 class Collection:
     def __init__(self, client: redis.Redis, key: str) -> None:
         self.redis, self.key = client, key
