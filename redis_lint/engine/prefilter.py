@@ -172,7 +172,7 @@ class Prefilter:
             snapshot.save()
         self._cache = summaries
         self._decisions_key = b"decisions", *(os.fsencode(r) for r in self._root_prefixes), \
-            *(f.encode() for f in client_factories), b"\0", *(os.fsencode(r) for r in self.libraries.roots)
+            *(f.encode() for f in client_factories), b"\0", *(os.fsencode(e) for e in self.libraries.fingerprint)
         self._decide()
 
     def _decide(self) -> None:
@@ -246,7 +246,7 @@ class Prefilter:
         not enter a module that cannot hold one (which a module comes to, or stops, through an edit
         of another file), and the installed libraries an analysis may read (another environment)."""
         holders = sorted(os.fsencode(p) for p in self._relevant_names)
-        libraries = [os.fsencode(r) for r in self.libraries.roots]
+        libraries = [os.fsencode(e) for e in self.libraries.fingerprint]
         return digest(*(os.fsencode(p) for p in self._facts), b"\0", *holders, b"\0", *libraries)  # files as scanned
 
     def text(self, path: Path | str) -> bytes | None:

@@ -61,18 +61,29 @@ class InstalledLibraries:
         self._summary = summary
         self._found: dict[str, Path | None] = {}
         self._carries: dict[Path, bool] = {}
-        self._mentions: dict[str, bool] = {}  # top-level library -> whether its files name a client library
+        self._mentions: dict[str, bool] = {}  # top-level library -> whether a file of it imports a client library
         self.read: set[Path] = set()  # the installed modules read to decide what can carry a value
+
+    @cached_property
+    def _entries(self) -> tuple[str, ...]:
+        """What the environment's folders hold, by name (packages, modules, `*.dist-info`)."""
+        entries: list[str] = []
+        for root in self.roots:
+            with contextlib.suppress(OSError):
+                entries.extend(sorted(os.listdir(root)))
+        return tuple(entries)
 
     @cached_property
     def _installed(self) -> frozenset[str]:
         """The top-level names the environment installs (`rq`, `rq.py`'s `rq`)."""
-        names = set()
-        for root in self.roots:
-            with contextlib.suppress(OSError):
-                names.update(entry.removesuffix(".py") for entry in os.listdir(root) if entry.isidentifier()
-                             or entry.endswith(".py"))
-        return frozenset(names)
+        return frozenset(entry.removesuffix(".py") for entry in self._entries
+                         if entry.isidentifier() or entry.endswith(".py"))
+
+    @property
+    def fingerprint(self) -> tuple[str, ...]:
+        """The environment as it stands: its folders and what they hold (an installed or upgraded
+        library changes the `*.dist-info` names), for what was decided from it to be kept by."""
+        return (*(str(r) for r in self.roots), *self._entries)
 
     def contains(self, path: Path) -> bool:
         return str(path).startswith(self._prefixes)

@@ -129,3 +129,10 @@ def test_the_environment_is_the_interpreter_s_an_activated_one_and_a_project_s(t
     roots = library_roots([tmp_path / "nowhere"])
     assert Path(sysconfig.get_paths()["purelib"]).absolute() in roots
     assert venv / "lib" / "python3.11" / "site-packages" in roots
+
+
+def test_an_installed_or_upgraded_library_changes_what_decisions_are_kept_by(tmp_path: Path) -> None:
+    site = environment(tmp_path) / "lib" / "python3.11" / "site-packages"
+    before = InstalledLibraries((site,), lambda path, package: None).fingerprint
+    (site / "taskq-2.0.dist-info").mkdir()
+    assert InstalledLibraries((site,), lambda path, package: None).fingerprint != before
