@@ -768,15 +768,12 @@ def _passed_in(model: ModuleModel, binding: Binding) -> bool:
     node = binding.node
     if binding.kind is not BindingKind.VALUE or not isinstance(node, cst.Name):
         return False
-    origins = model.index.bindings(node)
-    for origin in origins:
-        if origin.kind is BindingKind.ITERATION and isinstance(origin.node, cst.Name):
-            origins_of_iterable = model.index.bindings(origin.node)
-            if not all(o.kind is BindingKind.PARAM and o.annotation is None for o in origins_of_iterable):
-                return False
-        elif not (origin.kind is BindingKind.PARAM and origin.annotation is None):
-            return False
-    return bool(origins)
+    forwarded = model.values._forwarded_parameter
+    if forwarded(node):
+        return True
+    origins = model.index.bindings(node)  # `for info in infos:` over a parameter
+    return (len(origins) == 1 and origins[0].kind is BindingKind.ITERATION
+            and isinstance(origins[0].node, cst.Name) and forwarded(origins[0].node))
 
 
 def _configured(model: ModuleModel, binding: Binding) -> bool:
