@@ -160,6 +160,13 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
         yield server
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[RedisServer]]:
+    """One 3-primary cluster for the tests that only read and write keys of their own on it."""
+    with running_redis_cluster(tmp_path_factory.mktemp("cluster")) as nodes:
+        yield nodes
+
+
 @pytest.fixture
 def redis_url(redis_server: RedisServer) -> str:
     """The shared server's URL, emptied before each test."""

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rulebook import pipelines as book
-from redis_lint.rulebook.pipelines import BLOCKING_METHODS, CLUSTER_CLIENTS, cross_slot_message, loop_message, one_slot
+from redis_lint.rulebook.pipelines import (BLOCKING_METHODS, CLUSTER_CLIENTS, SPLIT_BY_CLUSTER_CLIENTS, cross_slot_message,
+                                          loop_message, one_slot)
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
@@ -115,7 +116,7 @@ class CrossSlot(book.CrossSlot, Rule):
             if call.method == "pipeline" and call.receiver.kind is Kind.CLIENT:
                 keys = _transaction_keys(model, call)
                 what = "this transaction"  # MULTI/EXEC: every key it queues goes to one node
-            elif call.spec is not None and not call.opaque_arguments:
+            elif call.spec is not None and not call.opaque_arguments and call.method not in SPLIT_BY_CLUSTER_CLIENTS:
                 keys, what = call.keys, f"{call.method}()"
             else:
                 continue

@@ -22,7 +22,8 @@ from redis_lint.rulebook.clients import ClientOutsideInjectionPoint, outside_mes
 from redis_lint.rulebook.commands import family_rule
 from redis_lint.rulebook.keys import key_messages
 from redis_lint.rulebook.locks import LOCK_NAMESPACE, LockWithoutExpiry, set_nx_message
-from redis_lint.rulebook.pipelines import BLOCKING_METHODS, CommandInLoop, CrossSlot, cross_slot_message, key_slot, loop_message
+from redis_lint.rulebook.pipelines import (BLOCKING_METHODS, SPLIT_BY_CLUSTER_CLIENTS, CommandInLoop, CrossSlot,
+                                          cross_slot_message, key_slot, loop_message)
 from redis_lint.rulebook.ttl import TtlOverPolicy, over_policy_message, policy_cap
 from redis_lint.runtime.attribution import Site
 from redis_lint.runtime.keyspace import templatize
@@ -36,6 +37,7 @@ from redis_lint.semantics.wire import (ABSOLUTE_MS, EXPIRE_COMMANDS, MEMBER_EXPI
 _BLOCKING = frozenset(method.upper() for method in BLOCKING_METHODS)
 _SCRIPT_COMMANDS = {"EVAL": 1, "EVAL_RO": 1, "SCRIPT LOAD": -1}
 _SHA_COMMANDS = {"EVALSHA", "EVALSHA_RO"}
+_SPLIT_BY_CLUSTER_CLIENTS = frozenset(COMMANDS[method].command for method in SPLIT_BY_CLUSTER_CLIENTS)
 
 
 _MAX_VERDICTS = 10_000  # templates remembered; a keyspace with more is judged afresh each time
@@ -92,7 +94,7 @@ class CommandChecker:
             return
         keys = wire.keys(args)
         on_cluster = self.config.policy.cluster
-        if len(keys) > 1 and (on_cluster or on_cluster is None and cluster):
+        if len(keys) > 1 and (on_cluster or on_cluster is None and cluster) and name not in _SPLIT_BY_CLUSTER_CLIENTS:
             self._cross_slot(name, keys, site)  # sent to a cluster, or to one server of a project moving to one
         verdicts = {}  # each key judged once per command
         for key in keys:
@@ -108,9 +110,11 @@ class CommandChecker:
         if len({key_slot(key) for key in encoded}) > 1:
             self.recorder.add(site, CrossSlot.code, cross_slot_message(what, [templatize(text(k)) for k in keys]))
 
-    def transaction(self, queued: list[tuple[tuple, Site]]) -> None:
-        """The commands a MULTI/EXEC pipeline ran: their keys go to one node on Redis Cluster."""
-        if not self.config.policy.cluster:
+    def transaction(self, queued: list[tuple[tuple, Site]], cluster: bool = False) -> None:
+        """The commands a MULTI/EXEC pipeline ran (on a cluster client: `cluster`): their keys go to
+        one node on Redis Cluster."""
+        on_cluster = self.config.policy.cluster
+        if not (on_cluster or on_cluster is None and cluster):
             return
         keys = [key for args, _ in queued if (wire := WIRE.get(command_name(args))) is not None
                 for key in wire.keys(args)]

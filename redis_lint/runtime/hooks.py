@@ -54,7 +54,8 @@ def _targets(library: str) -> list[_Target]:
             _Target(f"{prefix}.client", ("Pipeline",), "pipeline"),
             _Target(f"{prefix}.client", client, "client"),
             _Target(f"{prefix}.cluster", cluster, "client"),
-            _Target(f"{prefix}.cluster", cluster, "command"),  # its commands, cross-slot ones included
+            _Target(f"{prefix}.cluster", cluster, "cluster command"),  # cross-slot ones included
+            _Target(f"{prefix}.cluster", ("ClusterPipeline",), "cluster pipeline"),
             _Target(f"{prefix}.connection", ("ConnectionPool",), "pool"),
             _Target(f"{prefix}.sentinel", ("Sentinel",), "sentinel"),
             _Target(f"{prefix}.lock", ("Lock",), "lock"),
@@ -80,6 +81,7 @@ class Hooks:
         # While a Lock acquires, its commands belong to the line that created the lock
         # (`r.lock(name, timeout=...)`), where the static rules see its settings.
         self._site_override: contextvars.ContextVar[Site | None] = contextvars.ContextVar("site", default=None)
+        self._pipeline_sending: contextvars.ContextVar[bool] = contextvars.ContextVar("sending", default=False)
 
     # -- installing ----------------------------------------------------------
 
@@ -110,8 +112,8 @@ class Hooks:
         self._installed.append((owner, name, original))
 
     def _install(self, cls: type, kind: str, library: str) -> None:
-        if kind == "command":
-            self._patch(cls, "execute_command", self._command_hook)
+        if kind in ("command", "cluster command"):
+            self._patch(cls, "execute_command", self._command_hook if kind == "command" else self._cluster_command_hook)
             for name in _ITERATORS:  # defined by a commands mixin the client classes share
                 owner = next((k for k in cls.__mro__ if name in k.__dict__), None)
                 if owner is not None and not hasattr(owner.__dict__[name], "__redis_lint_original__"):
@@ -120,6 +122,10 @@ class Hooks:
             self._patch(cls, "pipeline_execute_command", self._queue_hook)
             self._patch(cls, "immediate_execute_command", self._command_hook)
             self._patch(cls, "execute", self._execute_hook)
+            self._patch(cls, "reset", self._reset_hook)
+        elif kind == "cluster pipeline":  # its commands queue through execute_command, WATCH included
+            self._patch(cls, "execute_command", self._queue_hook)
+            self._patch(cls, "execute", self._cluster_execute_hook)
             self._patch(cls, "reset", self._reset_hook)
         elif kind == "script":
             self._patch(cls, "__init__", self._script_hook)
@@ -144,6 +150,16 @@ class Hooks:
 
         return execute_command
 
+    def _cluster_command_hook(self, original: Any) -> Any:
+        """A cluster client's commands, except those its own pipelines send while they execute
+        (retries, commands fanned out to several nodes): the pipeline reported them when it ran."""
+        def execute_command(client: Any, *args: Any, **options: Any) -> Any:
+            if not self._pipeline_sending.get():
+                self._guard(self._observe, client, args, sys._getframe(1))
+            return original(client, *args, **options)
+
+        return execute_command
+
     def _queue_hook(self, original: Any) -> Any:
         def pipeline_execute_command(pipe: Any, *args: Any, **options: Any) -> Any:
             self._guard(self._queue, pipe, args, sys._getframe(1))
@@ -155,6 +171,28 @@ class Hooks:
         def execute(pipe: Any, *args: Any, **kwargs: Any) -> Any:
             self._guard(self._flush, pipe)
             return original(pipe, *args, **kwargs)
+
+        return execute
+
+    def _cluster_execute_hook(self, original: Any) -> Any:
+        if inspect.iscoroutinefunction(original):
+            async def execute_async(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+                self._guard(self._flush, pipe)
+                token = self._pipeline_sending.set(True)
+                try:
+                    return await original(pipe, *args, **kwargs)
+                finally:
+                    self._pipeline_sending.reset(token)
+
+            return execute_async
+
+        def execute(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            self._guard(self._flush, pipe)
+            token = self._pipeline_sending.set(True)
+            try:
+                return original(pipe, *args, **kwargs)
+            finally:
+                self._pipeline_sending.reset(token)
 
         return execute
 
@@ -294,10 +332,11 @@ class Hooks:
         with self._lock:
             queued = self._pending.pop(pipe, [])
         server = self._server_id(pipe)
+        cluster = "Cluster" in type(pipe).__name__
         for args, site in queued:
-            self.checker.command(args, site, server)
-        if getattr(pipe, "transaction", False):  # MULTI/EXEC: every key it queued goes to one node
-            self.checker.transaction(queued)
+            self.checker.command(args, site, server, cluster=cluster)
+        if _is_transaction(pipe):  # MULTI/EXEC: every key it queued goes to one node
+            self.checker.transaction(queued, cluster=cluster)
 
     def _construction(self, constructor: str, kind: str, frame: Any) -> None:
         chain, site = self.attributor.chain(frame)
@@ -319,12 +358,32 @@ class Hooks:
 
     def _server_id(self, client: Any) -> int:
         pool = getattr(client, "connection_pool", None)
-        if pool is None:
-            return -1
-        known = self._server_ids.get(pool)  # the common case: a pool seen before
+        if pool is None:  # a cluster client (or its pipeline): its nodes manager knows the cluster
+            pool = getattr(client, "nodes_manager", None)
+            if pool is None:
+                return -1
+        try:
+            known = self._server_ids.get(pool)  # the common case: a pool seen before
+        except TypeError:  # no weak reference to it (asyncio's NodesManager has __slots__)
+            known = None
         if known is None:
-            known = self._server_ids[pool] = self.recorder.server_id(Server.of_pool(pool))
+            server = Server.of_pool(pool) if hasattr(client, "connection_pool") else Server.of_cluster(pool)
+            known = self.recorder.server_id(server)
+            try:
+                self._server_ids[pool] = known
+            except TypeError:
+                pass
         return known
+
+
+def _is_transaction(pipe: Any) -> bool:
+    """Whether a pipeline runs as MULTI/EXEC: redis-py's and valkey's pipelines say so in
+    `transaction`, an asyncio cluster pipeline in `_transaction`, a sync one by its strategy."""
+    for name in ("transaction", "_transaction"):
+        flag = getattr(pipe, name, None)
+        if isinstance(flag, bool):
+            return flag
+    return "Transaction" in type(getattr(pipe, "_execution_strategy", None)).__name__
 
 
 def _find_class(target: _Target) -> type | None:

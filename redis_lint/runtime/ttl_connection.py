@@ -44,6 +44,17 @@ class Server:
         settings = getattr(pool, "connection_kwargs", {})
         return cls(library, transport, {k: v for k, v in settings.items() if k not in _APPLICATION_STATE})
 
+    @classmethod
+    def of_cluster(cls, nodes_manager: Any) -> Server:
+        """A cluster client's server: the cluster, reached through the first node it started from."""
+        library = type(nodes_manager).__module__.split(".", 1)[0]
+        settings = {k: v for k, v in getattr(nodes_manager, "connection_kwargs", {}).items()
+                    if k not in _APPLICATION_STATE}
+        node = next(iter(getattr(nodes_manager, "startup_nodes", {}).values()), None)
+        if node is not None:
+            settings.update(host=node.host, port=node.port)
+        return cls(library, "cluster", settings)
+
     def identity(self) -> tuple[str, str, str]:
         s = self._settings
         return (self.transport, f"{s.get('host') or s.get('path')}:{s.get('port', '')}", str(s.get("db", 0)))
@@ -62,12 +73,20 @@ class Server:
         import importlib
 
         library = importlib.import_module(self.library)
-        connection_class = getattr(library, _CLASS_BY_TRANSPORT[self.transport])
-        accepted = set(inspect.signature(connection_class.__init__).parameters)
-        for base in connection_class.__mro__[1:]:
-            if "__init__" in vars(base):
-                accepted |= set(inspect.signature(base.__init__).parameters)
-        settings = {k: v for k, v in without_client_info(self._settings).items() if k in accepted}
+        if self.transport == "cluster":
+            # the cluster client takes its nodes' settings and routes each PTTL to the node holding the key
+            accepted = set(inspect.signature(library.Redis.__init__).parameters)
+            # an asyncio cluster's settings name its asyncio connection class: ours is synchronous
+            settings = {k: v for k, v in without_client_info(self._settings).items() if k != "connection_class"}
+            if "SSL" in getattr(self._settings.get("connection_class"), "__name__", ""):
+                settings["ssl"] = True  # what `ssl=True` became in the cluster's settings
+        else:
+            connection_class = getattr(library, _CLASS_BY_TRANSPORT[self.transport])
+            accepted = set(inspect.signature(connection_class.__init__).parameters)
+            for base in connection_class.__mro__[1:]:
+                if "__init__" in vars(base):
+                    accepted |= set(inspect.signature(base.__init__).parameters)
+            settings = {k: v for k, v in without_client_info(self._settings).items() if k in accepted}
         settings.update(no_client_setinfo(accepted))  # the check's connection is ours, not the application's
         for name in ("socket_timeout", "socket_connect_timeout"):
             if name in accepted:
@@ -75,8 +94,12 @@ class Server:
         retry = importlib.import_module(f"{self.library}.retry")
         backoff = importlib.import_module(f"{self.library}.backoff")
         settings["retry"] = retry.Retry(backoff.NoBackoff(), 0)
-        pool = library.ConnectionPool(connection_class=connection_class, **settings)
-        client = library.Redis(connection_pool=pool)
+        pool = None
+        if self.transport == "cluster":
+            client = library.RedisCluster(**settings)
+        else:
+            pool = library.ConnectionPool(connection_class=connection_class, **settings)
+            client = library.Redis(connection_pool=pool)
         try:
             result: dict[bytes, int] = {}
             for start in range(0, len(keys), batch):
@@ -88,4 +111,5 @@ class Server:
             return result
         finally:
             client.close()
-            pool.disconnect()
+            if pool is not None:
+                pool.disconnect()

@@ -271,6 +271,9 @@ CLUSTER = Config(root=Path("/project"), policy=Policy(cluster=True))
         ('r.delete(k, "cache:a:b")', False),  # a key we know nothing of may carry the tag
         ("r.delete(*items)", False),
         ('r.rename("cache:a:b", "cache:a:c")', True),
+        ('r.delete("cache:a:1", "cache:a:2")', False),  # cluster clients split it by slot
+        ('r.exists("cache:a:1", "cache:a:2")', False),
+        ('with r.pipeline() as p:\n    p.unlink("cache:a:1", "cache:a:2")\n    p.execute()', True),  # not in MULTI
         ('r.mset({"{u:1}:a": 1, "{u:1}:b": 2})', False),
         ('r.mset({"cache:a:1": 1, "cache:a:2": 2})', True),
         ('r.eval("return 1", 2, "{q}:a", "{q}:b", 5)', False),

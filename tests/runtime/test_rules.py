@@ -267,15 +267,14 @@ def test_cross_slot_commands_on_a_single_server_for_a_project_on_redis_cluster(r
         assert [f for f in session.stop() if f.code == "RDS603"] == []
 
 
-def test_a_cluster_client_s_commands_are_watched_and_cross_slot_ones_found(tmp_path: Path) -> None:
+def test_a_cluster_client_s_commands_are_watched_and_cross_slot_ones_found(redis_cluster) -> None:  # type: ignore[no-untyped-def]
     """On a real 3-primary cluster: the client's commands are checked like any client's, and a
     command whose keys fall in several slots is a finding though the client refuses it."""
     from redis.cluster import RedisCluster
     from redis.exceptions import RedisClusterException
-    from tests.conftest import running_redis_cluster
 
-    with running_redis_cluster(tmp_path) as nodes, instrument(CONFIG) as session:
-        cluster = RedisCluster(host="127.0.0.1", port=nodes[0].port)  # at: cluster client
+    with instrument(CONFIG) as session:
+        cluster = RedisCluster(host="127.0.0.1", port=redis_cluster[0].port)  # at: cluster client
         try:
             with pytest.raises(RedisClusterException):
                 cluster.mget("cache:user:1:a", "cache:user:2:a")  # at: cluster cross
@@ -370,3 +369,111 @@ def test_the_runtime_keeps_no_object_of_the_application_alive(r: redis.Redis) ->
     gc.collect()
     assert gone() is None
     assert [f for f in stop(r) if f.code == "RDS601"] == []
+
+
+def moving_program(client: redis.Redis, refused: tuple[type[Exception], ...]) -> None:
+    """A program that runs on one server and on a cluster alike, catching what the cluster refuses."""
+    try:
+        client.mget("cache:user:1:a", "cache:user:2:a")  # at: program mget
+    except refused:
+        pass
+    client.mget("{user:1}:a", "{user:1}:b")
+    client.delete("cache:user:1:a", "cache:user:2:a")  # a cluster client sends one DEL per slot
+    client.set("cache:user:1:c", 1, ex=60)
+    try:
+        client.rename("cache:user:1:c", "cache:user:2:c")  # at: program rename
+    except refused:
+        pass
+    try:
+        with client.pipeline(transaction=True) as pipe:
+            pipe.set("cache:user:1:b", 1, ex=60)  # at: program transaction
+            pipe.set("cache:user:2:b", 1, ex=60)
+            pipe.execute()
+    except refused:
+        pass
+    with client.pipeline(transaction=True) as pipe:
+        pipe.set("{user:1}:b", 1, ex=60)
+        pipe.set("{user:1}:c", 1, ex=60)
+        pipe.execute()
+    with client.pipeline(transaction=False) as pipe:  # each command to its own node
+        pipe.set("cache:user:1:d", 1, ex=60)
+        pipe.set("cache:user:2:d", 1, ex=60)
+        pipe.execute()
+
+
+def test_cross_slot_findings_are_the_same_on_a_cluster_and_on_one_server(redis_cluster, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    """One program, run against a single server (`cluster = true`) and against a 3-primary cluster:
+    the same commands and transactions are found, though the cluster refuses them and the single
+    server runs them."""
+    from redis.cluster import RedisCluster
+    from redis.exceptions import RedisClusterException, ResponseError
+
+    expected = [(line_of(f"at: program {what}"), "RDS603") for what in ("mget", "rename", "transaction")]
+    on_cluster = replace(CONFIG, policy=replace(CONFIG.policy, cluster=True))
+    with instrument(on_cluster) as session:
+        client = redis.Redis.from_url(redis_url)
+        moving_program(client, ())
+        client.close()
+        single = session.stop()
+    with instrument(CONFIG) as session:  # on a cluster client, without the setting
+        cluster = RedisCluster(host="127.0.0.1", port=redis_cluster[0].port)
+        moving_program(cluster, (RedisClusterException, ResponseError))  # type: ignore[arg-type]
+        cluster.close()
+        clustered = session.stop()
+    assert found([f for f in single if f.code == "RDS603"]) == sorted(expected)
+    assert found([f for f in clustered if f.code == "RDS603"]) == sorted(expected)
+
+
+def test_a_cluster_pipeline_s_commands_are_checked_and_its_writes_ttls_read_on_the_cluster(redis_cluster) -> None:  # type: ignore[no-untyped-def]
+    """Commands queued on a cluster pipeline are judged when it executes, once each (not again when
+    the pipeline sends them through its client), and the end-of-run TTL check reads the keys'
+    TTLs from the nodes that hold them."""
+    from redis.cluster import RedisCluster
+
+    with instrument(CONFIG) as session:
+        cluster = RedisCluster(host="127.0.0.1", port=redis_cluster[0].port)
+        with cluster.pipeline() as pipe:
+            for user in range(6):  # keys on every node
+                pipe.set(f"cache:user:{user}:pipelined", 1)  # at: pipelined no ttl
+                pipe.set(f"cache:user:{user}:kept", 1, ex=60)
+            pipe.execute()
+        cluster.set("cache:user:7:direct", 1)  # at: direct no ttl
+        cluster.set("cache:user:8:direct", 1)  # at: expired later
+        cluster.expire("cache:user:8:direct", 60)
+        cluster.close()
+        findings = session.stop()
+    assert found([f for f in findings if f.code != "RDS401"]) == sorted([
+        (line_of("at: pipelined no ttl"), "RDS101"), (line_of("at: direct no ttl"), "RDS101")])
+    assert next(f for f in findings if f.line == line_of("at: pipelined no ttl")).count == 6
+
+
+def test_asyncio_cluster_clients_and_their_pipelines_are_watched(redis_cluster) -> None:  # type: ignore[no-untyped-def]
+    from redis.asyncio.cluster import RedisCluster
+    from redis.exceptions import RedisClusterException, ResponseError
+
+    async def program() -> None:
+        cluster = RedisCluster(host="127.0.0.1", port=redis_cluster[0].port)
+        try:
+            try:
+                await cluster.mget("cache:user:1:e", "cache:user:2:e")  # at: async cluster mget
+            except (RedisClusterException, ResponseError):
+                pass
+            try:
+                async with cluster.pipeline(transaction=True) as pipe:
+                    pipe.set("cache:user:1:f", 1, ex=60)  # at: async cluster transaction
+                    pipe.set("cache:user:2:f", 1, ex=60)
+                    await pipe.execute()
+            except (RedisClusterException, ResponseError):
+                pass
+            async with cluster.pipeline() as pipe:
+                pipe.set("cache:user:3:f", 1)  # at: async pipelined no ttl
+                await pipe.execute()
+        finally:
+            await cluster.aclose()
+
+    with instrument(CONFIG) as session:
+        asyncio.run(program())
+        findings = session.stop()
+    assert found([f for f in findings if f.code != "RDS401"]) == sorted([
+        (line_of("at: async cluster mget"), "RDS603"), (line_of("at: async cluster transaction"), "RDS603"),
+        (line_of("at: async pipelined no ttl"), "RDS101")])
