@@ -403,39 +403,58 @@ def compare(paths: tuple[Path, ...], runtime_file: Path | None, config_path: Pat
               help="text (for people) or json (for scripts).")
 @click.option("--role", "roles", type=click.Choice(["cache", "persistent"]), multiple=True,
               help="What the server holds: a cache must evict (RDS802), persistent data must be saved (RDS806).")
+@click.option("--sentinel-service", metavar="NAME",
+              help="SERVER is a Sentinel: audit the primary it watches under this name.")
+@click.option("--sentinel-password", envvar="REDIS_LINT_SENTINEL_PASSWORD", show_envvar=True,
+              help="The Sentinel's own password (SERVER's credentials are the primary's).")
 def audit(server: str, count: int, pause: float, max_keys: int | None, memory_samples: int, match: str | None,
-          config_path: Path | None, output_format: str, roles: tuple[str, ...]) -> None:
+          config_path: Path | None, output_format: str, roles: tuple[str, ...], sentinel_service: str | None,
+          sentinel_password: str | None) -> None:
     """Audit a live server, read-only: its memory, eviction, AUTH and TLS settings (RDS801-RDS806)
     and hit ratio, then its keyspace: keys without TTL, TTLs over policy, naming.
 
     SERVER is host:port, or a redis://, rediss:// (TLS) or unix:// URL, e.g. localhost:6379 or
-    redis://:PASSWORD@cache.internal:6379/0. Exits 1 when a setting or a key template breaks a rule.
+    redis://:PASSWORD@cache.internal:6379/0. A node of a Redis Cluster stands for the whole cluster:
+    every primary is audited, one after the other, then the totals. Exits 1 when a setting or a key
+    template breaks a rule.
     """
-    from redis_lint.runtime.audit import audit as run_audit
     from redis_lint.runtime.audit import format_text, redact_url
-    from redis_lint.runtime.audit_server import format_server_text, server_report
+    from redis_lint.runtime.audit_cluster import audit_topology, format_cluster_text
+    from redis_lint.runtime.audit_server import format_server_text
+    from redis_lint.runtime.topology import discover
 
     config = _load(config_path, Path("."))
     interactive = sys.stderr.isatty()
 
-    def progress(scanned: int) -> None:
-        click.echo(f"\rscanned {scanned} keys", err=True, nl=False)
+    def progress(number: int, nodes: int, name: str, scanned: int) -> None:
+        where = f"node {number}/{nodes} {name}: " if nodes > 1 else ""
+        click.echo(f"\r{where}scanned {scanned} keys\x1b[K", err=True, nl=False)
 
     try:
-        settings = server_report(server, cache="cache" in roles, persistent="persistent" in roles)
-        report = run_audit(server, config.policy, count=count, pause=pause, max_keys=max_keys,
-                           memory_samples=memory_samples, match=match, progress=progress if interactive else None)
-    except Exception as error:  # connection refused, bad URL, auth: one line
+        topology = discover(server, sentinel_service, sentinel_password)
+        result = audit_topology(topology, config.policy, cache="cache" in roles, persistent="persistent" in roles,
+                                progress=progress if interactive else None, count=count, pause=pause,
+                                max_keys=max_keys, memory_samples=memory_samples, match=match)
+    except Exception as error:  # connection refused, bad URL, auth, an unknown Sentinel service: one line
         raise RedisLintError(f"cannot audit {redact_url(server)}: {type(error).__name__}: {error}") from None
     if interactive:
         click.echo("", err=True)
-    if output_format == "json":
-        click.echo(json.dumps({**report.as_dict(), "server_settings": settings.as_dict(),
-                               "configuration": _source(config)}, indent=2))
+    if topology.kind == "cluster":
+        if output_format == "json":
+            click.echo(json.dumps({**result.as_dict(), "configuration": _source(config)}, indent=2))
+        else:
+            click.echo(format_cluster_text(result, _configuration_in_use(config)))
+    elif output_format == "json":
+        node = result.nodes[0]
+        click.echo(json.dumps({**node.keyspace.as_dict(), "server_settings": node.settings.as_dict(),
+                               "notes": topology.notes, "configuration": _source(config)}, indent=2))
     else:
+        node = result.nodes[0]
+        notes = "".join(f"Note: {note}\n" for note in topology.notes)
         # the configuration judges the keys, not the server: named where the keys are
-        click.echo(f"{format_server_text(settings)}\n\n{_configuration_in_use(config)}\n{format_text(report)}")
-    sys.exit(EXIT_FINDINGS if report.has_problems or settings.problems else EXIT_CLEAN)
+        click.echo(f"{notes}{format_server_text(node.settings)}\n\n{_configuration_in_use(config)}\n"
+                   f"{format_text(node.keyspace)}")
+    sys.exit(EXIT_FINDINGS if result.has_problems else EXIT_CLEAN)
 
 
 from redis_lint import cli_config  # noqa: E402,F401  registers `config` and `init` on the group

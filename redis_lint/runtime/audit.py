@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,7 +25,8 @@ from redis_lint.rulebook.text import seconds
 from redis_lint.runtime.keyspace import templatize
 
 READ_ONLY_COMMANDS = frozenset({"SCAN", "TYPE", "PTTL", "MEMORY USAGE", "PING",
-                                "INFO", "CONFIG GET", "ACL GETUSER", "COMMAND INFO"})  # audit_server.py
+                                "INFO", "CONFIG GET", "ACL GETUSER", "COMMAND INFO",  # audit_server.py
+                                "CLUSTER SHARDS", "CLUSTER NODES", "SENTINEL GET-MASTER-ADDR-BY-NAME"})  # topology.py
 
 
 class WriteRefused(RuntimeError):
@@ -89,6 +90,16 @@ class TemplateReport:
                          f"{seconds(self.limit[1])} for {self.limit[0]} (longest {seconds(round(self.longest_ttl))})")
         return found
 
+    def add(self, other: TemplateReport) -> None:
+        """Count `other`'s keys in this one (the same template on another node of a cluster)."""
+        self.keys += other.keys
+        self.types.update(other.types)
+        self.without_ttl += other.without_ttl
+        self.over_policy += other.over_policy
+        self.longest_ttl = max(self.longest_ttl, other.longest_ttl)
+        self.memory_sampled += other.memory_sampled
+        self.memory_bytes += other.memory_bytes
+
     def as_dict(self) -> dict[str, object]:
         estimate = round(self.memory_bytes / self.memory_sampled * self.keys) if self.memory_sampled else None
         return {
@@ -112,6 +123,18 @@ class AuditReport:
     @property
     def has_problems(self) -> bool:
         return any(t.problems for t in self.templates.values())
+
+    @classmethod
+    def total(cls, server: str, reports: list[AuditReport]) -> AuditReport:
+        """The keyspaces of several servers (a cluster's primaries) as one."""
+        total = cls(server, sum(r.scanned for r in reports), all(r.complete for r in reports))
+        for report in reports:
+            for name, template in report.templates.items():
+                if name not in total.templates:
+                    total.templates[name] = replace(template, types=Counter(), keys=0, without_ttl=0, over_policy=0,
+                                                    longest_ttl=0.0, memory_sampled=0, memory_bytes=0)
+                total.templates[name].add(template)
+        return total
 
     def as_dict(self) -> dict[str, object]:
         return {"server": self.server, "scanned": self.scanned, "complete": self.complete,

@@ -64,6 +64,28 @@ class ServerReport:
         }
 
 
+def total_report(server: str, reports: list[ServerReport]) -> ServerReport:
+    """What several servers (a cluster's primaries) say, added up; a setting they do not share is
+    unknown in the total (each node's report gives it)."""
+    def summed(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    def shared(values: list[Any]) -> Any:
+        return values[0] if values and all(v == values[0] for v in values) else None
+
+    limits = [r.maxmemory for r in reports]
+    return ServerReport(
+        server, version=shared([r.version for r in reports]),
+        maxmemory=summed(limits) if all(limits) or not any(limits) else None,  # 0 is no limit: not summed with one
+        maxmemory_policy=shared([r.maxmemory_policy for r in reports]),
+        used_memory=summed([r.used_memory for r in reports]),
+        keyspace_hits=summed([r.keyspace_hits for r in reports]),
+        keyspace_misses=summed([r.keyspace_misses for r in reports]),
+        evicted_keys=summed([r.evicted_keys for r in reports]), expired_keys=summed([r.expired_keys for r in reports]),
+        auth_required=shared([r.auth_required for r in reports]), tls=all(r.tls for r in reports),
+        tls_port=shared([r.tls_port for r in reports]))
+
+
 def server_report(url: str, *, cache: bool = False, persistent: bool = False) -> ServerReport:
     """Connection errors propagate (the audit cannot run at all); refusals become notes."""
     report = ServerReport(redact_url(url), tls=urlsplit(url).scheme == "rediss")
@@ -209,9 +231,9 @@ def _integer(value: Any) -> int | None:
         return None
 
 
-def format_server_text(report: ServerReport) -> str:
+def format_server_text(report: ServerReport, title: str = "Server") -> str:
     version = f" (Redis {report.version})" if report.version else ""
-    lines = [f"Server {report.server}{version}"]
+    lines = [f"{title} {report.server}{version}"]
     if report.maxmemory is not None:
         used = f", {_size(report.used_memory)} used" if report.used_memory is not None else ""
         limit = "no limit" if report.maxmemory == 0 else _size(report.maxmemory)

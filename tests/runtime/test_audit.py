@@ -23,9 +23,10 @@ pytestmark = pytest.mark.slow  # a real redis-server
 
 KEYS, WITH_TTL, MISNAMED = 200_000, 5_000, 10_000
 # Commands that change nothing although the server does not flag them read-only: the connection's
-# handshake, and the server report's look at the settings (INFO, CONFIG GET, the default user's ACL).
+# handshake, the server report's look at the settings (INFO, CONFIG GET, the default user's ACL)
+# and the look at a cluster's nodes.
 LOOKING_ONLY = frozenset({"hello", "auth", "select", "ping", "client|setinfo",
-                          "info", "config|get", "acl|getuser", "command|info"})
+                          "info", "config|get", "acl|getuser", "command|info", "cluster|shards", "cluster|nodes"})
 
 
 @pytest.fixture(scope="module")
