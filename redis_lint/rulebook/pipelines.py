@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from redis_lint.rulemeta import RuleMeta
 from redis_lint.semantics.key_templates import KeyTemplate, Part
 
@@ -49,25 +47,31 @@ def hash_tag(template: KeyTemplate) -> tuple[Part, ...] | None:
     not empty, else the whole key (as parts: text and placeholders).  None when a placeholder
     stands where the first `{` or the `}` that ends the tag may be (its value may hold one)."""
     parts = template.parts
+    rest = _after_first_brace(parts)
+    if rest is None:  # no `{`, or a value before the first one
+        return tuple(parts) if all(isinstance(p, str) for p in parts) else None
+    content: list[str] = []
+    for piece in rest:
+        if not isinstance(piece, str):
+            return None  # a value inside the tag: it may hold the `}` that ends it
+        closing = piece.find("}")
+        if closing >= 0:
+            text = "".join(content) + piece[:closing]
+            return (text,) if text else tuple(parts)  # `{}`: no tag, the whole key is hashed
+        content.append(piece)
+    return tuple(parts)  # a `{` never closed: the whole key
+
+
+def _after_first_brace(parts: tuple[Part, ...]) -> list[Part] | None:
+    """The parts after a key's first `{`; None when it has none, or a value comes before it (the
+    value may hold one)."""
     for index, part in enumerate(parts):
         if not isinstance(part, str):
-            return None  # a value before any `{`: it may hold the first `{`
+            return None
         opening = part.find("{")
-        if opening < 0:
-            continue
-        content: list[Part] = []
-        rest = [part[opening + 1:], *parts[index + 1:]]
-        for piece in rest:
-            if not isinstance(piece, str):
-                return None  # a value inside the tag: it may hold the `}` that ends it
-            closing = piece.find("}")
-            if closing >= 0:
-                content.append(piece[:closing])
-                text = "".join(str(c) for c in content)
-                return (text,) if text else tuple(parts)  # `{}`: no tag, the whole key is hashed
-            content.append(piece)
-        return tuple(parts)  # a `{` never closed: the whole key
-    return tuple(parts)
+        if opening >= 0:
+            return [part[opening + 1:], *parts[index + 1:]]
+    return None
 
 
 SLOTS = 16384
@@ -95,38 +99,31 @@ def one_slot(templates: list[KeyTemplate]) -> bool:
     if len(set(templates)) == 1:
         return True  # the same key each time (`delete(key, key)`)
     hashed = {hash_tag(t) for t in templates}
-    return len(hashed) == 1 and None not in hashed or _tag_in_shared_prefix(templates)
+    if len(hashed) == 1 and None not in hashed:
+        return True
+    regions = {_tag_region(t) for t in templates}
+    return len(regions) == 1 and None not in regions
 
 
-def _tag_in_shared_prefix(templates: list[KeyTemplate]) -> bool:
-    """Whether the keys begin alike up to a hash tag that is not empty whatever their values:
-    text, `{`, text, and then a `}` (`f"{{user:{uid}}}:a"` and `f"{{user:{uid}}}:b"`: a value inside
-    the tag ends it, if it holds a `}`, at the same place in every key)."""
-    prefix = _shared_prefix(templates)
-    if not prefix or not isinstance(prefix[0], str) or "{" not in prefix[0]:
-        return False  # a value before the first `{` may hold one, and an empty `{}` after it
-    inside = [prefix[0][prefix[0].index("{") + 1:], *prefix[1:]]
-    if not isinstance(inside[0], str) or not inside[0] or inside[0].startswith("}"):
-        return False  # the tag may be empty: then the whole key is hashed
-    return any(isinstance(p, str) and "}" in p for p in inside)
-
-
-def _shared_prefix(templates: list[KeyTemplate]) -> list[Part]:
-    """The parts every template begins with (text cut to what they all share)."""
-    shared: list[Part] = []
-    for parts in zip(*(t.parts for t in templates)):
-        first = parts[0]
-        if all(p == first for p in parts):
-            shared.append(first)
-            continue
-        if all(isinstance(p, str) for p in parts):
-            shared.append(os.path.commonprefix(list(parts)))  # type: ignore[arg-type]
-        break
-    return shared
+def _tag_region(template: KeyTemplate) -> tuple[Part, ...] | None:
+    """What follows a key's first `{` up to the first `}` in its text, when only text comes before
+    that `{` and text that is not empty begins the tag (`queue:{user:{uid}}:done`: `user:`, uid).
+    Keys with the same region hash alike whatever their values: a value holding a `}` ends the
+    tag at the same place in each.  None when the key has no such region."""
+    rest = _after_first_brace(template.parts)
+    if rest is None or not isinstance(rest[0], str) or not rest[0] or rest[0].startswith("}"):
+        return None  # no `{` after text alone, or a tag that may be empty: then the whole key is hashed
+    region: list[Part] = []
+    for piece in rest:
+        if isinstance(piece, str) and "}" in piece:
+            return (*region, piece[:piece.index("}")])
+        region.append(piece)
+    return None  # no `}` in the text: a value may close the tag anywhere
 
 
 def cross_slot_message(what: str, keys: list[KeyTemplate]) -> str:
     """Shared with the runtime, which computes the slots of the keys it sees."""
-    shown = ", ".join(f'"{k.render()}"' for k in keys[:3]) + (", ..." if len(keys) > 3 else "")
+    names = list(dict.fromkeys(k.render() for k in keys))  # a key watched and then written: once
+    shown = ", ".join(f'"{name}"' for name in names[:3]) + (", ..." if len(names) > 3 else "")
     return (f"{what} takes keys that may hash to different cluster slots ({shown}): on Redis Cluster it "
             "fails with CROSSSLOT; give them one hash tag (\"{user:42}:profile\", \"{user:42}:posts\")")

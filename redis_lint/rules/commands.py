@@ -17,11 +17,11 @@ class CommandFamilyRule(book.CommandFamily, Rule):
     def check(self, context: RuleContext) -> Iterator[Violation]:
         for call in context.model.commands:
             if call.command in self.commands:
-                yield Violation(call.node, self.message(f"{call.method}() runs {call.command}", call.command))
+                yield Violation(call.node, self.message(f"{call.shown} runs {call.command}", call.command))
             for command in call.lua_commands:
                 if command in self.commands:
                     yield Violation(call.node, self.message(
-                        f"the Lua script passed to {call.method}() calls {command}", command))
+                        f"the Lua script passed to {call.shown} calls {command}", command))
 
 
 class KeysCommand(book.KeysCommand, CommandFamilyRule):

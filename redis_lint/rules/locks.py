@@ -110,7 +110,7 @@ class LockUnsafeRelease(book.LockUnsafeRelease, Rule):
                 continue
             for key in call.keys:
                 if in_lock_namespace(key) or _lock_identity(call, key) in taken:
-                    yield Violation(call.node, f"{call.method}() releases lock {describe_key(key)} without checking "
+                    yield Violation(call.node, f"{call.shown} releases lock {describe_key(key)} without checking "
                                                "who holds it: delete it with a compare-and-delete Lua script, or "
                                                "use redis-py's Lock")
                     break

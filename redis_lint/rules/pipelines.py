@@ -30,7 +30,7 @@ class CommandInLoop(book.CommandInLoop, Rule):
             if (call.loop is None or not _sent_at_once(call) or call.method in BLOCKING_METHODS
                     or call.method in NOT_ROUND_TRIPS or _small_literal_loop(call.loop.iterable)):
                 continue
-            yield Violation(call.node, loop_message(f"{call.method}()"))
+            yield Violation(call.node, loop_message(call.shown))
 
 
 def _sent_at_once(call: CommandCall) -> bool:
@@ -116,8 +116,10 @@ class CrossSlot(book.CrossSlot, Rule):
             if call.method == "pipeline" and call.receiver.kind is Kind.CLIENT:
                 keys = _transaction_keys(model, call)
                 what = "this transaction"  # MULTI/EXEC: every key it queues goes to one node
+            elif call.method == "transaction" and call.receiver.kind is Kind.CLIENT and not call.opaque_arguments:
+                keys, what = [*call.keys, *_callback_keys(model, call)], "this transaction"  # WATCH, then MULTI/EXEC
             elif call.spec is not None and not call.opaque_arguments and call.method not in SPLIT_BY_CLUSTER_CLIENTS:
-                keys, what = call.keys, f"{call.method}()"
+                keys, what = call.keys, call.shown
             else:
                 continue
             templates = [key.template for key in keys or ()]
@@ -140,12 +142,28 @@ def _on_cluster(context: RuleContext) -> bool:
                for part in construction.qualified_name.split(".")[-2:])
 
 
+def _callback_keys(model: ModuleModel, transaction: CommandCall) -> list[KeyArg]:
+    """The keys of the commands a function handed to `transaction(func, *watches)` sends on the
+    pipeline it is given (its first parameter): they run under the same WATCH and MULTI/EXEC."""
+    handed = transaction.argument("func")
+    if not isinstance(handed, cst.Name):
+        return []
+    function = next((b.node for b in model.index.bindings(handed) if isinstance(b.node, cst.FunctionDef)), None)
+    if function is None or not function.params.params:
+        return []
+    pipeline = function.params.params[0].name.value
+    return [key for command in model.commands if command.function is function and command.spec is not None
+            and isinstance(command.node, cst.Call) and isinstance(receiver := command.node.func, cst.Attribute)
+            and isinstance(receiver.value, cst.Name) and receiver.value.value == pipeline for key in command.keys]
+
+
 def _transaction_keys(model: ModuleModel, creation: CommandCall) -> list[KeyArg] | None:
     """The keys the commands queued on a transaction pipeline take (`p = r.pipeline()`, `with
     r.pipeline() as p`), or None when it is no transaction or leaves our view."""
     flags = [a.value for a in creation.node.args if a.keyword is None or a.keyword.value == "transaction"][:1]
-    if flags and isinstance(flags[0], cst.Name) and flags[0].value == "False":
-        return None  # `pipeline(transaction=False)`: each command goes to its own node
+    flag = flags[0].value if flags and isinstance(flags[0], cst.Name) else None
+    if flag == "False" or creation.receiver.cluster and flag != "True":
+        return None  # `pipeline(transaction=False)`, a cluster client's `pipeline()`: each command to its own node
     name = bound_name(model, creation.node)
     if name is None:
         return None

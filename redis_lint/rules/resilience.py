@@ -32,7 +32,7 @@ class UnguardedCall(book.UnguardedCall, Rule):
             return  # the application turns Redis errors into a response of its own
         for call in model.commands:
             if _round_trip(call) and not _guarded(model, call.node):
-                yield Violation(call.node, f"{call.method}() on a request path is not inside a try that handles "
+                yield Violation(call.node, f"{call.shown} on a request path is not inside a try that handles "
                                            "redis.exceptions.RedisError: when Redis is down the request fails; "
                                            "catch it (or ConnectionError/TimeoutError) and degrade, e.g. serve "
                                            "without the cache")

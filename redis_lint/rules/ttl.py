@@ -120,7 +120,7 @@ class MissingTtl(book.MissingTtl, Rule):
             elif call.spec.command == "SET" and key.identity in given[call.function]:
                 pending.append((call, key))
         for call, key in pending:
-            name = "client[key] = value" if call.method == "__setitem__" else f"{call.method}()"
+            name = call.shown
             fix = None
             if isinstance(call.node, cst.Call) and call.argument("keepttl") is None:
                 fix = Fix("pass keepttl=True", call.node, with_keyword(call.node, "keepttl", cst.Name("True")))
@@ -150,7 +150,7 @@ class MissingTtl(book.MissingTtl, Rule):
             if not unexpired and created:
                 continue
             key = unexpired[0] if unexpired else None
-            name = "client[key] = value" if call.method == "__setitem__" else f"{call.method}()"
+            name = call.shown
             limit = context.policy.max_ttl_for(prefix_segments(key.template)) if key else None
             target = f" on {describe_key(key)}" if key is not None else ""
             verb = "cannot set a TTL" if call.method in ("setnx", "msetnx", "mset") else "has no TTL"

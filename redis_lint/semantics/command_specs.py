@@ -217,6 +217,9 @@ _SPECS: list[CommandSpec] = [
 
 COMMANDS: dict[str, CommandSpec] = {spec.method: spec for spec in _SPECS}
 
+# Calling a registered script (`script(keys=[...], args=[...], client=None)`): EVALSHA of its keys.
+SCRIPT_CALL = _spec("__call__", "keys args client", command="EVALSHA", keys="keys")
+
 # RedisJSON through `client.json()` (redis-py's JSON command object).
 _JSON_SPECS: list[CommandSpec] = [
     _spec("set", "name path obj nx xx decode_keys", command="JSON.SET", keys="name", creates="name"),

@@ -61,6 +61,15 @@ def is_async_name(qualified_name: str) -> bool:
     return ".asyncio" in qualified_name
 
 
+# Redis Cluster's clients: their `pipeline()` is no transaction unless asked for (`transaction=True`)
+_CLUSTER_CLASSES = frozenset({"RedisCluster", "ValkeyCluster", "ClusterPipeline"})
+
+
+def is_cluster_name(qualified_name: str) -> bool:
+    """`redis.cluster.RedisCluster`, `redis.RedisCluster.from_url` -> True."""
+    return not _CLUSTER_CLASSES.isdisjoint(qualified_name.split(".")[-2:])
+
+
 def class_kind(qualified_name: str) -> Kind | None:
     """`redis.asyncio.Redis` -> CLIENT; `redis.lock.Lock` -> LOCK; other names -> None."""
     if not is_library_name(qualified_name):

@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from redis_lint.inference.usage import REDIS_ONLY
-from redis_lint.semantics.command_specs import COMMANDS, JSON_COMMANDS, CommandSpec, command_from_words
+from redis_lint.semantics.command_specs import COMMANDS, JSON_COMMANDS, SCRIPT_CALL, CommandSpec, command_from_words
 from redis_lint.semantics.constants import ConstantEvaluator
 from redis_lint.semantics.index import ModuleIndex
 from redis_lint.semantics.key_resolver import KeyResolver
@@ -58,6 +58,17 @@ class CommandCall:
     keys: list[KeyArg] = field(default_factory=list)
     opaque_arguments: bool = False  # *args / **kwargs: some arguments are not visible
     lua_commands: list[str] = field(default_factory=list)
+
+    @property
+    def shown(self) -> str:
+        """How a message names the call: `set()`, `client[key] = value`, a script's `_unlock()`."""
+        if self.method == "__setitem__":
+            return "client[key] = value"
+        if self.method == "__call__" and isinstance(self.node, cst.Call):
+            func = self.node.func
+            name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else "script"
+            return f"{name}()"
+        return f"{self.method}()"
 
     def argument(self, name: str) -> cst.BaseExpression | None:
         value = self.arguments.get(name)
@@ -197,7 +208,12 @@ class ModuleModel:
 
     def _command(self, call: cst.Call, function: Scope) -> CommandCall | None:
         func = call.func
-        assert isinstance(func, cst.Attribute)
+        if _calls_like_a_script(call):
+            script = self.values.redis(func) if self._may_hold_value(func) else None
+            if script is not None and script.kind is Kind.SCRIPT:
+                return self._script_call(call, script, function)
+        if not isinstance(func, cst.Attribute):
+            return None
         receiver = self._receiver(func.value)
         if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE, Kind.JSON):
             return None
@@ -229,6 +245,26 @@ class ModuleModel:
             script = command.argument(spec.script)
             source = self.keys.string_value(script) if script is not None else None
             command.lua_commands = lua_commands(source) if source else []
+        return command
+
+    def _script_call(self, call: cst.Call, script: RedisValue, function: Scope) -> CommandCall | None:
+        """`script(keys=[...], args=[...])`: EVALSHA of those keys on the client that registered
+        it, or on the `client=` given (a pipeline queues it); None when that client is unknown."""
+        arguments, opaque = _bind(SCRIPT_CALL, call)
+        client = arguments.get("client")
+        if isinstance(client, cst.BaseExpression) and not (isinstance(client, cst.Name) and client.value == "None"):
+            receiver = self._receiver(client)
+            if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE):
+                return None
+        else:
+            receiver = RedisValue(Kind.CLIENT, script.is_async, cluster=script.cluster)
+        command = CommandCall(call, "__call__", SCRIPT_CALL.command, SCRIPT_CALL, receiver, function, arguments,
+                              loop=self._collected.loops.get(call), opaque_arguments=opaque)
+        keys = arguments.get("keys")
+        if isinstance(keys, (cst.List, cst.Tuple)):
+            command.keys = [self._key_arg(e.value) for e in keys.elements if isinstance(e, cst.Element)]
+        elif isinstance(keys, cst.BaseExpression):
+            command.keys = [self._key_arg(keys)]  # a list we cannot see into: its keys are unknown
         return command
 
     def _receiver(self, expr: cst.BaseExpression) -> RedisValue | None:
@@ -273,6 +309,14 @@ class ModuleModel:
 
     def _key_arg(self, expr: cst.BaseExpression) -> KeyArg:
         return KeyArg(expr, self.keys.resolve(expr), " ".join(self.index.code(expr).split()))
+
+
+def _calls_like_a_script(call: cst.Call) -> bool:
+    """A call that may run a registered script: it names its keys (`keys=[...]`), or hands a
+    list or tuple first (`script([key], [arg])`)."""
+    if any(arg.keyword is not None and arg.keyword.value == "keys" for arg in call.args):
+        return True
+    return bool(call.args) and call.args[0].keyword is None and isinstance(call.args[0].value, (cst.List, cst.Tuple))
 
 
 def _hands_from_url(arg: cst.Arg) -> bool:
@@ -467,10 +511,11 @@ class _Collector(FastVisitor):
                 self._note_module(module)
 
     def leave_Call(self, original_node: cst.Call) -> None:
-        if isinstance(original_node.func, cst.Attribute):
+        func = original_node.func
+        if isinstance(func, cst.Attribute) or _calls_like_a_script(original_node):
             self.command_candidates.append((original_node, self._functions[-1]))
-            if original_node.func.attr.value in REDIS_ONLY:
-                self.calls_redis_only = True
+        if isinstance(func, cst.Attribute) and func.attr.value in REDIS_ONLY:
+            self.calls_redis_only = True
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         for assign_target in original_node.targets:

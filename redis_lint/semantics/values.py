@@ -22,7 +22,7 @@ from libcst.helpers import get_full_name_for_node
 from redis_lint.semantics.command_specs import COMMANDS
 from redis_lint.semantics.index import Binding, BindingKind
 from redis_lint.semantics.libraries import (CLIENT_LIBRARIES, CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind,
-                                            is_async_name)
+                                            is_async_name, is_cluster_name)
 from redis_lint.summaries.docstrings import documented_type
 from redis_lint.semantics.project import Reach
 from redis_lint.semantics.references import (Ancestor, ClassRef, FunctionRef, Located, References, getattr_of,
@@ -48,6 +48,13 @@ class RedisValue:
     # a client built by a project subclass of a client class (`class AppRedis(redis.Redis)`): the
     # methods it defines or overrides are its own, not redis-py's commands
     subclass: ClassRef | None = None
+    # a Redis Cluster client or pipeline (`RedisCluster`, `ValkeyCluster`), by its class
+    cluster: bool = False
+
+    @classmethod
+    def of_library(cls, kind: Kind, qualified_name: str) -> RedisValue:
+        """What an instance of (or a call to) a client library's name is: `redis.asyncio.Redis`."""
+        return cls(kind, is_async_name(qualified_name), cluster=is_cluster_name(qualified_name))
 
 
 # Methods of a client that return another Redis object.
@@ -147,7 +154,7 @@ class ValueResolver:
         for name in sorted(self.refs.qualified_names(call.func)):
             kind = constructor_kind(name)
             if kind is not None:
-                return name, RedisValue(kind, is_async_name(name))
+                return name, RedisValue.of_library(kind, name)
         func = call.func
         builder = func.value if isinstance(func, cst.Attribute) and func.attr.value in ("from_url", "from_pool") else func
         value = self.class_held(builder)
@@ -194,7 +201,7 @@ class ValueResolver:
                 for name in sorted(self.refs.qualified_names(fetched[0])):
                     kind = class_kind(f"{name}.{fetched[1]}")
                     if kind is not None:
-                        return RedisValue(kind, is_async_name(f"{name}.{fetched[1]}"))
+                        return RedisValue.of_library(kind, f"{name}.{fetched[1]}")
                 return None
             default = _mapping_default(expr)  # `options.pop("connection_class", redis.Redis)`
             if default is not None:
@@ -256,7 +263,7 @@ class ValueResolver:
             method = func.attr.value
             if receiver is not None:
                 if receiver.kind is Kind.CLIENT and method in _DERIVED_FROM_CLIENT:
-                    return RedisValue(_DERIVED_FROM_CLIENT[method], receiver.is_async)
+                    return RedisValue(_DERIVED_FROM_CLIENT[method], receiver.is_async, cluster=receiver.cluster)
                 if receiver.kind in (Kind.CLIENT, Kind.PIPELINE) and method == "json":
                     return RedisValue(Kind.JSON, receiver.is_async, queued=receiver.kind is Kind.PIPELINE)
                 if receiver.kind is Kind.SENTINEL and method in _DERIVED_FROM_SENTINEL:
@@ -454,7 +461,7 @@ class ValueResolver:
         if value is None and isinstance(parsed, (cst.Name, cst.Attribute)):
             dotted = get_full_name_for_node(parsed) or ""
             kind = class_kind(dotted) if dotted.split(".", 1)[0] in CLIENT_LIBRARIES else None
-            value = RedisValue(kind, is_async_name(dotted)) if kind is not None else None
+            value = RedisValue.of_library(kind, dotted) if kind is not None else None
         return value
 
     def _transaction_pipeline(self, param: cst.Param) -> RedisValue | None:
@@ -473,7 +480,7 @@ class ValueResolver:
                     and any(b.node is function for b in self.index.bindings(handed))):
                 client = self.redis(func.value) or self.model.usage.value(func.value)
                 if client is not None and client.kind is Kind.CLIENT:
-                    return RedisValue(Kind.PIPELINE, client.is_async)
+                    return RedisValue(Kind.PIPELINE, client.is_async, cluster=client.cluster)
         return None
 
     def _fixture_value(self, param: cst.Param) -> RedisValue | None:
@@ -653,7 +660,7 @@ class ValueResolver:
             for name in sorted(names):
                 kind = class_kind(name)
                 if kind is not None:
-                    return RedisValue(kind, is_async_name(name))
+                    return RedisValue.of_library(kind, name)
             project = self.model.project
             if project is not None:
                 for name in sorted(names):
@@ -707,7 +714,7 @@ def _library_class_value(refs: References, hierarchy: list[Ancestor]) -> RedisVa
             for name in base_names:
                 kind = class_kind(name)
                 if kind is not None:
-                    return RedisValue(kind, is_async_name(name))
+                    return RedisValue.of_library(kind, name)
     return None
 
 
@@ -736,7 +743,7 @@ def _merge(values: set[RedisValue | None]) -> RedisValue | None:
     subclasses = {v.subclass for v in values if v is not None}
     subclass = subclasses.pop() if len(subclasses) == 1 else None
     return RedisValue(kind, any(v.is_async for v in values if v is not None), owner, queued, evidence, either,
-                      subclass)
+                      subclass, all(v.cluster for v in values if v is not None))
 
 
 def _agree(located: list[Located]) -> RedisValue | None:

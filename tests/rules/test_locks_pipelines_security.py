@@ -103,6 +103,10 @@ def test_lock_token_from_a_module_constant() -> None:
         ("[v for v in r.smembers(k)]", False),  # a comprehension's outer iterable is evaluated once
         ("[v for c in chunks for v in r.mget(c)]", True),  # an inner one once per outer item
         ("[v for c in chunks if r.exists(c)]", True),
+        ('s = r.register_script("return 1")\nfor item in items:\n    s(keys=[item])', True),  # EVALSHA each time
+        ('s = r.register_script("return 1")\nwith r.pipeline() as p:\n    for item in items:\n'
+         '        s(keys=[item], client=p)\n    p.execute()', False),  # queued on the pipeline
+        ("for item in items:\n    v(keys=[item])", False),  # not known to be a script
     ],
 )
 def test_command_in_loop(lines: str, flagged: bool) -> None:
@@ -267,6 +271,9 @@ CLUSTER = Config(root=Path("/project"), policy=Policy(cluster=True))
         ('r.mget("{}:a", "{}:b")', True),  # an empty tag is no tag
         ('r.mget(f"{{{k}}}:a", f"{{{k}}}:b")', True),  # a tag that is only a value may be empty
         ('r.mget(f"{k}:{{user}}:a", f"{k}:{{user}}:b")', True),  # a value before the first `{`
+        ('r.smove(f"queue:a:{{u:{k}}}:x", f"cache:b:{{u:{k}}}:y", v)', False),  # one tag after other text
+        ('r.smove(f"queue:a:{{u:{k}}}:x", f"cache:b:{{u:{v}}}:y", v)', True),  # tags of two values
+        ('r.smove(f"queue:a:{{{k}:u}}:x", f"cache:b:{{{k}:u}}:y", v)', True),  # k may begin with `}`: `{}` is no tag
         ("r.delete(k, k)", False),  # the same key twice
         ('r.delete(k, "cache:a:b")', False),  # a key we know nothing of may carry the tag
         ("r.delete(*items)", False),
@@ -280,6 +287,12 @@ CLUSTER = Config(root=Path("/project"), policy=Policy(cluster=True))
         ('r.eval("return 1", 2, "queue:a:x", "queue:b:x", 5)', True),
         ('r.eval("return 1", 1, "queue:a:x", "queue:b:x")', False),  # one key, then an argument
         ('r.transaction(v, "cache:a:1", "cache:a:2")', True),  # WATCH of both
+        ('def cb(p):\n    p.get("cache:a:1")\n    p.multi()\n    p.set("cache:a:2", 1, ex=9)\nr.transaction(cb, "cache:a:1")', True),
+        ('def cb(p):\n    p.get("{u:1}:a")\n    p.multi()\n    p.set("{u:1}:b", 1, ex=9)\nr.transaction(cb, "{u:1}:a")', False),
+        ('def cb(p):\n    r.get("cache:a:2")\n    p.set("cache:a:1", 1, ex=9)\nr.transaction(cb, "cache:a:1")', False),  # not on p
+        ('s = r.register_script("return 1")\ns(keys=["cache:a:1", "cache:a:2"], args=[1])', True),
+        ('s = r.register_script("return 1")\ns(["{q}:a", "{q}:b"])', False),
+        ('s = r.register_script("return 1")\ns(keys=["cache:a:1", k])', False),
         ('r.get("cache:a:1")', False),
         ('with r.pipeline() as p:\n    p.set("cache:a:1", 1)\n    p.set("cache:a:2", 1)\n    p.execute()', True),
         ('p = r.pipeline()\np.set("{u:1}:a", 1).expire("{u:1}:a", 9)\np.set("{u:1}:b", 1)\np.execute()', False),
@@ -290,6 +303,18 @@ CLUSTER = Config(root=Path("/project"), policy=Policy(cluster=True))
 )
 def test_cross_slot(lines: str, flagged: bool) -> None:
     assert bool([f for f in lint(body(lines), config=CLUSTER) if f.code == "RDS603"]) is flagged
+
+
+@pytest.mark.parametrize(("creation", "flagged"), [
+    ("redis.RedisCluster(host='h').pipeline()", False),  # a cluster client's pipeline is no transaction...
+    ("redis.cluster.RedisCluster.from_url(u).pipeline(transaction=False)", False),
+    ("redis.asyncio.RedisCluster(host='h').pipeline(True)", True),  # ...unless asked for
+    ("redis.Redis().pipeline()", True),
+])
+def test_a_cluster_client_s_pipeline_is_a_transaction_only_when_asked(creation: str, flagged: bool) -> None:
+    source = f"import redis\nimport redis.asyncio\nimport redis.cluster\n\ndef f(u):\n    p = {creation}\n" \
+             "    p.set('cache:a:1', 1, ex=9)\n    p.set('cache:a:2', 1, ex=9)\n    p.execute()\n"
+    assert bool([f for f in lint(source, config=CLUSTER) if f.code == "RDS603"]) is flagged
 
 
 def test_cross_slot_judges_a_project_on_redis_cluster_only() -> None:
