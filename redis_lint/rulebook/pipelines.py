@@ -107,12 +107,13 @@ def one_slot(templates: list[KeyTemplate]) -> bool:
 
 def _tag_region(template: KeyTemplate) -> tuple[Part, ...] | None:
     """What follows a key's first `{` up to the first `}` in its text, when only text comes before
-    that `{` and text that is not empty begins the tag (`queue:{user:{uid}}:done`: `user:`, uid).
-    Keys with the same region hash alike whatever their values: a value holding a `}` ends the
-    tag at the same place in each.  None when the key has no such region."""
+    that `{` (`queue:{user:{uid}}:done`: `user:`, uid; `user:{{uid}}:posts`: uid).  Keys with the
+    same region hash alike: a value holding a `}` ends the tag at the same place in each, and a
+    value is taken never to be empty nor to begin with `}` (an id), so the tag is not empty.
+    None when the key has no such region."""
     rest = _after_first_brace(template.parts)
-    if rest is None or not isinstance(rest[0], str) or not rest[0] or rest[0].startswith("}"):
-        return None  # no `{` after text alone, or a tag that may be empty: then the whole key is hashed
+    if rest is None or rest[0] == "" and len(rest) == 1 or isinstance(rest[0], str) and rest[0].startswith("}"):
+        return None  # no `{` after text alone, or an empty `{}`: then the whole key is hashed
     region: list[Part] = []
     for piece in rest:
         if isinstance(piece, str) and "}" in piece:

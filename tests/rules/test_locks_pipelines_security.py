@@ -269,11 +269,13 @@ CLUSTER = Config(root=Path("/project"), policy=Policy(cluster=True))
         ('r.mget("{cart:42}:items", "{cart:42}:total")', False),
         ('r.mget("{cart:42}:items", "{cart:43}:total")', True),
         ('r.mget("{}:a", "{}:b")', True),  # an empty tag is no tag
-        ('r.mget(f"{{{k}}}:a", f"{{{k}}}:b")', True),  # a tag that is only a value may be empty
+        ('r.mget(f"{{{k}}}:a", f"{{{k}}}:b")', False),  # a value is taken never to be empty (an id)
+        ('r.mget(f"{{{k}}}:a", f"{{{v}}}:b")', True),
         ('r.mget(f"{k}:{{user}}:a", f"{k}:{{user}}:b")', True),  # a value before the first `{`
         ('r.smove(f"queue:a:{{u:{k}}}:x", f"cache:b:{{u:{k}}}:y", v)', False),  # one tag after other text
         ('r.smove(f"queue:a:{{u:{k}}}:x", f"cache:b:{{u:{v}}}:y", v)', True),  # tags of two values
-        ('r.smove(f"queue:a:{{{k}:u}}:x", f"cache:b:{{{k}:u}}:y", v)', True),  # k may begin with `}`: `{}` is no tag
+        ('r.smove(f"queue:a:{{{k}:u}}:x", f"cache:b:{{{k}:u}}:y", v)', False),
+        ('r.smove(f"queue:a:{{}}:{k}", f"queue:a:{{}}:{v}", v)', True),  # `{}` is no tag: the whole keys
         ("r.delete(k, k)", False),  # the same key twice
         ('r.delete(k, "cache:a:b")', False),  # a key we know nothing of may carry the tag
         ("r.delete(*items)", False),

@@ -221,3 +221,31 @@ def test_compare_sets_apart_what_was_seen_outside_the_paths_compared(tmp_path: P
     report = json.loads(result.stdout)
     assert [(Path(f["path"]).name, f["code"]) for f in report["outside"]] == [("framework.py", "RDS302")]
     assert report["runtime_only"] == [] and result.returncode == 0, result.stdout + result.stderr
+
+
+CLUSTER_PROGRAM = """\
+import sys
+from redis.cluster import RedisCluster
+from redis.exceptions import RedisClusterException, ResponseError
+
+
+def cache_pair(cluster: RedisCluster, user_id: int) -> None:
+    try:
+        cluster.mget(f"cache:user:{user_id}:profile", f"cache:user:{user_id}:settings")
+    except (RedisClusterException, ResponseError):
+        pass
+    cluster.mget(f"cache:user:{{{user_id}}}:profile", f"cache:user:{{{user_id}}}:settings")
+
+
+cache_pair(RedisCluster(host="127.0.0.1", port=int(sys.argv[1])), 42)
+"""
+
+
+def test_compare_matches_the_cross_slot_findings_of_a_program_on_a_cluster(tmp_path: Path, redis_cluster) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "service.py").write_text(CLUSTER_PROGRAM)
+    result = redis_lint("compare", ".", "--format", "json", "--", sys.executable, "service.py",
+                        str(redis_cluster[0].port), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    matched = [(pair["static"]["line"], pair["static"]["code"]) for pair in report["matched"]]
+    assert (8, "RDS603") in matched, result.stdout + result.stderr
+    assert not [f for f in report["runtime_only"] + report["static_only"] if f["code"] == "RDS603"]

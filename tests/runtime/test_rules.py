@@ -399,6 +399,12 @@ def moving_program(client: redis.Redis, refused: tuple[type[Exception], ...]) ->
         pipe.set("cache:user:1:d", 1, ex=60)
         pipe.set("cache:user:2:d", 1, ex=60)
         pipe.execute()
+    touch = client.register_script("return redis.call('EXISTS', KEYS[1], KEYS[2])")
+    try:
+        touch(keys=["cache:user:1:e", "cache:user:2:e"])  # at: program script
+    except refused:
+        pass
+    touch(keys=["{user:1}:e", "{user:1}:f"])
 
 
 def test_cross_slot_findings_are_the_same_on_a_cluster_and_on_one_server(redis_cluster, redis_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -408,7 +414,7 @@ def test_cross_slot_findings_are_the_same_on_a_cluster_and_on_one_server(redis_c
     from redis.cluster import RedisCluster
     from redis.exceptions import RedisClusterException, ResponseError
 
-    expected = [(line_of(f"at: program {what}"), "RDS603") for what in ("mget", "rename", "transaction")]
+    expected = [(line_of(f"at: program {what}"), "RDS603") for what in ("mget", "rename", "transaction", "script")]
     on_cluster = replace(CONFIG, policy=replace(CONFIG.policy, cluster=True))
     with instrument(on_cluster) as session:
         client = redis.Redis.from_url(redis_url)
