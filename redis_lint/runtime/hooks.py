@@ -359,7 +359,8 @@ class Hooks:
     def _server_id(self, client: Any) -> int:
         pool = getattr(client, "connection_pool", None)
         if pool is None:  # a cluster client (or its pipeline): its nodes manager knows the cluster
-            pool = getattr(client, "nodes_manager", None)
+            pool = getattr(client, "nodes_manager", None) or getattr(getattr(client, "_client", None), "nodes_manager",
+                                                                      None)  # valkey's asyncio pipeline
             if pool is None:
                 return -1
         try:

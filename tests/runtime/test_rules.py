@@ -483,3 +483,36 @@ def test_asyncio_cluster_clients_and_their_pipelines_are_watched(redis_cluster) 
     assert found([f for f in findings if f.code != "RDS401"]) == sorted([
         (line_of("at: async cluster mget"), "RDS603"), (line_of("at: async cluster transaction"), "RDS603"),
         (line_of("at: async pipelined no ttl"), "RDS101")])
+
+
+def test_valkey_cluster_clients_are_watched_alike(redis_cluster) -> None:  # type: ignore[no-untyped-def]
+    """valkey's ValkeyCluster, sync and asyncio, and their pipelines (valkey's asyncio pipeline
+    reaches its cluster through the client it was made from)."""
+    import valkey.asyncio.cluster
+    from valkey.cluster import ValkeyCluster
+    from valkey.exceptions import ResponseError, ValkeyClusterException
+
+    async def program() -> None:
+        cluster = valkey.asyncio.cluster.ValkeyCluster(host="127.0.0.1", port=redis_cluster[0].port)
+        try:
+            async with cluster.pipeline() as pipe:
+                pipe.set("cache:user:2:g", 1)  # at: valkey async pipelined no ttl
+                await pipe.execute()
+        finally:
+            await cluster.aclose()
+
+    with instrument(CONFIG) as session:
+        cluster = ValkeyCluster(host="127.0.0.1", port=redis_cluster[0].port)
+        try:
+            with pytest.raises((ValkeyClusterException, ResponseError)):
+                cluster.mget("cache:user:1:g", "cache:user:2:g")  # at: valkey cluster mget
+            with cluster.pipeline() as pipe:
+                pipe.set("cache:user:1:g", 1)  # at: valkey pipelined no ttl
+                pipe.execute()
+        finally:
+            cluster.close()
+        asyncio.run(program())
+        findings = session.stop()
+    assert found([f for f in findings if f.code != "RDS401"]) == sorted([
+        (line_of("at: valkey cluster mget"), "RDS603"), (line_of("at: valkey pipelined no ttl"), "RDS101"),
+        (line_of("at: valkey async pipelined no ttl"), "RDS101")])
