@@ -444,6 +444,9 @@ def audit(server: str, count: int, pause: float, max_keys: int | None, memory_sa
             click.echo(json.dumps({**result.as_dict(), "configuration": _source(config)}, indent=2))
         else:
             click.echo(format_cluster_text(result, _configuration_in_use(config)))
+        if result.unreachable:  # the audit is incomplete: an error, whatever the others hold
+            raise RedisLintError(f"{len(result.unreachable)} of {len(topology.primaries)} primaries could not be "
+                                 "reached: their keys were not audited")
     elif output_format == "json":
         node = result.nodes[0]
         click.echo(json.dumps({**node.keyspace.as_dict(), "server_settings": node.settings.as_dict(),

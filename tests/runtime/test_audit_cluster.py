@@ -153,3 +153,35 @@ def test_the_audit_of_a_sentinel_reads_the_primary_it_names(tmp_path: Path) -> N
                                f"127.0.0.1:{primary.port} the primary of 'orders'"]
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
     assert "watches no primary named 'billing'" in unknown.stderr
+
+
+def test_a_primary_that_cannot_be_reached_is_set_apart_and_the_others_audited(
+        spread: list[RedisServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cluster whose nodes announce an address the auditor cannot reach (another network): the
+    reachable primaries are audited, the others named, and the command exits 2 (incomplete)."""
+    from redis_lint.runtime.audit_cluster import format_cluster_text
+    from redis_lint.runtime.topology import Primary, Topology
+
+    closed = _free_port()  # nothing listens there
+    topology = Topology("cluster", [Primary(f"redis://127.0.0.1:{spread[0].port}", ((0, 5460),)),
+                                    Primary(f"redis://127.0.0.1:{closed}", ((5461, 16383),))])
+    result = audit_topology(topology, Policy(), pause=0)
+    assert [node.primary.url for node in result.nodes] == [f"redis://127.0.0.1:{spread[0].port}"]
+    assert [(primary.url, why.split(":")[0]) for primary, why in result.unreachable] == [
+        (f"redis://127.0.0.1:{closed}", "ConnectionError")]
+    text = format_cluster_text(result, "configuration: built-in")
+    assert text.startswith("Cluster of 2 primaries; 1 not reached, left out of the totals")
+    assert f"Not audited: redis://127.0.0.1:{closed} could not be reached (ConnectionError" in text
+    assert result.as_dict()["unreachable"][0]["slots"] == [[5461, 16383]]
+    # as `redis-lint audit` reports it: the report, then an error (the audit is incomplete)
+    from click.testing import CliRunner
+
+    import redis_lint.runtime.topology
+    from redis_lint.cli import cli
+
+    monkeypatch.setattr(redis_lint.runtime.topology, "discover", lambda *given: topology)
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(cli, ["audit", f"127.0.0.1:{spread[0].port}", "--pause", "0"])
+    assert run.exit_code == 2
+    assert "== Node 2 of 2 (slots 5461-16383) ==" in run.stdout
+    assert "1 of 2 primaries could not be reached: their keys were not audited" in run.stderr
