@@ -136,7 +136,9 @@ def running_redis_cluster(folder: Path, primaries: int = 3) -> Iterator[list[Red
                                             str(home / "nodes.conf"), port=_free_cluster_port()))
         cli = shutil.which("redis-cli")
         if cli is None:
-            pytest.fail("redis-cli is not installed (it comes with redis-server)")
+            if os.environ.get("REDIS_LINT_REQUIRE_SERVER"):
+                pytest.fail("redis-cli is not installed (.ci/run installs it)")
+            pytest.skip("redis-cli is not installed")
         subprocess.run([cli, "--cluster", "create", *(f"127.0.0.1:{n.port}" for n in nodes), "--cluster-replicas",
                         "0", "--cluster-yes"], check=True, capture_output=True, timeout=60)
         deadline = time.monotonic() + 30
