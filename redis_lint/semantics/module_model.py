@@ -208,15 +208,14 @@ class ModuleModel:
 
     def _command(self, call: cst.Call, function: Scope) -> CommandCall | None:
         func = call.func
-        if _calls_like_a_script(call):
-            script = self.values.redis(func) if self._may_hold_value(func) else None
-            if script is not None and script.kind is Kind.SCRIPT:
-                return self._script_call(call, script, function)
-        if not isinstance(func, cst.Attribute):
-            return None
-        receiver = self._receiver(func.value)
+        receiver = self._receiver(func.value) if isinstance(func, cst.Attribute) else None
         if receiver is None or receiver.kind not in (Kind.CLIENT, Kind.PIPELINE, Kind.JSON):
+            if _calls_like_a_script(call):  # `script(keys=[...])`, `self._release(keys=[...])`
+                script = self.values.redis(func) if self._may_hold_value(func) else None
+                if script is not None and script.kind is Kind.SCRIPT:
+                    return self._script_call(call, script, function)
             return None
+        assert isinstance(func, cst.Attribute)
         method = func.attr.value
         if receiver.subclass is not None and self.refs.method(receiver.subclass, method) is not None:
             return None  # `AppRedis.lock()`, its own: its body is checked where it is defined
