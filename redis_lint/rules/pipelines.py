@@ -14,6 +14,7 @@ from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
 from redis_lint.semantics.libraries import Kind
 from redis_lint.semantics.lifetimes import accesses, bound_name
 from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
+from redis_lint.semantics.values import transaction_callback
 
 # Blocking reads: a consumer loop waits on them; one round trip per message is the point.
 _SMALL_LOOP = 3
@@ -144,14 +145,11 @@ def _on_cluster(context: RuleContext) -> bool:
 
 def _callback_keys(model: ModuleModel, transaction: CommandCall) -> list[KeyArg]:
     """The keys of the commands a function handed to `transaction(func, *watches)` sends on the
-    pipeline it is given (its first parameter): they run under the same WATCH and MULTI/EXEC."""
-    handed = transaction.argument("func")
-    if not isinstance(handed, cst.Name):
+    pipeline it is given: they run under the same WATCH and MULTI/EXEC."""
+    callback = transaction_callback(model.index, transaction.node) if isinstance(transaction.node, cst.Call) else None
+    if callback is None:
         return []
-    function = next((b.node for b in model.index.bindings(handed) if isinstance(b.node, cst.FunctionDef)), None)
-    if function is None or not function.params.params:
-        return []
-    pipeline = function.params.params[0].name.value
+    function, pipeline = callback[0], callback[1].name.value
     return [key for command in model.commands if command.function is function and command.spec is not None
             and isinstance(command.node, cst.Call) and isinstance(receiver := command.node.func, cst.Attribute)
             and isinstance(receiver.value, cst.Name) and receiver.value.value == pipeline for key in command.keys]

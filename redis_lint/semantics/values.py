@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from redis_lint.semantics.command_specs import COMMANDS
-from redis_lint.semantics.index import Binding, BindingKind
+from redis_lint.semantics.index import Binding, BindingKind, ModuleIndex
 from redis_lint.semantics.libraries import (CLIENT_LIBRARIES, CONSTRUCTED_KINDS, Kind, class_kind, constructor_kind,
                                             is_async_name, is_cluster_name)
 from redis_lint.summaries.docstrings import documented_type
@@ -465,19 +465,18 @@ class ValueResolver:
         return value
 
     def _transaction_pipeline(self, param: cst.Param) -> RedisValue | None:
-        """The first parameter of a function handed to a client's `transaction(func, *watches)`,
-        which calls it with a pipeline (`def trans(pipe): ...` then `r.transaction(trans, key)`)."""
+        """The pipeline parameter of a function handed to a client's `transaction(func, *watches)`,
+        which calls it with a pipeline (`def trans(pipe): ...` then `r.transaction(trans, key)`;
+        a method's parameter after `self`, handed as `self.trans`)."""
         function = self.index.enclosing(param, (cst.FunctionDef,))
-        if not isinstance(function, cst.FunctionDef) or not function.params.params or function.params.params[0] is not param:
+        if not isinstance(function, cst.FunctionDef) or not any(p is param for p in function.params.params[:2]):
             return None
-        name = function.name.value
         for call, _ in self.model.calls:
             func = call.func
-            if not (isinstance(func, cst.Attribute) and func.attr.value == "transaction" and call.args):
+            if not (isinstance(func, cst.Attribute) and func.attr.value == "transaction"):
                 continue
-            handed = call.args[0].value
-            if (isinstance(handed, cst.Name) and handed.value == name and call.args[0].keyword is None
-                    and any(b.node is function for b in self.index.bindings(handed))):
+            callback = transaction_callback(self.index, call)
+            if callback is not None and callback[0] is function and callback[1] is param:
                 client = self.redis(func.value) or self.model.usage.value(func.value)
                 if client is not None and client.kind is Kind.CLIENT:
                     return RedisValue(Kind.PIPELINE, client.is_async, cluster=client.cluster)
@@ -721,6 +720,29 @@ def _library_class_value(refs: References, hierarchy: list[Ancestor]) -> RedisVa
 def _unsubscripted(expr: cst.BaseExpression) -> cst.BaseExpression:
     """`Redis[bytes]` -> `Redis`."""
     return expr.value if isinstance(expr, cst.Subscript) else expr
+
+
+def transaction_callback(index: ModuleIndex, call: cst.Call) -> tuple[cst.FunctionDef, cst.Param] | None:
+    """The function `transaction(func, *watches)` is handed and the parameter its pipeline comes
+    in: a function of this module named directly (`trans`: its first parameter), or a method of
+    the calling class (`self.trans`: its parameter after `self`)."""
+    handed = call.args[0].value if call.args and call.args[0].keyword is None and not call.args[0].star else None
+    if isinstance(handed, cst.Name):
+        function = next((b.node for b in index.bindings(handed) if isinstance(b.node, cst.FunctionDef)), None)
+        position = 0
+    elif isinstance(handed, cst.Attribute) and isinstance(handed.value, cst.Name):
+        caller = index.enclosing(call, (cst.FunctionDef,))
+        owner = index.class_of_method(caller) if isinstance(caller, cst.FunctionDef) else None
+        if owner is None or not caller.params.params or caller.params.params[0].name.value != handed.value.value:
+            return None  # not `self.<method>` inside a method of its class
+        function = next((statement for statement in owner.body.body if isinstance(statement, cst.FunctionDef)
+                         and statement.name.value == handed.attr.value), None)
+        position = 1
+    else:
+        return None
+    if function is None or len(function.params.params) <= position:
+        return None
+    return function, function.params.params[position]
 
 
 def _merge(values: set[RedisValue | None]) -> RedisValue | None:

@@ -352,3 +352,40 @@ def test_hash_tags_follow_redis() -> None:
     assert hash_tag(KeyTemplate.of("a{}b{c}")) == ("a{}b{c}",)  # the first `{}` is empty: the whole key
     assert hash_tag(KeyTemplate.of("a{b")) == ("a{b",)  # never closed
     assert hash_tag(KeyTemplate.of("a:", Placeholder("x"))) is None  # the value may hold a `{`
+
+
+TRANSACTION_METHOD = '''\
+import redis
+
+
+class Counter:
+    def __init__(self, r: redis.Redis) -> None:
+        self.r = r
+
+    def _count(self, pipe) -> None:
+        done = pipe.scard("queue:tasks:1:done")
+        pipe.multi()
+        for n in range(3):
+            pipe.set("cache:stats:1:done", done, ex=60)
+
+    def count(self) -> None:
+        self.r.transaction(self._count, "queue:tasks:1:done")
+'''
+
+
+def test_a_method_handed_to_transaction_gets_a_pipeline() -> None:
+    """`r.transaction(self._count, key)` calls `_count(self, pipe)` with a pipeline: the keys of
+    the commands it sends on it join the watched one."""
+    assert [f.line for f in lint(TRANSACTION_METHOD, config=CLUSTER) if f.code == "RDS603"] == [15]
+    tagged = TRANSACTION_METHOD.replace("queue:tasks:1:done", "{tasks:1}:done").replace(
+        "cache:stats:1:done", "{tasks:1}:stats")
+    assert [f for f in lint(tagged, config=CLUSTER) if f.code == "RDS603"] == []
+
+
+def test_a_method_handed_to_transaction_is_called_with_a_pipeline() -> None:
+    """Only its use as `transaction`'s callback says what `pipe` is (`get` is no Redis-only name)."""
+    source = ("import redis\n\nclass Jobs:\n    def __init__(self, r: redis.Redis):\n        self.r = r\n\n"
+              "    def trans(self, pipe):\n        pipe.get('Users.All')\n\n"
+              "    def run(self):\n        self.r.transaction(self.trans, 'cache:jobs:1:lock')\n")
+    assert only("RDS201", source) == [8]
+    assert only("RDS201", source.replace("self.trans,", "print,")) == []  # handed something else
