@@ -49,7 +49,7 @@ from redis_lint.engine.cache import Cache, digest
 from redis_lint.engine.snapshot import Snapshot, status_of
 from redis_lint.source.reading import SourceError, decode_source, read_source
 from redis_lint.semantics.installed import InstalledLibraries, library_roots
-from redis_lint.rulebook.pipelines import CLUSTER_CLIENTS
+from redis_lint.semantics.libraries import CLUSTER_CLIENTS
 from redis_lint.inference.carriers import ALL, Carries, carried_imports, carrier_names
 from redis_lint.inference.redis_calls import counted_whatever_the_receiver, holds_redis_call
 from redis_lint.inference.reexports import canonical

@@ -36,7 +36,6 @@ class CrossSlot(RuleMeta):
                "(on Redis Cluster).")
 
 
-CLUSTER_CLIENTS = frozenset({"RedisCluster", "ValkeyCluster"})  # a project building one runs on Redis Cluster
 # Commands redis-py's and valkey's cluster clients split by slot themselves (one command per slot,
 # summed): several keys are no error there, only inside a MULTI/EXEC transaction.
 SPLIT_BY_CLUSTER_CLIENTS = frozenset({"delete", "exists", "touch", "unlink"})

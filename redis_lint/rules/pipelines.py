@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import libcst as cst
 
 from redis_lint.rulebook import pipelines as book
-from redis_lint.rulebook.pipelines import (BLOCKING_METHODS, CLUSTER_CLIENTS, SPLIT_BY_CLUSTER_CLIENTS, cross_slot_message,
-                                          loop_message, one_slot)
+from redis_lint.rulebook.pipelines import (BLOCKING_METHODS, SPLIT_BY_CLUSTER_CLIENTS, cross_slot_message, loop_message,
+                                          one_slot)
 from redis_lint.rules.base import Rule, RuleContext, Violation
 from redis_lint.semantics.command_specs import NOT_ROUND_TRIPS
-from redis_lint.semantics.libraries import Kind
+from redis_lint.semantics.libraries import Kind, is_cluster_name
 from redis_lint.semantics.lifetimes import accesses, bound_name
 from redis_lint.semantics.module_model import CommandCall, KeyArg, ModuleModel
 from redis_lint.semantics.values import transaction_callback
@@ -139,8 +139,7 @@ def _on_cluster(context: RuleContext) -> bool:
     project = context.model.project
     if project is not None and project.builds_cluster is not None:
         return project.builds_cluster
-    return any(part in CLUSTER_CLIENTS for construction in context.model.constructions
-               for part in construction.qualified_name.split(".")[-2:])
+    return any(is_cluster_name(construction.qualified_name) for construction in context.model.constructions)
 
 
 def _callback_keys(model: ModuleModel, transaction: CommandCall) -> list[KeyArg]:

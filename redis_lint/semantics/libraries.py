@@ -61,8 +61,10 @@ def is_async_name(qualified_name: str) -> bool:
     return ".asyncio" in qualified_name
 
 
-# Redis Cluster's clients: their `pipeline()` is no transaction unless asked for (`transaction=True`)
-_CLUSTER_CLASSES = frozenset({"RedisCluster", "ValkeyCluster", "ClusterPipeline"})
+# Redis Cluster's clients (a project building one runs on Redis Cluster), and their pipelines,
+# which are no transaction unless asked for (`transaction=True`)
+CLUSTER_CLIENTS = frozenset({"RedisCluster", "ValkeyCluster"})
+_CLUSTER_CLASSES = CLUSTER_CLIENTS | {"ClusterPipeline"}
 
 
 def is_cluster_name(qualified_name: str) -> bool:
