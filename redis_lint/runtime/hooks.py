@@ -175,26 +175,8 @@ class Hooks:
         return execute
 
     def _cluster_execute_hook(self, original: Any) -> Any:
-        if inspect.iscoroutinefunction(original):
-            async def execute_async(pipe: Any, *args: Any, **kwargs: Any) -> Any:
-                self._guard(self._flush, pipe)
-                token = self._pipeline_sending.set(True)
-                try:
-                    return await original(pipe, *args, **kwargs)
-                finally:
-                    self._pipeline_sending.reset(token)
-
-            return execute_async
-
-        def execute(pipe: Any, *args: Any, **kwargs: Any) -> Any:
-            self._guard(self._flush, pipe)
-            token = self._pipeline_sending.set(True)
-            try:
-                return original(pipe, *args, **kwargs)
-            finally:
-                self._pipeline_sending.reset(token)
-
-        return execute
+        return self._with_variable(original, self._pipeline_sending, lambda pipe: True,
+                                   before=lambda pipe: self._guard(self._flush, pipe))
 
     def _reset_hook(self, original: Any) -> Any:
         def reset(pipe: Any, *args: Any, **kwargs: Any) -> Any:
@@ -261,24 +243,35 @@ class Hooks:
             await inner.aclose()
 
     def _lock_acquire_hook(self, original: Any) -> Any:
+        return self._with_variable(original, self._site_override, self._lock_sites.get)
+
+    @staticmethod
+    def _with_variable(original: Any, variable: contextvars.ContextVar[Any], value_of: Callable[[Any], Any],
+                       before: Callable[[Any], None] | None = None) -> Any:
+        """`original` (sync or a coroutine function) run with `variable` set to `value_of(its
+        object)` until it returns, after `before(its object)`."""
         if inspect.iscoroutinefunction(original):
-            async def do_acquire_async(lock: Any, *args: Any, **kwargs: Any) -> Any:
-                token = self._site_override.set(self._lock_sites.get(lock))
+            async def run_async(obj: Any, *args: Any, **kwargs: Any) -> Any:
+                if before is not None:
+                    before(obj)
+                token = variable.set(value_of(obj))
                 try:
-                    return await original(lock, *args, **kwargs)
+                    return await original(obj, *args, **kwargs)
                 finally:
-                    self._site_override.reset(token)
+                    variable.reset(token)
 
-            return do_acquire_async
+            return run_async
 
-        def do_acquire(lock: Any, *args: Any, **kwargs: Any) -> Any:
-            token = self._site_override.set(self._lock_sites.get(lock))
+        def run(obj: Any, *args: Any, **kwargs: Any) -> Any:
+            if before is not None:
+                before(obj)
+            token = variable.set(value_of(obj))
             try:
-                return original(lock, *args, **kwargs)
+                return original(obj, *args, **kwargs)
             finally:
-                self._site_override.reset(token)
+                variable.reset(token)
 
-        return do_acquire
+        return run
 
     def _construction_hook(self, original: Any, constructor: str, kind: str) -> Any:
         """For __init__ and the from_url classmethod: whatever they build inside is part of this construction."""
